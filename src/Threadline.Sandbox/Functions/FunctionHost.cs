@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Threadline.Sandbox.Functions;
+
+/// <summary>
+/// Hosts .NET functions as Lambda runs them: versions, execution environments (a cold start is the first
+/// invocation of a new environment: the first ever, after an idle reclaim, after a timeout or a new version),
+/// configured memory and timeout, synchronous and queued invocations with Lambda's two async retries.
+/// </summary>
+public sealed class FunctionHost
+{
+    private const int AsyncRetries = 2;
+
+    private readonly SandboxOptions _options;
+    private readonly Arns _arns;
+    private readonly BackgroundWork _background;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, HostedFunction> _functions = new(StringComparer.Ordinal);
+
+    internal FunctionHost(SandboxOptions options, Arns arns, BackgroundWork background)
+    {
+        _options = options;
+        _arns = arns;
+        _background = background;
+    }
+
+    /// <summary>Every completed invocation attempt, in completion order.</summary>
+    public ObservableLog<InvocationRecord> Invocations { get; } = new();
+
+    /// <summary>Creates a function (version 1) or, when it exists, deploys a new version of it.</summary>
+    public FunctionVersionInfo Deploy(FunctionDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        lock (_lock)
+        {
+            if (!_functions.TryGetValue(definition.Name, out var function))
+            {
+                function = new HostedFunction();
+                _functions[definition.Name] = function;
+            }
+
+            function.Current = new FunctionVersionInfo(
+                definition, (++function.LastVersion).ToString(CultureInfo.InvariantCulture), _arns.Function(definition.Name));
+            function.Idle.Clear();
+            return function.Current;
+        }
+    }
+
+    public bool Exists(string nameOrArn)
+    {
+        lock (_lock)
+        {
+            return _functions.ContainsKey(Arns.FunctionNameOf(nameOrArn));
+        }
+    }
+
+    /// <summary>The version that new invocations run.</summary>
+    public FunctionVersionInfo Current(string nameOrArn)
+    {
+        lock (_lock)
+        {
+            return Find(nameOrArn).Current;
+        }
+    }
+
+    /// <summary>Invokes synchronously (RequestResponse) and returns the completed attempt.</summary>
+    public Task<InvocationRecord> InvokeAsync(string nameOrArn, JsonNode? payload) =>
+        RunAsync(nameOrArn, payload, InvocationType.RequestResponse, NewRequestId(), attempt: 1);
+
+    /// <summary>Queues an asynchronous (Event) invocation and returns its request id at once.</summary>
+    /// <remarks>A failed attempt is retried twice with the same request id, as Lambda does.</remarks>
+    public string InvokeEvent(string nameOrArn, JsonNode? payload)
+    {
+        lock (_lock)
+        {
+            Find(nameOrArn);
+        }
+
+        var requestId = NewRequestId();
+        _background.Run(async stopping =>
+        {
+            for (var attempt = 1; attempt <= AsyncRetries + 1; attempt++)
+            {
+                var record = await RunAsync(nameOrArn, payload, InvocationType.Event, requestId, attempt).ConfigureAwait(false);
+                if (!record.Failed || attempt > AsyncRetries)
+                {
+                    return;
+                }
+
+                await Task.Delay(_options.AsyncRetryDelay, _options.TimeProvider, stopping).ConfigureAwait(false);
+            }
+        });
+        return requestId;
+    }
+
+    private static string NewRequestId() => Guid.NewGuid().ToString();
+
+    private HostedFunction Find(string nameOrArn) =>
+        _functions.TryGetValue(Arns.FunctionNameOf(nameOrArn), out var function)
+            ? function
+            : throw new AwsException("ResourceNotFoundException", $"Function not found: {_arns.Function(Arns.FunctionNameOf(nameOrArn))}", 404);
+
+    private async Task<InvocationRecord> RunAsync(
+        string nameOrArn, JsonNode? payload, InvocationType type, string requestId, int attempt)
+    {
+        var (environment, cold) = Acquire(nameOrArn);
+        var version = environment.Version;
+        var time = _options.TimeProvider;
+        var start = time.GetUtcNow();
+        var context = new LambdaContext(requestId, version, environment, start + version.Definition.Timeout, time);
+        JsonNode? response = null;
+        FunctionError? error = null;
+        var reusable = true;
+        try
+        {
+            var handler = environment.Handler ??= Wrap(version);
+            var run = handler(payload?.DeepClone(), context);
+            var finished = await Task.WhenAny(run, Task.Delay(version.Definition.Timeout, time)).ConfigureAwait(false);
+            if (finished == run)
+            {
+                response = await run.ConfigureAwait(false);
+            }
+            else
+            {
+                reusable = false;
+                var seconds = version.Definition.Timeout.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture);
+                error = new FunctionError("Sandbox.Timedout", $"{start:yyyy-MM-ddTHH:mm:ss.fffZ} {requestId} Task timed out after {seconds} seconds", []);
+            }
+        }
+#pragma warning disable CA1031 // a function's exception is its invocation's error, never the host's
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error = new FunctionError(
+                e.GetType().Name,
+                e.Message,
+                (e.StackTrace ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        var end = time.GetUtcNow();
+        Release(environment, reusable, end);
+        var record = new InvocationRecord(
+            requestId, version.Name, version.Version, type, cold, attempt, payload, response, error, start, end - start);
+        Invocations.Add(record);
+        return record;
+    }
+
+    private FunctionHandler Wrap(FunctionVersionInfo version)
+    {
+        var handler = version.Definition.CreateHandler();
+        return _options.HandlerWrapper is { } wrap ? wrap(handler, version) : handler;
+    }
+
+    private (ExecutionEnvironment Environment, bool Cold) Acquire(string nameOrArn)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            var function = Find(nameOrArn);
+            function.Idle.RemoveAll(e => e.Version != function.Current || now - e.LastUsed > _options.IdleTimeout);
+            if (function.Idle.Count > 0)
+            {
+                var warm = function.Idle[^1];
+                function.Idle.RemoveAt(function.Idle.Count - 1);
+                return (warm, false);
+            }
+
+            return (new ExecutionEnvironment(function, function.Current), true);
+        }
+    }
+
+    private void Release(ExecutionEnvironment environment, bool reusable, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            environment.LastUsed = now;
+            if (reusable && environment.Function.Current == environment.Version)
+            {
+                environment.Function.Idle.Add(environment);
+            }
+        }
+    }
+
+    private sealed class HostedFunction
+    {
+        public FunctionVersionInfo Current { get; set; } = null!;
+
+        public int LastVersion { get; set; }
+
+        public List<ExecutionEnvironment> Idle { get; } = [];
+    }
+
+    private sealed class ExecutionEnvironment(HostedFunction function, FunctionVersionInfo version)
+    {
+        public HostedFunction Function { get; } = function;
+
+        public FunctionVersionInfo Version { get; } = version;
+
+        public string Id { get; } = Guid.NewGuid().ToString("N");
+
+        public FunctionHandler? Handler { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; }
+    }
+
+    private sealed class LambdaContext(
+        string requestId, FunctionVersionInfo version, ExecutionEnvironment environment, DateTimeOffset deadline, TimeProvider time)
+        : ILambdaContext
+    {
+        public string AwsRequestId => requestId;
+
+        public string FunctionName => version.Name;
+
+        public string FunctionVersion => version.Version;
+
+        public string InvokedFunctionArn => version.FunctionArn;
+
+        public int MemoryLimitInMB => version.Definition.MemoryMb;
+
+        public TimeSpan RemainingTime => deadline - time.GetUtcNow() is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+
+        public string LogGroupName => $"/aws/lambda/{version.Name}";
+
+        public string LogStreamName => $"{deadline:yyyy/MM/dd}/[{version.Version}]{environment.Id}";
+    }
+}

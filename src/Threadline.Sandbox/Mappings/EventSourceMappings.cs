@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+using Threadline.Sandbox.Functions;
+using Threadline.Sandbox.Sqs;
+
+namespace Threadline.Sandbox.Mappings;
+
+/// <summary>A running event-source mapping.</summary>
+public sealed class EventSourceMapping
+{
+    internal EventSourceMapping(EventSourceMappingConfig config, DateTimeOffset created, CancellationTokenSource stop)
+    {
+        Config = config;
+        Created = created;
+        Stop = stop;
+    }
+
+    public string Uuid { get; } = Guid.NewGuid().ToString();
+
+    public EventSourceMappingConfig Config { get; }
+
+    public DateTimeOffset Created { get; }
+
+    internal CancellationTokenSource Stop { get; }
+}
+
+/// <summary>
+/// Lambda's pollers: SQS queues (batches; failed messages come back after the visibility timeout with
+/// <c>ApproximateReceiveCount</c> incremented, then go to the dead-letter queue), DynamoDB and Kinesis streams
+/// (one poller per shard, in order; a failed batch is retried whole, or from its first reported failure).
+/// </summary>
+public sealed class EventSourceMappings
+{
+    private readonly SandboxHost _host;
+    private readonly BackgroundWork _background;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, EventSourceMapping> _mappings = new(StringComparer.Ordinal);
+
+    internal EventSourceMappings(SandboxHost host, BackgroundWork background)
+    {
+        _host = host;
+        _background = background;
+    }
+
+    /// <summary>Creates and starts a mapping; the source and the function must exist.</summary>
+    public EventSourceMapping Add(EventSourceMappingConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _host.Functions.Current(config.FunctionName);
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(_background.Stopping);
+        var mapping = new EventSourceMapping(config, _host.Options.TimeProvider.GetUtcNow(), stop);
+        switch (Arns.ServiceOf(config.EventSourceArn))
+        {
+            case "sqs":
+                var queue = _host.Sqs.Find(config.EventSourceArn);
+                for (var i = 0; i < Math.Max(1, config.MaximumConcurrency); i++)
+                {
+                    _background.Run(_ => PollQueueAsync(queue, config, stop.Token));
+                }
+
+                break;
+            case "dynamodb" or "kinesis":
+                var source = _host.StreamSource(config.EventSourceArn);
+                foreach (var shard in source.ShardsOf(config.EventSourceArn))
+                {
+                    var from = config.StartingPosition == StartingPosition.Latest ? shard.Count : 0;
+                    _background.Run(_ => PollShardAsync(shard, from, config, stop.Token));
+                }
+
+                break;
+            default:
+                throw new AwsException("InvalidParameterValueException", $"Unsupported event source: {config.EventSourceArn}");
+        }
+
+        lock (_lock)
+        {
+            _mappings[mapping.Uuid] = mapping;
+        }
+
+        return mapping;
+    }
+
+    public IReadOnlyList<EventSourceMapping> List()
+    {
+        lock (_lock)
+        {
+            return [.. _mappings.Values];
+        }
+    }
+
+    public EventSourceMapping Get(string uuid)
+    {
+        lock (_lock)
+        {
+            return _mappings.TryGetValue(uuid, out var mapping)
+                ? mapping
+                : throw new AwsException("ResourceNotFoundException", $"The resource you requested does not exist. (Service: Lambda, Mapping: {uuid})", 404);
+        }
+    }
+
+    /// <summary>Stops and removes a mapping.</summary>
+    public EventSourceMapping Delete(string uuid)
+    {
+        var mapping = Get(uuid);
+        lock (_lock)
+        {
+            _mappings.Remove(uuid);
+        }
+
+        mapping.Stop.Cancel();
+        return mapping;
+    }
+
+    /// <summary>The identifiers a function reported in <c>batchItemFailures</c>, or null when it reported none.</summary>
+    internal static HashSet<string>? BatchItemFailures(InvocationRecord record, EventSourceMappingConfig config)
+    {
+        if (!config.ReportBatchItemFailures || record.Response is not JsonObject response || response["batchItemFailures"] is not JsonArray failures)
+        {
+            return null;
+        }
+
+        return [.. failures.Select(f => f?["itemIdentifier"]?.GetValue<string>()).OfType<string>()];
+    }
+
+    private async Task PollQueueAsync(SqsQueue queue, EventSourceMappingConfig config, CancellationToken stopping)
+    {
+        var sqs = _host.Sqs;
+        var time = _host.Options.TimeProvider;
+        while (!stopping.IsCancellationRequested)
+        {
+            var messages = sqs.Receive(queue, Math.Clamp(config.BatchSize ?? 10, 1, 10_000), null);
+            if (messages.Count == 0)
+            {
+                await queue.Arrived.WaitAsync(sqs.UntilNextVisible(queue, TimeSpan.FromSeconds(1)), time, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            var records = messages.Select(m => (JsonNode)SqsEvents.Record(m, queue, sqs.SystemAttributes(m), _host.Arns.Region)).ToArray();
+            var handles = messages.Select(m => (m.Id, Handle: m.ReceiptHandle!)).ToList();
+            var result = await _host.Functions.InvokeAsync(config.FunctionName, new JsonObject { ["Records"] = new JsonArray(records) }).ConfigureAwait(false);
+            if (result.Failed)
+            {
+                continue; // the messages become visible again when their visibility timeout ends
+            }
+
+            var failed = BatchItemFailures(result, config) ?? [];
+            foreach (var (id, handle) in handles.Where(h => !failed.Contains(h.Id)))
+            {
+                sqs.Delete(queue, handle);
+            }
+        }
+    }
+
+    private async Task PollShardAsync(ShardLog shard, int position, EventSourceMappingConfig config, CancellationToken stopping)
+    {
+        var time = _host.Options.TimeProvider;
+        var retries = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            var batch = shard.Read(position, Math.Clamp(config.BatchSize ?? 100, 1, 10_000));
+            if (batch.Count == 0)
+            {
+                await shard.Appended.WaitAsync(TimeSpan.FromSeconds(1), time, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            var records = batch.Select(r => (JsonNode)r.EventRecord.DeepClone()).ToArray();
+            var result = await _host.Functions.InvokeAsync(config.FunctionName, new JsonObject { ["Records"] = new JsonArray(records) }).ConfigureAwait(false);
+            var failed = result.Failed ? null : BatchItemFailures(result, config);
+            var firstFailed = failed is null ? -1 : batch.ToList().FindIndex(r => failed.Contains(r.SequenceNumber));
+            if (!result.Failed && firstFailed < 0)
+            {
+                position += batch.Count;
+                retries = 0;
+                continue;
+            }
+
+            // Retry the batch (or the rest of it from the first reported failure), unless the retries are spent.
+            position += Math.Max(firstFailed, 0);
+            if (config.MaximumRetryAttempts >= 0 && ++retries > config.MaximumRetryAttempts)
+            {
+                position += batch.Count - Math.Max(firstFailed, 0);
+                retries = 0;
+            }
+
+            await Task.Delay(_host.Options.StreamRetryDelay, time, stopping).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Threadline.Sandbox.Functions;
+using Threadline.Sandbox.Mappings;
+using Threadline.Sandbox.Protocol;
+using Threadline.Sandbox.Sqs;
+
+namespace Threadline.Sandbox;
+
+/// <summary>
+/// The running sandbox: one HTTP endpoint on 127.0.0.1 speaking the emulated AWS APIs, and the functions it hosts.
+/// Point AWS SDK clients at <see cref="Endpoint"/> (any credentials, region <see cref="SandboxOptions.Region"/>).
+/// </summary>
+public sealed class SandboxHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly BackgroundWork _background;
+    private Uri? _endpoint;
+
+    private SandboxHost(SandboxOptions options, WebApplication app, BackgroundWork background)
+    {
+        Options = options;
+        _app = app;
+        _background = background;
+        Arns = new Arns(options.Region, options.AccountId);
+        Functions = new FunctionHost(options, Arns, background);
+        Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint);
+        Mappings = new EventSourceMappings(this, background);
+    }
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>The base URL of every emulated service, such as <c>http://127.0.0.1:49152/</c>.</summary>
+    public Uri Endpoint => _endpoint ?? throw new InvalidOperationException("The sandbox is not started.");
+
+    public Arns Arns { get; }
+
+    public FunctionHost Functions { get; }
+
+    public EventSourceMappings Mappings { get; }
+
+    public SqsService Sqs { get; }
+
+    internal BackgroundWork Background => _background;
+
+    /// <summary>Starts the sandbox and returns once it accepts requests.</summary>
+    public static async Task<SandboxHost> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SandboxOptions();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+        });
+        var app = builder.Build();
+        var host = new SandboxHost(options, app, new BackgroundWork());
+        var router = host.CreateRouter();
+        app.Run(router.RouteAsync);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host._endpoint = new Uri(address.TrimEnd('/') + "/");
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _background.DisposeAsync().ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal IStreamSource StreamSource(string streamArn) => Arns.ServiceOf(streamArn) switch
+    {
+        _ => throw new AwsException("InvalidParameterValueException", $"Unsupported stream: {streamArn}"),
+    };
+
+    private AwsRouter CreateRouter() => new(
+        [Sqs],
+        new NotEmulated(),
+        new NotEmulated(),
+        new NotEmulated(),
+        new NotEmulated());
+}
