@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
+
+namespace Threadline.Tracer.Export;
+
+/// <summary>Where spans and logs go. The default is the OTLP/HTTP protobuf exporter; tests substitute collectors.</summary>
+internal sealed class ExportTargets
+{
+    public static readonly ExportTargets Otlp = new();
+
+    public Func<ThreadlineOptions, BaseExporter<Activity>>? Traces { get; init; }
+
+    public Func<ThreadlineOptions, BaseExporter<LogRecord>>? Logs { get; init; }
+
+    public BaseExporter<Activity> CreateTraceExporter(ThreadlineOptions options) =>
+        Traces?.Invoke(options) ?? new OtlpTraceExporter(OtlpOptions(options, "v1/traces"));
+
+    public BaseExporter<LogRecord> CreateLogExporter(ThreadlineOptions options) =>
+        Logs?.Invoke(options) ?? new OtlpLogExporter(OtlpOptions(options, "v1/logs"));
+
+    internal static OtlpExporterOptions OtlpOptions(ThreadlineOptions options, string signalPath)
+    {
+        var baseUri = options.Endpoint.AbsoluteUri.TrimEnd('/') + "/";
+        return new OtlpExporterOptions
+        {
+            Protocol = OtlpExportProtocol.HttpProtobuf,
+            Endpoint = new Uri(new Uri(baseUri), signalPath),
+            Headers = options.Token is null ? null : $"Authorization=Bearer {options.Token}",
+            // The exporter's own request timeout: a hanging endpoint must not hold the export thread for long.
+            TimeoutMilliseconds = (int)Math.Clamp(options.FlushBudget.TotalMilliseconds * 4, 1000, 10_000),
+        };
+    }
+}

@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+
+namespace Threadline.Tracer.Scrubbing;
+
+/// <summary>Which keys and JSON paths are sensitive. Built once per function from its options.</summary>
+internal sealed class ScrubRules
+{
+    public const string Mask = "[scrubbed]";
+
+    /// <summary>Matched case-insensitively anywhere in a key name.</summary>
+    public static readonly IReadOnlyList<string> DefaultKeyPatterns =
+    [
+        "pass", "secret", "key", "token", "credential", "passphrase", "authorization", "signature",
+        "session[-_ ]?token", "cookie",
+    ];
+
+    private readonly Regex? _keys;
+    private readonly IReadOnlyList<string[]> _paths;
+
+    public ScrubRules(bool useDefaults, IEnumerable<string> keyPatterns, IEnumerable<string> paths)
+    {
+        var patterns = (useDefaults ? DefaultKeyPatterns : []).Concat(keyPatterns).Where(p => p.Length > 0).ToList();
+        _keys = patterns.Count == 0
+            ? null
+            : new Regex(string.Join('|', patterns.Select(p => $"(?:{p})")),
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+        _paths = paths.Select(JsonPathPattern.Parse).Where(p => p.Length > 0).ToList();
+    }
+
+    public static ScrubRules From(ThreadlineOptions options) =>
+        new(options.ScrubDefaults, options.ScrubKeyPatterns, options.ScrubPaths);
+
+    public bool HasPaths => _paths.Count > 0;
+
+    public bool IsSensitiveKey(string key) => _keys is not null && key.Length > 0 && _keys.IsMatch(key);
+
+    public bool IsSensitivePath(IReadOnlyList<string> path) => _paths.Any(p => JsonPathPattern.Matches(p, path));
+}
