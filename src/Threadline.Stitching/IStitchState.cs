@@ -1,0 +1,65 @@
+namespace Threadline.Stitching;
+
+/// <summary>A producer of a correlation key: the invocation and the outbound key as it recorded it.</summary>
+public readonly record struct ProducerRef(InvocationId Invocation, OutboundKey Key);
+
+/// <summary>A DynamoDB item write of an invocation.</summary>
+public readonly record struct WriteRef(InvocationId Invocation, DynamoWrite Write);
+
+/// <summary>
+/// Everything the <see cref="StitchEngine"/> remembers between batches, behind one interface so that a store can
+/// persist it. The engine holds the logic; an implementation only stores and indexes, and MUST keep the indexes
+/// consistent with the invocations it holds (<see cref="PutInvocation"/> replaces an invocation and its index
+/// entries; <see cref="RemoveInvocation"/> drops both). Calls come from one thread at a time. Returned collections
+/// may be live views: the engine copies what it iterates while it writes.
+/// </summary>
+public interface IStitchState
+{
+    /// <summary>Remembers one span's facts; false when that span (trace id + span id) is already known.</summary>
+    bool TryAddSpan(SpanFacts span);
+
+    IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId);
+
+    Invocation? GetInvocation(InvocationId id);
+
+    IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId);
+
+    void PutInvocation(Invocation invocation);
+
+    void RemoveInvocation(InvocationId id);
+
+    IReadOnlyCollection<InvocationId> InvocationsByRequestId(string requestId);
+
+    /// <summary>Invocations with <paramref name="key"/> among their <see cref="Invocation.Outbound"/> keys.</summary>
+    IReadOnlyCollection<ProducerRef> Producers(string key);
+
+    /// <summary>Invocations with <paramref name="key"/> among their <see cref="Invocation.Inbound"/> keys.</summary>
+    IReadOnlyCollection<InvocationId> Consumers(string key);
+
+    /// <summary>Item writes to <paramref name="table"/> whose pairs include <paramref name="pair"/>.</summary>
+    IReadOnlyCollection<WriteRef> DynamoWrites(string table, string pair);
+
+    /// <summary>Invocations with a stream record of <paramref name="table"/> whose first (smallest) pair is <paramref name="pair"/>.</summary>
+    IReadOnlyCollection<InvocationId> DynamoReaders(string table, string pair);
+
+    IReadOnlyCollection<Hop> Incoming(InvocationId to);
+
+    IReadOnlyCollection<Hop> Outgoing(InvocationId from);
+
+    /// <summary>Adds a hop, or replaces the one with the same <see cref="Hop.From"/> and <see cref="Hop.To"/>.</summary>
+    void PutHop(Hop hop);
+
+    void RemoveHop(InvocationId from, InvocationId to);
+
+    /// <summary>The members of the transaction whose entry is <paramref name="entry"/>; null when there is none.</summary>
+    IReadOnlyCollection<InvocationId>? Members(InvocationId entry);
+
+    void SetMembers(InvocationId entry, IReadOnlyCollection<InvocationId> members);
+
+    void RemoveTransaction(InvocationId entry);
+
+    /// <summary>The entries of the transactions <paramref name="invocation"/> belongs to.</summary>
+    IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation);
+
+    IReadOnlyCollection<InvocationId> Entries();
+}

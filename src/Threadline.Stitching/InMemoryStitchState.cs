@@ -1,0 +1,157 @@
+namespace Threadline.Stitching;
+
+/// <summary>
+/// <see cref="IStitchState"/> in dictionaries. Nothing is evicted yet: memory grows with the spans seen (only their
+/// <see cref="SpanFacts"/>, not payloads); see <c>docs/stitching.md</c> for the eviction horizon.
+/// </summary>
+public sealed class InMemoryStitchState : IStitchState
+{
+    private readonly Dictionary<UInt128, Dictionary<ulong, SpanFacts>> _spans = [];
+    private readonly Dictionary<InvocationId, Invocation> _invocations = [];
+    private readonly MultiMap<UInt128, InvocationId> _traceInvocations = new();
+    private readonly MultiMap<string, InvocationId> _byRequestId = new();
+    private readonly MultiMap<string, ProducerRef> _producers = new();
+    private readonly MultiMap<string, InvocationId> _consumers = new();
+    private readonly MultiMap<(string Table, string Pair), WriteRef> _writes = new();
+    private readonly MultiMap<(string Table, string Pair), InvocationId> _readers = new();
+    private readonly Dictionary<InvocationId, Dictionary<InvocationId, Hop>> _incoming = [];
+    private readonly Dictionary<InvocationId, Dictionary<InvocationId, Hop>> _outgoing = [];
+    private readonly Dictionary<InvocationId, HashSet<InvocationId>> _members = [];
+    private readonly MultiMap<InvocationId, InvocationId> _transactionsOf = new();
+
+    public bool TryAddSpan(SpanFacts span)
+    {
+        if (!_spans.TryGetValue(span.TraceId, out var trace))
+            _spans[span.TraceId] = trace = [];
+        return trace.TryAdd(span.SpanId, span);
+    }
+
+    public IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId) =>
+        _spans.TryGetValue(traceId, out var trace) ? trace : new Dictionary<ulong, SpanFacts>();
+
+    public Invocation? GetInvocation(InvocationId id) => _invocations.GetValueOrDefault(id);
+
+    public IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId) => _traceInvocations.Get(traceId);
+
+    public void PutInvocation(Invocation invocation)
+    {
+        RemoveInvocation(invocation.Id);
+        var id = invocation.Id;
+        _invocations[id] = invocation;
+        _traceInvocations.Add(id.TraceId, id);
+        if (invocation.RequestId is { } requestId)
+            _byRequestId.Add(requestId, id);
+        foreach (var key in invocation.Outbound)
+            _producers.Add(key.Key, new ProducerRef(id, key));
+        foreach (var key in invocation.Inbound)
+            _consumers.Add(key.Key, id);
+        foreach (var write in invocation.Writes)
+        {
+            foreach (var pair in write.Pairs)
+                _writes.Add((write.Table, pair), new WriteRef(id, write));
+        }
+        foreach (var read in invocation.Reads)
+            _readers.Add((read.Table, read.Pairs[0]), id);
+    }
+
+    public void RemoveInvocation(InvocationId id)
+    {
+        if (!_invocations.Remove(id, out var invocation))
+            return;
+        _traceInvocations.Remove(id.TraceId, id);
+        if (invocation.RequestId is { } requestId)
+            _byRequestId.Remove(requestId, id);
+        foreach (var key in invocation.Outbound)
+            _producers.Remove(key.Key, new ProducerRef(id, key));
+        foreach (var key in invocation.Inbound)
+            _consumers.Remove(key.Key, id);
+        foreach (var write in invocation.Writes)
+        {
+            foreach (var pair in write.Pairs)
+                _writes.Remove((write.Table, pair), new WriteRef(id, write));
+        }
+        foreach (var read in invocation.Reads)
+            _readers.Remove((read.Table, read.Pairs[0]), id);
+    }
+
+    public IReadOnlyCollection<InvocationId> InvocationsByRequestId(string requestId) => _byRequestId.Get(requestId);
+
+    public IReadOnlyCollection<ProducerRef> Producers(string key) => _producers.Get(key);
+
+    public IReadOnlyCollection<InvocationId> Consumers(string key) => _consumers.Get(key);
+
+    public IReadOnlyCollection<WriteRef> DynamoWrites(string table, string pair) => _writes.Get((table, pair));
+
+    public IReadOnlyCollection<InvocationId> DynamoReaders(string table, string pair) => _readers.Get((table, pair));
+
+    public IReadOnlyCollection<Hop> Incoming(InvocationId to) =>
+        _incoming.TryGetValue(to, out var hops) ? hops.Values : [];
+
+    public IReadOnlyCollection<Hop> Outgoing(InvocationId from) =>
+        _outgoing.TryGetValue(from, out var hops) ? hops.Values : [];
+
+    public void PutHop(Hop hop)
+    {
+        Edges(_incoming, hop.To)[hop.From] = hop;
+        Edges(_outgoing, hop.From)[hop.To] = hop;
+    }
+
+    public void RemoveHop(InvocationId from, InvocationId to)
+    {
+        if (_incoming.TryGetValue(to, out var incoming) && incoming.Remove(from) && incoming.Count == 0)
+            _incoming.Remove(to);
+        if (_outgoing.TryGetValue(from, out var outgoing) && outgoing.Remove(to) && outgoing.Count == 0)
+            _outgoing.Remove(from);
+    }
+
+    public IReadOnlyCollection<InvocationId>? Members(InvocationId entry) => _members.GetValueOrDefault(entry);
+
+    public void SetMembers(InvocationId entry, IReadOnlyCollection<InvocationId> members)
+    {
+        RemoveTransaction(entry);
+        _members[entry] = [.. members];
+        foreach (var member in members)
+            _transactionsOf.Add(member, entry);
+    }
+
+    public void RemoveTransaction(InvocationId entry)
+    {
+        if (!_members.Remove(entry, out var members))
+            return;
+        foreach (var member in members)
+            _transactionsOf.Remove(member, entry);
+    }
+
+    public IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation) => _transactionsOf.Get(invocation);
+
+    public IReadOnlyCollection<InvocationId> Entries() => _members.Keys;
+
+    private static Dictionary<InvocationId, Hop> Edges(Dictionary<InvocationId, Dictionary<InvocationId, Hop>> edges, InvocationId at)
+    {
+        if (!edges.TryGetValue(at, out var hops))
+            edges[at] = hops = [];
+        return hops;
+    }
+
+    /// <summary>A dictionary of sets that drops a key with its last value.</summary>
+    private sealed class MultiMap<TKey, TValue>
+        where TKey : notnull
+    {
+        private readonly Dictionary<TKey, HashSet<TValue>> _map = [];
+
+        public IReadOnlyCollection<TValue> Get(TKey key) => _map.TryGetValue(key, out var values) ? values : [];
+
+        public void Add(TKey key, TValue value)
+        {
+            if (!_map.TryGetValue(key, out var values))
+                _map[key] = values = [];
+            values.Add(value);
+        }
+
+        public void Remove(TKey key, TValue value)
+        {
+            if (_map.TryGetValue(key, out var values) && values.Remove(value) && values.Count == 0)
+                _map.Remove(key);
+        }
+    }
+}

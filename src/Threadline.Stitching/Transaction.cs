@@ -1,0 +1,46 @@
+using Threadline.Telemetry;
+
+namespace Threadline.Stitching;
+
+/// <summary>What started a transaction: the entry invocation's trigger kind, its function and trigger resource.</summary>
+public sealed record TransactionEntry(string? Kind, string Name, string? Resource);
+
+/// <summary>One row of the transaction list.</summary>
+public sealed record TransactionSummary(
+    string Id,
+    InvocationId EntryInvocation,
+    TransactionEntry Entry,
+    long StartTimeUnixNano,
+    double DurationMs,
+    StatusCode Status,
+    int InvocationCount,
+    int ErrorCount);
+
+/// <summary>A transaction: its entry invocation and everything it caused, with the hops between them.</summary>
+public sealed record Transaction(
+    TransactionSummary Summary,
+    IReadOnlyList<Invocation> Invocations,
+    IReadOnlyList<Hop> Hops)
+{
+    public string Id => Summary.Id;
+}
+
+/// <summary>Filters of the transaction list; null means "any". <see cref="Entry"/> matches the entry's kind, name
+/// or resource exactly.</summary>
+public sealed record TransactionFilter
+{
+    public long? FromUnixNano { get; init; }
+    public long? ToUnixNano { get; init; }
+    public string? Entry { get; init; }
+    public StatusCode? Status { get; init; }
+    public int Limit { get; init; } = 100;
+}
+
+/// <summary>What one <see cref="StitchEngine.Ingest"/> call changed, for a store or a live view to follow.</summary>
+public sealed record StitchResult(
+    IReadOnlyList<InvocationId> ChangedInvocations,
+    IReadOnlyList<InvocationId> RemovedInvocations,
+    IReadOnlyList<Hop> LinkedHops,
+    IReadOnlyList<(InvocationId From, InvocationId To)> UnlinkedHops,
+    IReadOnlyList<string> ChangedTransactions,
+    IReadOnlyList<string> RemovedTransactions);
