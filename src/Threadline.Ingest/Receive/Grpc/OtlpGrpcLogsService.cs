@@ -1,0 +1,16 @@
+using Grpc.Core;
+using Threadline.Ingest.Protocol.Collector.Logs;
+
+namespace Threadline.Ingest.Receive.Grpc;
+
+/// <summary>The OTLP/gRPC logs endpoint: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
+public sealed class OtlpGrpcLogsService(OtlpIngestService ingest) : LogsService.LogsServiceBase
+{
+    private static readonly ExportLogsServiceResponse Success = new();
+
+    public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+    {
+        await GrpcErrors.Translate(() => ingest.ExportLogsAsync(request, context.CancellationToken)).ConfigureAwait(false);
+        return Success;
+    }
+}

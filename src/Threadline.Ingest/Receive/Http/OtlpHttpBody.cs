@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
+using Threadline.Ingest.Decode;
+
+namespace Threadline.Ingest.Receive.Http;
+
+/// <summary>Reads an OTLP/HTTP request body: content type, content encoding and size checked before decoding.</summary>
+internal static class OtlpHttpBody
+{
+    public static OtlpHttpError? TryGetEncoding(HttpRequest request, out OtlpEncoding encoding)
+    {
+        encoding = OtlpEncoding.Protobuf;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType))
+            return OtlpHttpError.UnsupportedMediaType($"Missing or malformed Content-Type '{request.ContentType}'; send application/x-protobuf or application/json.");
+
+        var type = mediaType.MediaType.Value;
+        if (string.Equals(type, "application/x-protobuf", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(type, "application/protobuf", StringComparison.OrdinalIgnoreCase))
+            return null;
+        if (string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            encoding = OtlpEncoding.Json;
+            return null;
+        }
+        return OtlpHttpError.UnsupportedMediaType($"Unsupported Content-Type '{type}'; send application/x-protobuf or application/json.");
+    }
+
+    /// <summary>Reads the whole body, decompressing gzip; the result is rented and must be returned to the pool.</summary>
+    public static async Task<(byte[]? Buffer, int Length, OtlpHttpError? Error)> ReadAsync(HttpContext context, int maxBytes)
+    {
+        var request = context.Request;
+        if (request.ContentLength > maxBytes)
+            return (null, 0, OtlpHttpError.TooLarge($"The body is {request.ContentLength} bytes; the limit is {maxBytes}."));
+
+        // We enforce the limit ourselves so that the client gets an OTLP error body that says why.
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+            sizeFeature.MaxRequestBodySize = null;
+
+        var contentEncoding = request.Headers.ContentEncoding.ToString();
+        Stream body;
+        string what;
+        if (contentEncoding.Length == 0 || contentEncoding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            body = request.Body;
+            what = "The body";
+        }
+        else if (contentEncoding.Equals("gzip", StringComparison.OrdinalIgnoreCase))
+        {
+            body = new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true);
+            what = "The decompressed body";
+        }
+        else
+        {
+            return (null, 0, OtlpHttpError.UnsupportedMediaType($"Unsupported Content-Encoding '{contentEncoding}'; send gzip or no encoding."));
+        }
+
+        await using (body.ConfigureAwait(false))
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int?)request.ContentLength + 1 ?? 64 * 1024));
+            var length = 0;
+            try
+            {
+                while (true)
+                {
+                    if (length == buffer.Length)
+                    {
+                        if (length > maxBytes)
+                            break;
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1L));
+                        buffer.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    var read = await body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), context.RequestAborted).ConfigureAwait(false);
+                    if (read == 0)
+                        break;
+                    length += read;
+                }
+            }
+            catch (InvalidDataException e)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return (null, 0, OtlpHttpError.BadRequest($"The body is not valid gzip: {e.Message}"));
+            }
+
+            if (length > maxBytes)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return (null, 0, OtlpHttpError.TooLarge($"{what} is larger than the limit of {maxBytes} bytes."));
+            }
+            return (buffer, length, null);
+        }
+    }
+}

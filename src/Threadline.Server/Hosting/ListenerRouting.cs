@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+
+namespace Threadline.Server.Hosting;
+
+/// <summary>
+/// Keeps each endpoint on its own listener. Kestrel tags every connection with the listener it arrived on
+/// (works with port 0, where the port is not known in advance); a request for an endpoint of another
+/// listener is answered 404, as if the endpoint did not exist there.
+/// </summary>
+internal static class ListenerRouting
+{
+    private const string ItemKey = "threadline.listener";
+
+    public static Func<ConnectionDelegate, ConnectionDelegate> TagConnections(Listener listener) => next => connection =>
+    {
+        connection.Items[ItemKey] = listener;
+        return next(connection);
+    };
+
+    public static async Task FilterAsync(HttpContext context, RequestDelegate next)
+    {
+        var arrivedOn = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ItemKey, out var tag) == true
+            ? (Listener)tag! : Listener.Api;
+        var servedOn = context.GetEndpoint()?.Metadata.GetMetadata<ServedOn>()?.Listener ?? Listener.Api;
+        if (servedOn != arrivedOn)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        await next(context).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Threadline.Server;
+
+/// <summary>A started server with the ports it actually listens on.</summary>
+public sealed class RunningServer(WebApplication app, int apiPort, int otlpHttpPort, int otlpGrpcPort, string dataDirectory) : IAsyncDisposable
+{
+    public int ApiPort { get; } = apiPort;
+    public int OtlpHttpPort { get; } = otlpHttpPort;
+    public int OtlpGrpcPort { get; } = otlpGrpcPort;
+    public string DataDirectory { get; } = dataDirectory;
+    public IServiceProvider Services => app.Services;
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken) => app.WaitForShutdownAsync(cancellationToken);
+
+    /// <summary>Stops accepting requests, lets pending writes finish, and closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+}

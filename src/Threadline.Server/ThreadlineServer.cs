@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Threadline.Ingest;
+using Threadline.Ingest.Receive.Grpc;
+using Threadline.Ingest.Receive.Http;
+using Threadline.Server.Api;
+using Threadline.Server.Hosting;
+using Threadline.Storage;
+using Threadline.Storage.DuckDb;
+using Threadline.Telemetry;
+
+namespace Threadline.Server;
+
+/// <summary>Builds and starts the whole server: listeners, the ingest pipeline, the store and the API.</summary>
+public static class ThreadlineServer
+{
+    public static async Task<RunningServer> StartAsync(ThreadlineServerOptions options, CancellationToken cancellationToken = default)
+    {
+        var errors = options.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
+
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+
+        var endpoints = new Dictionary<Listener, ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            Listen(kestrel, endpoints, options.BindAddress, options.OtlpGrpcPort, Listener.OtlpGrpc, HttpProtocols.Http2);
+            Listen(kestrel, endpoints, options.BindAddress, options.OtlpHttpPort, Listener.OtlpHttp, HttpProtocols.Http1);
+            Listen(kestrel, endpoints, options.BindAddress, options.ApiPort, Listener.Api, HttpProtocols.Http1);
+        });
+
+        ConfigureServices(builder.Services, options, dataDirectory);
+        var app = builder.Build();
+        app.UseRouting();
+        app.Use(ListenerRouting.FilterAsync);
+        app.MapGrpcService<OtlpGrpcTraceService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
+        app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
+        app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
+        app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
+        app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
+
+        // Open the store before listening, so a broken data folder fails the start, not the first request.
+        app.Services.GetRequiredService<ITelemetrySink>();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return new RunningServer(app,
+            endpoints[Listener.Api].IPEndPoint!.Port,
+            endpoints[Listener.OtlpHttp].IPEndPoint!.Port,
+            endpoints[Listener.OtlpGrpc].IPEndPoint!.Port,
+            dataDirectory);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, Dictionary<Listener, ListenOptions> endpoints, IPAddress address, int port, Listener listener, HttpProtocols protocols) =>
+        kestrel.Listen(address, port, listen =>
+        {
+            listen.Protocols = protocols;
+            listen.Use(ListenerRouting.TagConnections(listener));
+            endpoints[listener] = listen;
+        });
+
+    private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
+    {
+        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        services.AddSingleton(new GroupCommitOptions());
+        services.AddSingleton<GroupCommitSink>();
+        services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
+        services.AddSingleton<OtlpIngestService>();
+        services.Configure<OtlpReceiverOptions>(o => o.MaxRequestBytes = options.MaxRequestBytes);
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace Threadline.Server;
+
+/// <summary>Everything <c>threadline serve</c> can be told; <see cref="Validate"/> reports every problem at once.</summary>
+public sealed class ThreadlineServerOptions
+{
+    public const int DefaultApiPort = 5080;
+    public const int DefaultOtlpHttpPort = 4318;
+    public const int DefaultOtlpGrpcPort = 4317;
+
+    public required string DataDirectory { get; init; }
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+    /// <summary>0 picks a free port; the chosen one is in <see cref="RunningServer"/>.</summary>
+    public int ApiPort { get; init; } = DefaultApiPort;
+    public int OtlpHttpPort { get; init; } = DefaultOtlpHttpPort;
+    public int OtlpGrpcPort { get; init; } = DefaultOtlpGrpcPort;
+    public int MaxRequestBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes;
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+            errors.Add("The data folder must be given.");
+        CheckPort(errors, "API", ApiPort);
+        CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
+        CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);
+        var fixedPorts = new[] { ApiPort, OtlpHttpPort, OtlpGrpcPort }.Where(p => p != 0).ToList();
+        if (fixedPorts.Count != fixedPorts.Distinct().Count())
+            errors.Add($"The API, OTLP/HTTP and OTLP/gRPC ports must differ (got {ApiPort}, {OtlpHttpPort}, {OtlpGrpcPort}).");
+        if (MaxRequestBytes < 1024)
+            errors.Add($"The request size limit must be at least 1024 bytes (got {MaxRequestBytes}).");
+        return errors;
+    }
+
+    private static void CheckPort(List<string> errors, string name, int port)
+    {
+        if (port is < 0 or > 65535)
+            errors.Add($"The {name} port must be between 0 and 65535 (got {port}).");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using DuckDB.NET.Data;
+using Threadline.Storage.DuckDb.Sql;
+using Threadline.Storage.DuckDb.Write;
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.DuckDb;
+
+/// <summary>
+/// The embedded store: one DuckDB file in the data folder. One writer connection appends whole groups of
+/// batches in a single transaction (DuckDB fsyncs its write-ahead log on commit, so a completed write is
+/// durable); readers use their own connections to the same database, pooled.
+/// </summary>
+public sealed partial class DuckDbTelemetryStore : ITelemetryStore
+{
+    private const int SchemaVersion = 1;
+
+    private readonly DuckDBConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentBag<DuckDBConnection> _readers = [];
+    private readonly ResourceScopeCache _cache = new();
+    private readonly string _databasePath;
+    private bool _disposed;
+
+    private DuckDbTelemetryStore(DuckDBConnection writer, string databasePath)
+    {
+        _writer = writer;
+        _databasePath = databasePath;
+    }
+
+    public StoreCapabilities Capabilities { get; } = new() { Embedded = true, ReadYourWrites = true };
+
+    /// <summary>Opens (creating if needed) the store in the data folder, replaying its write-ahead log.</summary>
+    public static DuckDbTelemetryStore Open(DuckDbStoreOptions options)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var connection = new DuckDBConnection($"Data Source={options.DatabasePath}");
+        try
+        {
+            connection.Open();
+            var store = new DuckDbTelemetryStore(connection, options.DatabasePath);
+            store.EnsureSchema();
+            store._cache.Load(connection);
+            return store;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private void EnsureSchema()
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = SqlText.Schema;
+        command.ExecuteNonQuery();
+        command.CommandText = "SELECT max(version) FROM threadline_schema";
+        var version = command.ExecuteScalar();
+        if (version is null or DBNull)
+        {
+            command.CommandText = $"INSERT INTO threadline_schema VALUES ({SchemaVersion})";
+            command.ExecuteNonQuery();
+        }
+        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"The data folder holds schema version {version}; this Threadline reads version {SchemaVersion}.");
+        }
+    }
+
+    public async Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            WriteLocked(batches);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void WriteLocked(IReadOnlyList<TelemetryBatch> batches)
+    {
+        var newResources = new Dictionary<ulong, ResourceRecord>();
+        var newScopes = new Dictionary<ulong, ScopeRecord>();
+        foreach (var batch in batches)
+        {
+            foreach (var span in batch.Spans)
+                Collect(span.Resource, span.Scope, newResources, newScopes);
+            foreach (var log in batch.Logs)
+                Collect(log.Resource, log.Scope, newResources, newScopes);
+        }
+
+        _cache.Add(newResources.Values, newScopes.Values);
+        using var transaction = _writer.BeginTransaction();
+        try
+        {
+            if (newResources.Count > 0)
+                Append("resources", newResources.Values, RowAppender.AppendResource);
+            if (newScopes.Count > 0)
+                Append("scopes", newScopes.Values, RowAppender.AppendScope);
+            Append("spans", batches.SelectMany(b => b.Spans), RowAppender.AppendSpan);
+            Append("logs", batches.SelectMany(b => b.Logs), RowAppender.AppendLog);
+            transaction.Commit();
+        }
+        catch
+        {
+            transaction.Rollback();
+            _cache.Remove(newResources.Values, newScopes.Values);
+            throw;
+        }
+    }
+
+    private void Collect(ResourceRecord resource, ScopeRecord scope, Dictionary<ulong, ResourceRecord> resources, Dictionary<ulong, ScopeRecord> scopes)
+    {
+        if (!_cache.IsKnown(resource))
+            resources.TryAdd(resource.Id, resource);
+        if (!_cache.IsKnown(scope))
+            scopes.TryAdd(scope.Id, scope);
+    }
+
+    private void Append<T>(string table, IEnumerable<T> rows, Action<DuckDBAppender, T> append)
+    {
+        using var enumerator = rows.GetEnumerator();
+        if (!enumerator.MoveNext())
+            return;
+        using var appender = _writer.CreateAppender(table);
+        do
+        {
+            append(appender, enumerator.Current);
+        }
+        while (enumerator.MoveNext());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+            return;
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        _disposed = true;
+        while (_readers.TryTake(out var reader))
+            reader.Dispose();
+        _writer.Dispose();
+        _writeLock.Release();
+        _writeLock.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+namespace Threadline.Storage.DuckDb.Sql;
+
+/// <summary>The SQL of this backend, kept in .sql files beside this one and embedded in the assembly.</summary>
+internal static class SqlText
+{
+    public static readonly string Schema = Load("schema.sql");
+    public static readonly string GetTrace = Load("span_columns.sql") + Load("get_trace.sql");
+    public static readonly string FindSpans = Load("span_columns.sql") + Load("find_spans.sql");
+    public static readonly string FindLogs = Load("find_logs.sql");
+
+    private static string Load(string name)
+    {
+        var assembly = typeof(SqlText).Assembly;
+        using var stream = assembly.GetManifestResourceStream($"Threadline.Storage.DuckDb.Sql.{name}")
+            ?? throw new InvalidOperationException($"Embedded SQL '{name}' is missing.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}

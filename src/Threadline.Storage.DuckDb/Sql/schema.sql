@@ -1,0 +1,63 @@
+-- Threadline embedded store, schema version 1.
+-- Ids are binary: a trace id is a HUGEINT (its 128 bits reinterpreted as signed), a span id a UBIGINT;
+-- 0 means "none" for a parent span id and for a log record's ids. Times are Unix nanoseconds; a span
+-- keeps its duration rather than its end time because durations compress far better.
+-- Resources and scopes repeat on every span of an export, so they are stored once, keyed by a content hash.
+-- Attributes, events and links are JSON text (see TelemetryJson), queryable with DuckDB's JSON functions.
+CREATE TABLE IF NOT EXISTS threadline_schema (version INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS resources (
+    id UBIGINT NOT NULL,
+    service VARCHAR NOT NULL,
+    attributes VARCHAR NOT NULL,
+    schema_url VARCHAR,
+    dropped_attributes_count UINTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS scopes (
+    id UBIGINT NOT NULL,
+    name VARCHAR NOT NULL,
+    version VARCHAR,
+    attributes VARCHAR NOT NULL,
+    dropped_attributes_count UINTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS spans (
+    trace_id HUGEINT NOT NULL,
+    span_id UBIGINT NOT NULL,
+    parent_span_id UBIGINT NOT NULL,
+    start_time_unix_nano BIGINT NOT NULL,
+    duration_nanos BIGINT NOT NULL,
+    name VARCHAR NOT NULL,
+    kind UTINYINT NOT NULL,
+    status_code UTINYINT NOT NULL,
+    status_message VARCHAR,
+    service VARCHAR NOT NULL,
+    resource_id UBIGINT NOT NULL,
+    scope_id UBIGINT NOT NULL,
+    trace_state VARCHAR,
+    flags UINTEGER NOT NULL,
+    attributes VARCHAR NOT NULL,
+    events VARCHAR NOT NULL,
+    links VARCHAR NOT NULL,
+    dropped_attributes_count UINTEGER NOT NULL,
+    dropped_events_count UINTEGER NOT NULL,
+    dropped_links_count UINTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS logs (
+    time_unix_nano BIGINT NOT NULL,
+    observed_time_unix_nano BIGINT NOT NULL,
+    trace_id HUGEINT NOT NULL,
+    span_id UBIGINT NOT NULL,
+    flags UINTEGER NOT NULL,
+    severity_number UTINYINT NOT NULL,
+    severity_text VARCHAR,
+    event_name VARCHAR,
+    body VARCHAR NOT NULL,
+    attributes VARCHAR NOT NULL,
+    service VARCHAR NOT NULL,
+    resource_id UBIGINT NOT NULL,
+    scope_id UBIGINT NOT NULL,
+    dropped_attributes_count UINTEGER NOT NULL
+);

@@ -1,0 +1,74 @@
+using System.Numerics;
+using DuckDB.NET.Data;
+using Threadline.Storage.Encoding;
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.DuckDb.Write;
+
+/// <summary>Appends records as rows through DuckDB's appender (columnar, batched), in schema column order.</summary>
+internal static class RowAppender
+{
+    public static BigInteger ToHugeInt(UInt128 traceId) => (BigInteger)(Int128)traceId;
+
+    public static UInt128 FromHugeInt(BigInteger value) => (UInt128)(Int128)value;
+
+    public static void AppendResource(DuckDBAppender appender, ResourceRecord resource) =>
+        appender.CreateRow()
+            .AppendValue(resource.Id)
+            .AppendValue(resource.Service)
+            .AppendValue(TelemetryJson.WriteAttributes(resource.Attributes))
+            .AppendValue(resource.SchemaUrl)
+            .AppendValue(resource.DroppedAttributesCount)
+            .EndRow();
+
+    public static void AppendScope(DuckDBAppender appender, ScopeRecord scope) =>
+        appender.CreateRow()
+            .AppendValue(scope.Id)
+            .AppendValue(scope.Name)
+            .AppendValue(scope.Version)
+            .AppendValue(TelemetryJson.WriteAttributes(scope.Attributes))
+            .AppendValue(scope.DroppedAttributesCount)
+            .EndRow();
+
+    public static void AppendSpan(DuckDBAppender appender, SpanRecord span) =>
+        appender.CreateRow()
+            .AppendValue(ToHugeInt(span.TraceId))
+            .AppendValue(span.SpanId)
+            .AppendValue(span.ParentSpanId)
+            .AppendValue(span.StartTimeUnixNano)
+            .AppendValue(span.EndTimeUnixNano - span.StartTimeUnixNano)
+            .AppendValue(span.Name)
+            .AppendValue((byte)span.Kind)
+            .AppendValue((byte)span.StatusCode)
+            .AppendValue(span.StatusMessage)
+            .AppendValue(span.Service)
+            .AppendValue(span.Resource.Id)
+            .AppendValue(span.Scope.Id)
+            .AppendValue(span.TraceState)
+            .AppendValue(span.Flags)
+            .AppendValue(TelemetryJson.WriteAttributes(span.Attributes))
+            .AppendValue(TelemetryJson.WriteEvents(span.Events))
+            .AppendValue(TelemetryJson.WriteLinks(span.Links))
+            .AppendValue(span.DroppedAttributesCount)
+            .AppendValue(span.DroppedEventsCount)
+            .AppendValue(span.DroppedLinksCount)
+            .EndRow();
+
+    public static void AppendLog(DuckDBAppender appender, LogRecord log) =>
+        appender.CreateRow()
+            .AppendValue(log.TimeUnixNano)
+            .AppendValue(log.ObservedTimeUnixNano)
+            .AppendValue(ToHugeInt(log.TraceId))
+            .AppendValue(log.SpanId)
+            .AppendValue(log.Flags)
+            .AppendValue(log.SeverityNumber)
+            .AppendValue(log.SeverityText)
+            .AppendValue(log.EventName)
+            .AppendValue(TelemetryJson.WriteValue(log.Body))
+            .AppendValue(TelemetryJson.WriteAttributes(log.Attributes))
+            .AppendValue(log.Resource.Service)
+            .AppendValue(log.Resource.Id)
+            .AppendValue(log.Scope.Id)
+            .AppendValue(log.DroppedAttributesCount)
+            .EndRow();
+}

@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Threadline.Commands;
+
+var root = new RootCommand("Threadline: observability for serverless applications, with every request followed across async hops.");
+root.Subcommands.Add(ServeCommand.Create());
+return await root.Parse(args).InvokeAsync();
