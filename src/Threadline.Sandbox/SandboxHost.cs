@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Threadline.Sandbox.DynamoDb;
 using Threadline.Sandbox.Functions;
 using Threadline.Sandbox.Mappings;
 using Threadline.Sandbox.Protocol;
@@ -31,6 +32,7 @@ public sealed class SandboxHost : IAsyncDisposable
         Arns = new Arns(options.Region, options.AccountId);
         Functions = new FunctionHost(options, Arns, background);
         Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint);
+        DynamoDb = new DynamoDbService(Arns, options.TimeProvider);
         Mappings = new EventSourceMappings(this, background);
     }
 
@@ -46,6 +48,8 @@ public sealed class SandboxHost : IAsyncDisposable
     public EventSourceMappings Mappings { get; }
 
     public SqsService Sqs { get; }
+
+    public DynamoDbService DynamoDb { get; }
 
     internal BackgroundWork Background => _background;
 
@@ -79,11 +83,12 @@ public sealed class SandboxHost : IAsyncDisposable
 
     internal IStreamSource StreamSource(string streamArn) => Arns.ServiceOf(streamArn) switch
     {
+        "dynamodb" => DynamoDb,
         _ => throw new AwsException("InvalidParameterValueException", $"Unsupported stream: {streamArn}"),
     };
 
     private AwsRouter CreateRouter() => new(
-        [Sqs],
+        [Sqs, DynamoDb],
         new NotEmulated(),
         new NotEmulated(),
         new NotEmulated(),

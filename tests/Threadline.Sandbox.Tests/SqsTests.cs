@@ -122,7 +122,7 @@ public sealed class SqsTests
         var batch = await sqs.SendMessageBatchAsync(url, [new("a", "good"), new("b", "bad"), new("c", "fine")], TestContext.Current.CancellationToken);
 
         var ids = batch.Successful.ToDictionary(s => s.Id, s => s.MessageId);
-        var records = await WaitForRecordsAsync(sandbox, r => r.Count(x => x["messageId"]!.GetValue<string>() == ids["b"]) == 2 && r.Count >= 4);
+        var records = await sandbox.WaitForRecordsAsync(r => r.Count(x => x["messageId"]!.GetValue<string>() == ids["b"]) == 2 && r.Count >= 4);
         Assert.Equal(ids.Values.Order(), records.Select(r => r["messageId"]!.GetValue<string>()).Distinct().Order());
         var retried = records.Where(r => r["messageId"]!.GetValue<string>() == ids["b"]).ToList();
         Assert.Equal(["1", "2"], retried.Select(r => r["attributes"]!["ApproximateReceiveCount"]!.GetValue<string>()));
@@ -130,15 +130,6 @@ public sealed class SqsTests
         Assert.All(records, r => Assert.Equal(sandbox.Arns.Queue("payments-queue"), r["eventSourceARN"]!.GetValue<string>()));
         Assert.Equal(4, records.Count);
     }
-
-    private static async Task<List<JsonNode>> WaitForRecordsAsync(SandboxHost sandbox, Func<List<JsonNode>, bool> condition)
-    {
-        var invocations = await sandbox.Functions.Invocations.WaitUntilAsync(all => condition(RecordsOf(all)), TestSandbox.Deadline, TestContext.Current.CancellationToken);
-        return RecordsOf(invocations);
-    }
-
-    private static List<JsonNode> RecordsOf(IEnumerable<InvocationRecord> invocations) =>
-        [.. invocations.SelectMany(i => i.Event!["Records"]!.AsArray()).OfType<JsonNode>()];
 
     private static Task<ReceiveMessageResponse> Receive(AmazonSQSClient sqs, string url, int waitSeconds) =>
         sqs.ReceiveMessageAsync(new ReceiveMessageRequest
