@@ -38,12 +38,16 @@ public static class Via
     public const string XRay = "xray";
     public const string Parent = "parent";
 
-    /// <summary>Lower is preferred when several sources link the same two invocations.</summary>
+    /// <summary>
+    /// Lower is preferred when several sources link the same two invocations: ids first, then the S3 object
+    /// (the same content put twice has the same ETag), then links, then the parent id.
+    /// </summary>
     internal static int Rank(string via) => via switch
     {
-        OtelLink => 1,
-        TraceParent or XRay => 2,
-        Parent => 3,
+        S3Object => 1,
+        OtelLink => 2,
+        TraceParent or XRay => 3,
+        Parent => 4,
         _ => 0,
     };
 }

@@ -70,6 +70,20 @@ public sealed partial class StitchEngine
         }
     }
 
+    /// <summary>The hops into an invocation (what caused it).</summary>
+    public IReadOnlyList<Hop> IncomingHops(InvocationId invocation)
+    {
+        lock (_lock)
+            return [.. _state.Incoming(invocation).OrderBy(h => h.From)];
+    }
+
+    /// <summary>The hops out of an invocation (what it caused).</summary>
+    public IReadOnlyList<Hop> OutgoingHops(InvocationId invocation)
+    {
+        lock (_lock)
+            return [.. _state.Outgoing(invocation).OrderBy(h => h.To)];
+    }
+
     public IReadOnlyList<Invocation> FindByTraceId(UInt128 traceId)
     {
         lock (_lock)
