@@ -10,6 +10,8 @@ using Threadline.Sandbox.DynamoDb;
 using Threadline.Sandbox.Functions;
 using Threadline.Sandbox.Mappings;
 using Threadline.Sandbox.Protocol;
+using Threadline.Sandbox.S3;
+using Threadline.Sandbox.Sns;
 using Threadline.Sandbox.Sqs;
 
 namespace Threadline.Sandbox;
@@ -33,6 +35,9 @@ public sealed class SandboxHost : IAsyncDisposable
         Functions = new FunctionHost(options, Arns, background);
         Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint);
         DynamoDb = new DynamoDbService(Arns, options.TimeProvider);
+        Deliveries = new Deliveries(this);
+        Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, () => Deliveries);
+        S3 = new S3Service(Arns, options.TimeProvider, Deliveries);
         Mappings = new EventSourceMappings(this, background);
     }
 
@@ -50,6 +55,12 @@ public sealed class SandboxHost : IAsyncDisposable
     public SqsService Sqs { get; }
 
     public DynamoDbService DynamoDb { get; }
+
+    public SnsService Sns { get; }
+
+    public S3Service S3 { get; }
+
+    internal Deliveries Deliveries { get; }
 
     internal BackgroundWork Background => _background;
 
@@ -89,8 +100,8 @@ public sealed class SandboxHost : IAsyncDisposable
 
     private AwsRouter CreateRouter() => new(
         [Sqs, DynamoDb],
+        Sns,
         new NotEmulated(),
         new NotEmulated(),
-        new NotEmulated(),
-        new NotEmulated());
+        S3);
 }

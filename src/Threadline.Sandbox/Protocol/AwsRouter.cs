@@ -76,7 +76,7 @@ internal sealed partial class AwsRouter(
             var input = await JsonNode.ParseAsync(http.Request.Body).ConfigureAwait(false) as JsonObject ?? [];
             var output = await service.HandleAsync(target[(dot + 1)..], input, CallOf(http, requestId), http.RequestAborted).ConfigureAwait(false);
             http.Response.ContentType = service.ContentType;
-            await http.Response.WriteAsync(output.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+            await http.Response.WriteAsync(output.ToWire(), http.RequestAborted).ConfigureAwait(false);
         }
         catch (AwsException e)
         {
@@ -95,7 +95,7 @@ internal sealed partial class AwsRouter(
         // awsQueryCompatible clients (SQS) read the legacy error code from this header.
         http.Response.Headers["x-amzn-query-error"] = $"{error.Code};{(error.IsSenderFault ? "Sender" : "Receiver")}";
         var body = new JsonObject { ["__type"] = typePrefix + error.Code, ["message"] = error.Message };
-        await http.Response.WriteAsync(body.ToJsonString(), http.RequestAborted).ConfigureAwait(false);
+        await http.Response.WriteAsync(body.ToWire(), http.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task HandleQueryAsync(HttpContext http)
