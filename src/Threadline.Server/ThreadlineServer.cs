@@ -72,11 +72,7 @@ public static class ThreadlineServer
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
         services.AddSingleton<OtlpIngestService>();
         services.Configure<OtlpReceiverOptions>(o => o.MaxRequestBytes = options.MaxRequestBytes);
-        services.AddGrpc(grpc =>
-        {
-            grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
-            grpc.EnableDetailedErrors = false;
-        });
+        services.AddOtlpGrpc(options.MaxRequestBytes);
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;

@@ -4,11 +4,11 @@ using Threadline.Ingest.Protocol.Collector.Logs;
 namespace Threadline.Ingest.Receive.Grpc;
 
 /// <summary>The OTLP/gRPC logs endpoint: a thin adapter over <see cref="OtlpIngestService"/>.</summary>
-public sealed class OtlpGrpcLogsService(OtlpIngestService ingest) : LogsService.LogsServiceBase
+public sealed class OtlpGrpcLogsService(OtlpIngestService ingest)
 {
     private static readonly ExportLogsServiceResponse Success = new();
 
-    public override async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
+    public async Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
     {
         await GrpcErrors.Translate(() => ingest.ExportLogsAsync(request, context.CancellationToken)).ConfigureAwait(false);
         return Success;
