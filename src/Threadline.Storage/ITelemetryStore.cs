@@ -16,7 +16,10 @@ public interface ITelemetryStore : IAsyncDisposable
     /// </summary>
     Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken);
 
-    /// <summary>Every stored span of the trace, ordered by start time then span id; empty when unknown.</summary>
+    /// <summary>
+    /// Every stored span of the trace, each span id once (a span re-sent by an exporter retry is not doubled),
+    /// ordered by start time then span id; empty when the trace is unknown.
+    /// </summary>
     Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken);
 
     /// <summary>Spans whose start lies in the query's range, newest first, at most <see cref="SpanQuery.Limit"/>.</summary>
