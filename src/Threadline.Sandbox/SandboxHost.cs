@@ -6,8 +6,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Threadline.Sandbox.ApiGateway;
 using Threadline.Sandbox.DynamoDb;
+using Threadline.Sandbox.EventBridge;
 using Threadline.Sandbox.Functions;
+using Threadline.Sandbox.Kinesis;
+using Threadline.Sandbox.Lambda;
 using Threadline.Sandbox.Mappings;
 using Threadline.Sandbox.Protocol;
 using Threadline.Sandbox.S3;
@@ -38,6 +42,9 @@ public sealed class SandboxHost : IAsyncDisposable
         Deliveries = new Deliveries(this);
         Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, () => Deliveries);
         S3 = new S3Service(Arns, options.TimeProvider, Deliveries);
+        Kinesis = new KinesisService(Arns, options.TimeProvider);
+        EventBridge = new EventBridgeService(Arns, options, Deliveries, background);
+        ApiGateway = new ApiGatewayService(Arns, options.TimeProvider, Functions, () => Endpoint);
         Mappings = new EventSourceMappings(this, background);
     }
 
@@ -59,6 +66,12 @@ public sealed class SandboxHost : IAsyncDisposable
     public SnsService Sns { get; }
 
     public S3Service S3 { get; }
+
+    public KinesisService Kinesis { get; }
+
+    public EventBridgeService EventBridge { get; }
+
+    public ApiGatewayService ApiGateway { get; }
 
     internal Deliveries Deliveries { get; }
 
@@ -95,13 +108,14 @@ public sealed class SandboxHost : IAsyncDisposable
     internal IStreamSource StreamSource(string streamArn) => Arns.ServiceOf(streamArn) switch
     {
         "dynamodb" => DynamoDb,
+        "kinesis" => Kinesis,
         _ => throw new AwsException("InvalidParameterValueException", $"Unsupported stream: {streamArn}"),
     };
 
     private AwsRouter CreateRouter() => new(
-        [Sqs, DynamoDb],
+        [Sqs, DynamoDb, Kinesis, EventBridge],
         Sns,
-        new NotEmulated(),
-        new NotEmulated(),
+        new LambdaApi(this),
+        ApiGateway,
         S3);
 }

@@ -64,6 +64,15 @@ public sealed class FunctionHost
         }
     }
 
+    /// <summary>The current version of every function.</summary>
+    public IReadOnlyList<FunctionVersionInfo> List()
+    {
+        lock (_lock)
+        {
+            return [.. _functions.Values.Select(f => f.Current)];
+        }
+    }
+
     /// <summary>Invokes synchronously (RequestResponse) and returns the completed attempt.</summary>
     public Task<InvocationRecord> InvokeAsync(string nameOrArn, JsonNode? payload) =>
         RunAsync(nameOrArn, payload, InvocationType.RequestResponse, NewRequestId(), attempt: 1);
