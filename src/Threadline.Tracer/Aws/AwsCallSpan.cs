@@ -11,28 +11,34 @@ namespace Threadline.Tracer.Aws;
 /// <summary>The span of one AWS SDK call made during an invocation.</summary>
 internal sealed class AwsCallSpan : IDisposable
 {
-    private static readonly AsyncLocal<bool> InsideCall = new();
+    private static readonly AsyncLocal<AwsCallSpan?> CurrentCall = new();
     private const string Dropped = "[dropped: secrets service]";
+    private const int MaxWireBytes = 1024 * 1024;
     private readonly InvocationScope _scope;
     private readonly AwsOperation _op;
     private readonly Activity _activity;
-    private readonly bool _wasInside;
+    private readonly AwsCallSpan? _outer;
+    private byte[]? _wire;
+    private string? _form;
 
     private AwsCallSpan(InvocationScope scope, AwsOperation op, Activity activity)
     {
         _scope = scope;
         _op = op;
         _activity = activity;
-        _wasInside = InsideCall.Value;
-        InsideCall.Value = true;
+        _outer = CurrentCall.Value;
+        CurrentCall.Value = this;
     }
 
     /// <summary>True while an AWS SDK call is in flight here: its own HTTP request is not recorded again.</summary>
-    public static bool IsInsideCall => InsideCall.Value;
+    public static bool IsInsideCall => CurrentCall.Value is not null;
+
+    /// <summary>The call whose pipeline is running here (for the wire capture step inside the marshaller).</summary>
+    public static AwsCallSpan? Current => CurrentCall.Value;
 
     public static AwsCallSpan? Start(IExecutionContext context)
     {
-        if (InvocationScope.Current is not { IsCompleted: false } scope || !scope.Options.CaptureAws || InsideCall.Value)
+        if (InvocationScope.Current is not { IsCompleted: false } scope || !scope.Options.CaptureAws || CurrentCall.Value is not null)
             return null;
         var op = AwsOperation.From(context.RequestContext);
         var activity = scope.Pipeline.Source.StartActivity(op.SpanName, op.Kind);
@@ -61,7 +67,7 @@ internal sealed class AwsCallSpan : IDisposable
         var keys = OutboundKeys.Extract(_op, request, response, Header);
         if (keys.Count > 0)
             _activity.SetTag("threadline.outbound.keys", keys.ToArray());
-        var wire = WireBody(context.RequestContext.Request);
+        var wire = _wire;
         if (_op.Service == "DynamoDB" && wire is not null)
         {
             var writes = DynamoDbWrites.Extract(_op.Operation, wire);
@@ -83,12 +89,12 @@ internal sealed class AwsCallSpan : IDisposable
             SetTag("aws.error_code", service.ErrorCode);
         }
         SpanPayloads.SetError(_activity, exception);
-        RecordPayloads(context, WireBody(context.RequestContext.Request), null, error: true);
+        RecordPayloads(context, _wire, null, error: true);
     }
 
     public void Dispose()
     {
-        InsideCall.Value = _wasInside;
+        CurrentCall.Value = _outer;
         _activity.Stop();
     }
 
@@ -103,14 +109,39 @@ internal sealed class AwsCallSpan : IDisposable
             return;
         }
         var requestText = wire is not null ? Scrubber.AsText(wire) ?? $"[binary {wire.Length} bytes]"
-            : FormBody(context.RequestContext.Request) ?? PayloadJson.ToText(context.RequestContext.OriginalRequest);
+            : _form ?? PayloadJson.ToText(context.RequestContext.OriginalRequest);
         SpanPayloads.Set(_activity, "threadline.request", requestText is null ? null : _scope.Scrubber.ScrubText(requestText), _scope.Budget, error);
         var responseText = PayloadJson.ToText(response);
         SpanPayloads.Set(_activity, "threadline.response", responseText is null ? null : _scope.Scrubber.ScrubText(responseText), _scope.Budget, error);
     }
 
-    private static byte[]? WireBody(IRequest? request) =>
-        request?.Content is { Length: > 0 } content && request.ContentStream is null ? content : null;
+    /// <summary>Keeps the marshalled request body: the SDK releases it once the request is sent.</summary>
+    public void CaptureWire(IRequest request)
+    {
+        _wire = request.Content is { Length: > 0 } content && request.ContentStream is null ? content : null;
+        _wire ??= TextStreamBody(request);
+        _form = _wire is null ? FormBody(request) : null;
+    }
+
+    /// <summary>JSON and XML protocols marshal into a rewindable stream; it is copied and rewound (object bodies are not).</summary>
+    private static byte[]? TextStreamBody(IRequest request)
+    {
+        if (request.ContentStream is not { CanSeek: true, Length: > 0 and <= MaxWireBytes } stream
+            || !request.Headers.TryGetValue("Content-Type", out var type) || !Http.RequestBody.IsText(type.Split(';')[0].Trim()))
+            return null;
+        var position = stream.Position;
+        try
+        {
+            stream.Position = 0;
+            var copy = new MemoryStream((int)stream.Length);
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        finally
+        {
+            stream.Position = position;
+        }
+    }
 
     /// <summary>Query-protocol services (SNS, STS...) keep their parameters in the request until it is sent.</summary>
     private static string? FormBody(IRequest? request)

@@ -17,5 +17,10 @@ internal sealed class AwsPipelineCustomizer : IRuntimePipelineCustomizer
 
     // Outside the marshaller: one span per logical call (retries included), and the request can still be
     // changed (in-band trace context) before it is marshalled.
-    public void Customize(Type type, RuntimePipeline pipeline) => pipeline.AddHandlerBefore<Marshaller>(new AwsTracingHandler());
+    // Inside it, the marshalled body is kept for the span (the SDK drops it after sending).
+    public void Customize(Type type, RuntimePipeline pipeline)
+    {
+        pipeline.AddHandlerBefore<Marshaller>(new AwsTracingHandler());
+        pipeline.AddHandlerAfter<Marshaller>(new AwsWireCaptureHandler());
+    }
 }

@@ -33,24 +33,23 @@ internal static class TraceContextInjector
     private static bool TryAdd(object message, string bodyProperty, string traceparent)
     {
         var attributes = Members.Get(message, "MessageAttributes") as IDictionary;
-        if (attributes is null)
-        {
-            var type = Members.PropertyType(message, "MessageAttributes");
-            if (type is null || type.IsAbstract || type.IsInterface || Activator.CreateInstance(type) is not IDictionary created)
-                return false;
-            attributes = created;
-            if (!Members.Set(message, "MessageAttributes", attributes))
-                return false;
-        }
-        if (attributes.Count >= MaxAttributes || attributes.Contains(AttributeName))
+        if (attributes is { } existing && (existing.Count >= MaxAttributes || existing.Contains(AttributeName)))
             return false;
-        var valueType = attributes.GetType().GetGenericArguments() is { Length: 2 } args ? args[1] : null;
-        if (valueType is null || Activator.CreateInstance(valueType) is not { } value)
-            return false;
-        var size = Size(Members.Str(message, bodyProperty)) + AttributesSize(attributes)
+        var size = Size(Members.Str(message, bodyProperty)) + (attributes is null ? 0 : AttributesSize(attributes))
             + Size(AttributeName) + Size("String") + Size(traceparent);
         if (size > MaxMessageBytes)
             return false;
+        var dictionaryType = attributes?.GetType() ?? Members.PropertyType(message, "MessageAttributes");
+        var valueType = dictionaryType?.GetGenericArguments() is { Length: 2 } args ? args[1] : null;
+        if (dictionaryType is null || valueType is null || dictionaryType.IsAbstract || dictionaryType.IsInterface
+            || Activator.CreateInstance(valueType) is not { } value)
+            return false;
+        if (attributes is null)
+        {
+            if (Activator.CreateInstance(dictionaryType) is not IDictionary created || !Members.Set(message, "MessageAttributes", created))
+                return false;
+            attributes = created;
+        }
         Members.Set(value, "DataType", "String");
         Members.Set(value, "StringValue", traceparent);
         attributes[AttributeName] = value;
