@@ -1,0 +1,240 @@
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.Tests;
+
+/// <summary>
+/// The storage contract as tests: every backend derives from this class and supplies
+/// <see cref="OpenStoreAsync"/>; docs/storage-contract.md states the same rules in prose.
+/// </summary>
+public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
+
+    protected ITelemetryStore Store { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Opens the backend on the given folder (reopening must find what was written before).</summary>
+    protected abstract Task<ITelemetryStore> OpenStoreAsync(string dataDirectory);
+
+    public async ValueTask InitializeAsync() => Store = await OpenStoreAsync(_dataDirectory);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync();
+        if (Directory.Exists(_dataDirectory))
+            Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_span_comes_back_with_every_field_and_value_type()
+    {
+        var traceId = Records.NewTraceId();
+        var linkedTrace = Records.NewTraceId();
+        var span = new SpanRecord
+        {
+            TraceId = traceId,
+            SpanId = ulong.MaxValue - 1,
+            ParentSpanId = 42,
+            TraceState = "vendor=a",
+            Flags = 257,
+            Name = "send-email",
+            Kind = SpanKind.Consumer,
+            StartTimeUnixNano = 1_790_000_000_123_456_789,
+            EndTimeUnixNano = 1_790_000_001_000_000_001,
+            StatusCode = StatusCode.Error,
+            StatusMessage = "Twilio 400",
+            Attributes =
+            [
+                new("s", "text"), new("b", true), new("i", -7L), new("d", 2.0), new("nan", double.NaN),
+                new("bytes", new byte[] { 0, 1, 255 }), new("array", new object?[] { "a", 1L, 0.5, false }),
+                new("map", new KeyValue[] { new("inner", "v"), new("deeper", new KeyValue[] { new("x", 3L) }) }),
+                new("empty", null), new("quote\"key", "line\nbreak"),
+            ],
+            Events = [new SpanEvent("exception", 1_790_000_000_500_000_000, [new("exception.type", "TwilioException")], 1)],
+            Links = [new SpanLink(linkedTrace, 77, "k=v", [new("messaging.message.id", "m-1")], 1, 3)],
+            DroppedAttributesCount = 4,
+            DroppedEventsCount = 5,
+            DroppedLinksCount = 6,
+            Resource = Records.Checkout,
+            Scope = Records.Scope,
+        };
+
+        await Store.WriteAsync([new TelemetryBatch([span], [])], Ct);
+        var stored = Assert.Single(await Store.GetTraceAsync(traceId, Ct));
+
+        Assert.Equal(span.TraceId, stored.TraceId);
+        Assert.Equal(span.SpanId, stored.SpanId);
+        Assert.Equal(span.ParentSpanId, stored.ParentSpanId);
+        Assert.Equal(span.TraceState, stored.TraceState);
+        Assert.Equal(span.Flags, stored.Flags);
+        Assert.Equal(span.Name, stored.Name);
+        Assert.Equal(span.Kind, stored.Kind);
+        Assert.Equal(span.StartTimeUnixNano, stored.StartTimeUnixNano);
+        Assert.Equal(span.EndTimeUnixNano, stored.EndTimeUnixNano);
+        Assert.Equal(span.StatusCode, stored.StatusCode);
+        Assert.Equal(span.StatusMessage, stored.StatusMessage);
+        AssertAttributes(span.Attributes, stored.Attributes);
+        var storedEvent = Assert.Single(stored.Events);
+        Assert.Equal(("exception", 1_790_000_000_500_000_000L, 1u), (storedEvent.Name, storedEvent.TimeUnixNano, storedEvent.DroppedAttributesCount));
+        AssertAttributes(span.Events[0].Attributes, storedEvent.Attributes);
+        var storedLink = Assert.Single(stored.Links);
+        Assert.Equal((linkedTrace, 77UL, "k=v", 1u, 3u), (storedLink.TraceId, storedLink.SpanId, storedLink.TraceState, storedLink.Flags, storedLink.DroppedAttributesCount));
+        AssertAttributes(span.Links[0].Attributes, storedLink.Attributes);
+        Assert.Equal((4u, 5u, 6u), (stored.DroppedAttributesCount, stored.DroppedEventsCount, stored.DroppedLinksCount));
+        Assert.Equal(Records.Checkout.Id, stored.Resource.Id);
+        Assert.Equal("checkout", stored.Service);
+        AssertAttributes(Records.Checkout.Attributes, stored.Resource.Attributes);
+        Assert.Equal(Records.Checkout.SchemaUrl, stored.Resource.SchemaUrl);
+        Assert.Equal(("threadline.tracer", "0.1.0"), (stored.Scope.Name, stored.Scope.Version));
+        AssertAttributes(Records.Scope.Attributes, stored.Scope.Attributes);
+    }
+
+    [Fact]
+    public async Task A_trace_is_ordered_by_start_and_holds_only_its_own_spans()
+    {
+        var traceId = Records.NewTraceId();
+        var other = Records.NewTraceId();
+        var late = Records.Span(traceId, "late", 3_000);
+        var early = Records.Span(traceId, "early", 1_000, Records.Notify);
+        await Store.WriteAsync([new TelemetryBatch([late, Records.Span(other, "other", 2_000)], []), new TelemetryBatch([early], [])], Ct);
+
+        var trace = await Store.GetTraceAsync(traceId, Ct);
+
+        Assert.Equal(["early", "late"], trace.Select(s => s.Name));
+        Assert.Equal(["notify", "checkout"], trace.Select(s => s.Service));
+        Assert.Empty(await Store.GetTraceAsync(Records.NewTraceId(), Ct));
+    }
+
+    [Fact]
+    public async Task A_span_written_twice_is_returned_once()
+    {
+        var span = Records.Span(Records.NewTraceId(), "retried", 1_000);
+
+        await Store.WriteAsync([new TelemetryBatch([span], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([span], [])], Ct);
+
+        Assert.Single(await Store.GetTraceAsync(span.TraceId, Ct));
+    }
+
+    [Fact]
+    public async Task Time_range_queries_are_half_open_newest_first_and_limited()
+    {
+        var traceId = Records.NewTraceId();
+        var spans = Enumerable.Range(0, 10).Select(i => Records.Span(traceId, $"s{i}", 5_000_000 + i * 10, i % 2 == 0 ? Records.Checkout : Records.Notify)).ToList();
+        await Store.WriteAsync([new TelemetryBatch(spans, [])], Ct);
+
+        var inRange = await Store.FindSpansAsync(new SpanQuery(5_000_020, 5_000_070), Ct);
+        Assert.Equal(["s6", "s5", "s4", "s3", "s2"], inRange.Select(s => s.Name));
+
+        var limited = await Store.FindSpansAsync(new SpanQuery(5_000_000, 5_000_100, Limit: 3), Ct);
+        Assert.Equal(["s9", "s8", "s7"], limited.Select(s => s.Name));
+
+        var byService = await Store.FindSpansAsync(new SpanQuery(5_000_000, 5_000_100, Service: "notify"), Ct);
+        Assert.Equal(["s9", "s7", "s5", "s3", "s1"], byService.Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task Logs_come_back_by_trace_and_span_with_their_body_type()
+    {
+        var traceId = Records.NewTraceId();
+        var span = Records.Span(traceId, "notify", 1_000, Records.Notify);
+        var text = Records.Log(traceId, span.SpanId, 2_000, "template not found");
+        var structured = Records.Log(traceId, 99, 1_500, new KeyValue[] { new("to", "u-42"), new("attempt", 2L) });
+        var unrelated = Records.Log(Records.NewTraceId(), 5, 1_700, "other");
+        await Store.WriteAsync([new TelemetryBatch([span], [text, structured, unrelated])], Ct);
+
+        var logs = await Store.FindLogsAsync(new LogQuery { TraceId = traceId }, Ct);
+
+        Assert.Equal([1_500L, 2_000L], logs.Select(l => l.TimeUnixNano));
+        AssertAttributes((KeyValue[])structured.Body!, (IReadOnlyList<KeyValue>)logs[0].Body!);
+        Assert.Equal("template not found", logs[1].Body);
+        Assert.Equal((2_005L, span.SpanId, (byte)17, "Error", "notify"), (logs[1].ObservedTimeUnixNano, logs[1].SpanId, logs[1].SeverityNumber, logs[1].SeverityText, logs[1].Resource.Service));
+        Assert.Equal(2u, logs[1].Resource.DroppedAttributesCount);
+        var bySpan = await Store.FindLogsAsync(new LogQuery { TraceId = traceId, SpanId = span.SpanId }, Ct);
+        Assert.Equal("template not found", Assert.Single(bySpan).Body);
+    }
+
+    [Fact]
+    public async Task A_log_without_trace_context_is_found_by_time()
+    {
+        var log = Records.Log(UInt128.Zero, 0, 9_000_000, "cold start");
+        await Store.WriteAsync([new TelemetryBatch([], [log])], Ct);
+
+        var found = await Store.FindLogsAsync(new LogQuery { FromUnixNano = 8_999_999, ToUnixNano = 9_000_001 }, Ct);
+
+        var stored = Assert.Single(found);
+        Assert.Equal((UInt128.Zero, 0UL, "cold start"), (stored.TraceId, stored.SpanId, (string?)stored.Body));
+    }
+
+    [Fact]
+    public async Task Statistics_count_what_was_written()
+    {
+        var before = await Store.GetStatisticsAsync(Ct);
+        var traceId = Records.NewTraceId();
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "a", 1), Records.Span(traceId, "b", 2)], [Records.Log(traceId, 1, 1, "x")])], Ct);
+
+        var after = await Store.GetStatisticsAsync(Ct);
+
+        Assert.Equal(before.SpanCount + 2, after.SpanCount);
+        Assert.Equal(before.LogCount + 1, after.LogCount);
+        Assert.True(after.BytesOnDisk > 0);
+    }
+
+    [Fact]
+    public async Task What_was_written_is_there_after_reopening()
+    {
+        var span = Records.Span(Records.NewTraceId(), "durable", 1_000, Records.Notify);
+        await Store.WriteAsync([new TelemetryBatch([span], [Records.Log(span.TraceId, span.SpanId, 1_100, "kept")])], Ct);
+
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(_dataDirectory);
+
+        var stored = Assert.Single(await Store.GetTraceAsync(span.TraceId, Ct));
+        Assert.Equal(("durable", "notify"), (stored.Name, stored.Service));
+        AssertAttributes(Records.Notify.Attributes, stored.Resource.Attributes);
+        Assert.Equal("kept", Assert.Single(await Store.FindLogsAsync(new LogQuery { TraceId = span.TraceId }, Ct)).Body);
+    }
+
+    [Fact]
+    public async Task Concurrent_readers_see_every_completed_write()
+    {
+        var traceId = Records.NewTraceId();
+        var writes = Enumerable.Range(0, 20).Select(i => Store.WriteAsync([new TelemetryBatch([Records.Span(traceId, $"w{i}", i)], [])], Ct));
+        var reads = Enumerable.Range(0, 20).Select(_ => Store.GetTraceAsync(traceId, Ct));
+
+        await Task.WhenAll(writes.Concat<Task>(reads));
+
+        Assert.Equal(20, (await Store.GetTraceAsync(traceId, Ct)).Count);
+    }
+
+    private static void AssertAttributes(IReadOnlyList<KeyValue> expected, IReadOnlyList<KeyValue> actual)
+    {
+        Assert.Equal(expected.Select(a => a.Key), actual.Select(a => a.Key));
+        for (var i = 0; i < expected.Count; i++)
+            AssertValue(expected[i].Value, actual[i].Value);
+    }
+
+    private static void AssertValue(object? expected, object? actual)
+    {
+        switch (expected)
+        {
+            case IReadOnlyList<KeyValue> map:
+                AssertAttributes(map, Assert.IsAssignableFrom<IReadOnlyList<KeyValue>>(actual));
+                break;
+            case IReadOnlyList<object?> array:
+                var actualArray = Assert.IsAssignableFrom<IReadOnlyList<object?>>(actual);
+                Assert.Equal(array.Count, actualArray.Count);
+                for (var i = 0; i < array.Count; i++)
+                    AssertValue(array[i], actualArray[i]);
+                break;
+            case null:
+                Assert.Null(actual);
+                break;
+            default:
+                Assert.Equal(expected.GetType(), actual?.GetType());
+                Assert.Equal(expected, actual);
+                break;
+        }
+    }
+}
