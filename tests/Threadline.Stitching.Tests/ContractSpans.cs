@@ -44,7 +44,8 @@ internal sealed class ContractSpans
         bool retry = false,
         bool coldStart = false,
         (UInt128 TraceId, ulong SpanId)? parent = null,
-        IReadOnlyList<SpanLink>? links = null)
+        IReadOnlyList<SpanLink>? links = null,
+        string? label = null)
     {
         var attributes = new List<KeyValue>
         {
@@ -72,7 +73,7 @@ internal sealed class ContractSpans
         if (times is not null)
             attributes.Add(new("threadline.trigger.times", times.Cast<object?>().ToList()));
         var kind = triggerKind is "apigateway" or "apigatewayv2" or "function-url" ? SpanKind.Server : SpanKind.Consumer;
-        return Add(new Fn(this, requestId, function, function, kind, attributes, parent, links ?? []));
+        return Add(new Fn(this, label ?? requestId, function, function, kind, attributes, parent, links ?? []));
     }
 
     /// <summary>A span of a service that is not a Lambda function (a container, a script): a local root, or a

@@ -1,0 +1,69 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Threadline.Telemetry;
+using static Threadline.Stitching.Tests.Harness;
+
+namespace Threadline.Stitching.Tests;
+
+/// <summary>
+/// Randomized topologies over every channel, fed in random order and random batches: the engine finds exactly the
+/// hops the generator made (precision and recall 100%), the transactions are the downstream closures of the entries,
+/// and two arrival orders give the same answer.
+/// </summary>
+public sealed class RandomTopologyProperties
+{
+    [Fact]
+    public void HopsAreExactAndTransactionsDoNotDependOnArrivalOrder()
+    {
+        var cases =
+            from tape in Gen.ArrayOf(Gen.Choose(0, 999))
+            from firstOrder in Gen.Choose(0, int.MaxValue)
+            from secondOrder in Gen.Choose(0, int.MaxValue)
+            select (tape, firstOrder, secondOrder);
+        var property = Prop.ForAll(cases.ToArbitrary(), c => Verify(c.tape, c.firstOrder, c.secondOrder));
+
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300).WithEndSize(120), property);
+    }
+
+    private static void Verify(int[] tape, int firstOrder, int secondOrder)
+    {
+        var topology = RandomTopology.Generate(tape);
+        var spans = topology.Spans.Spans();
+
+        var first = IngestShuffled(spans, firstOrder);
+        var second = IngestShuffled(spans, secondOrder);
+
+        Assert.Equal(topology.ExpectedHops(), Hops(first, topology.Spans));
+        Assert.Equal(topology.ExpectedInvocations(), Invocations(first, topology.Spans));
+        Assert.Equal(topology.ExpectedTransactions(), Transactions(first, topology.Spans));
+        Assert.Equal(topology.ExpectedRetries(), RetriedLabels(first, topology.Spans));
+        Assert.Equal(Hops(first, topology.Spans), Hops(second, topology.Spans));
+        Assert.Equal(Transactions(first, topology.Spans), Transactions(second, topology.Spans));
+        Assert.Equal(
+            first.ListTransactions(new TransactionFilter { Limit = int.MaxValue }),
+            second.ListTransactions(new TransactionFilter { Limit = int.MaxValue }));
+    }
+
+    private static StitchEngine IngestShuffled(List<SpanRecord> spans, int seed)
+    {
+        var random = new Random(seed);
+        var order = spans.ToArray();
+        random.Shuffle(order);
+        var engine = new StitchEngine();
+        for (var at = 0; at < order.Length;)
+        {
+            var size = random.Next(1, 6);
+            engine.Ingest(order.AsSpan(at, Math.Min(size, order.Length - at)).ToArray());
+            at += size;
+        }
+        return engine;
+    }
+
+    private static string[] RetriedLabels(StitchEngine engine, ContractSpans spans) =>
+    [
+        .. spans.Labels.Keys.Select(engine.GetInvocation).OfType<Invocation>()
+            .Where(i => i.Retry)
+            .Select(i => spans.Labels[i.Id])
+            .Order(StringComparer.Ordinal),
+    ];
+}
