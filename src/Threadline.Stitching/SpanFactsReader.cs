@@ -85,19 +85,25 @@ public static class SpanFactsReader
     }
 
     /// <summary>
-    /// A link with <c>messaging.message.id</c> is that message's key; a link to a span is a span reference, via X-Ray
-    /// when the linked trace id has the X-Ray form (its first 8 hex digits the epoch second, near this span's time).
+    /// A link to a span is a span reference, via what the tracer says in <c>threadline.link.via</c>; else via X-Ray
+    /// when the linked trace id has the X-Ray form (its first 8 hex digits the epoch second, near this span's time),
+    /// else via traceparent. An OpenTelemetry messaging link (one without <c>threadline.link.via</c>, whose message
+    /// ids the tracer already records as keys) also gives the key of its <c>messaging.message.id</c>.
     /// </summary>
     private static void ReadLink(SpanRecord span, SpanLink link, string? messagingSystem, List<InboundKey> inbound)
     {
-        if (Attributes.String(link.Attributes, "messaging.message.id") is { } messageId
+        var tracerVia = Attributes.String(link.Attributes, "threadline.link.via");
+        if (tracerVia is null
+            && Attributes.String(link.Attributes, "messaging.message.id") is { } messageId
             && CorrelationKeys.ForMessageId(Attributes.String(link.Attributes, "messaging.system") ?? messagingSystem ?? "aws_sqs", null, messageId) is { } key)
             inbound.Add(new InboundKey(key, Via.OtelLink));
         if (link.TraceId == 0 || link.SpanId == 0)
             return;
         var epochSeconds = (long)(ulong)(link.TraceId >> 96);
         var spanSeconds = span.StartTimeUnixNano / 1_000_000_000;
-        var via = Math.Abs(spanSeconds - epochSeconds) <= 86_400 ? Via.XRay : Via.TraceParent;
+        var via = tracerVia is Via.TraceParent or Via.XRay ? tracerVia
+            : Math.Abs(spanSeconds - epochSeconds) <= 86_400 ? Via.XRay
+            : Via.TraceParent;
         inbound.Add(new InboundKey(CorrelationKeys.ForSpan(link.TraceId, link.SpanId), via));
     }
 

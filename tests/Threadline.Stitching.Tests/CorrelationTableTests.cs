@@ -224,6 +224,24 @@ public sealed class CorrelationTableTests
     }
 
     [Fact]
+    public void TheTracersLinkSaysWhichInBandContextItCameFrom()
+    {
+        var s = new ContractSpans();
+        var publish = s.Lambda("api", "orders-api", "apigateway").AwsCall("SNS", "Publish", "order-events", ["sns:msg:n1"]);
+        // Raw delivery: the SQS record carries the X-Ray header; its message id is SQS's own, which no producer knows.
+        KeyValue[] via = [new("threadline.link.via", "xray"), new("messaging.message.id", "q1")];
+        s.Lambda("c1", "worker", "sqs", "order-queue", keys: ["sqs:msg:q1"], links: [new SpanLink(publish.TraceId, publish.SpanId, null, via)]);
+
+        var engine = Stitch(s.Spans());
+
+        Assert.Equal(["api -> c1 async sns order-events xray"], Hops(engine, s));
+        Assert.Equal(
+            [new InboundKey("lambda:req:c1", Via.LambdaRequestId), new InboundKey("sqs:msg:q1", Via.SqsMessageId),
+             new InboundKey(CorrelationKeys.ForSpan(publish.TraceId, publish.SpanId), Via.XRay)],
+            engine.FindByRequestId("c1").Single().Inbound);
+    }
+
+    [Fact]
     public void OpenTelemetryMessagingLinkCarriesTheMessageId()
     {
         var s = new ContractSpans();
