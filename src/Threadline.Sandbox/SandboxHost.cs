@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
@@ -85,8 +86,13 @@ public sealed class SandboxHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, options.Port);
+            k.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(CleartextHttp2.Middleware);
+            });
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            k.AllowAlternateSchemes = true; // cleartext HTTP/2 requests say :scheme http on a connection reporting h2
         });
         var app = builder.Build();
         var host = new SandboxHost(options, app, new BackgroundWork());
