@@ -9,16 +9,17 @@ namespace Threadline.Tracer.Http;
 /// <summary>The span of one third-party HTTP call. It ends when the response body has been read (or at the end of the invocation).</summary>
 internal sealed class HttpCallSpan
 {
+    private const string RuntimeActivityName = "System.Net.Http.HttpRequestOut";
     private readonly InvocationScope _scope;
     private readonly Activity _activity;
-    private readonly Activity? _parent;
+    private readonly Activity? _restore;
     private int _ended;
 
-    private HttpCallSpan(InvocationScope scope, Activity activity, Activity? parent, HttpRequestMessage request)
+    private HttpCallSpan(InvocationScope scope, Activity activity, Activity? restore, HttpRequestMessage request)
     {
         _scope = scope;
         _activity = activity;
-        _parent = parent;
+        _restore = restore;
         Request = request;
     }
 
@@ -27,11 +28,16 @@ internal sealed class HttpCallSpan
     public static HttpCallSpan? Start(InvocationScope scope, HttpRequestMessage request)
     {
         var parent = Activity.Current;
+        // When something else enabled the runtime's own request activity, ours replaces it (same parent).
+        var runtimeActivity = parent?.OperationName == RuntimeActivityName ? parent : null;
+        if (runtimeActivity is not null)
+            parent = runtimeActivity.Parent;
         var uri = request.RequestUri;
-        var activity = scope.Pipeline.Source.StartActivity($"{request.Method.Method} {uri?.Host}", ActivityKind.Client);
+        var parentContext = parent?.Context ?? runtimeActivity?.Parent?.Context ?? default;
+        var activity = scope.Pipeline.Source.StartActivity($"{request.Method.Method} {uri?.Host}", ActivityKind.Client, parentContext);
         if (activity is null)
             return null;
-        var span = new HttpCallSpan(scope, activity, parent, request);
+        var span = new HttpCallSpan(scope, activity, runtimeActivity ?? parent, request);
         activity.SetTag("http.request.method", request.Method.Method);
         if (uri is not null)
         {
@@ -43,6 +49,7 @@ internal sealed class HttpCallSpan
         activity.SetTag("threadline.request.headers", span.Headers(request.Headers, request.Content?.Headers));
         if (scope.Options.CapturePayloads)
             span.SetBody("threadline.request", RequestBody.Read(request.Content), truncated: false, error: false);
+        request.Headers.Remove("traceparent");
         request.Headers.TryAddWithoutValidation("traceparent", $"00-{activity.TraceId.ToHexString()}-{activity.SpanId.ToHexString()}-01");
         scope.OnFinish(span.End);
         return span;
@@ -101,7 +108,7 @@ internal sealed class HttpCallSpan
     private void RestoreParent()
     {
         if (Activity.Current == _activity)
-            Activity.Current = _parent;
+            Activity.Current = _restore;
     }
 
     private string Headers(params System.Net.Http.Headers.HttpHeaders?[] sets)

@@ -16,6 +16,8 @@ internal static class InvocationStarter
         var eventBytes = PayloadCapture.Bytes(ref input);
         var trigger = TriggerParser.Parse(eventBytes ?? [], info.RequestId);
         var cold = function.TakeColdStart();
+        if (options.CaptureLogs)
+            Logs.ConsoleCapture.Install();
 
         var tags = new ActivityTagsCollection
         {

@@ -1,17 +1,23 @@
 namespace Threadline.Tracer.Logs;
 
-/// <summary>Installs the capturing writers once per process.</summary>
+/// <summary>
+/// Wraps Console.Out and Console.Error in capturing writers. Called at every invocation start: if the host
+/// (or the Lambda runtime) replaced the writers since, they are wrapped again; a wrapped writer is left alone.
+/// </summary>
 internal static class ConsoleCapture
 {
-    private static int s_installed;
+    private static readonly Lock Gate = new();
 
     public static void Install()
     {
-        if (Interlocked.Exchange(ref s_installed, 1) != 0)
+        if (Console.Out is CapturingConsoleWriter && Console.Error is CapturingConsoleWriter)
             return;
-        if (Console.Out is not CapturingConsoleWriter)
-            Console.SetOut(new CapturingConsoleWriter(Console.Out, isError: false));
-        if (Console.Error is not CapturingConsoleWriter)
-            Console.SetError(new CapturingConsoleWriter(Console.Error, isError: true));
+        lock (Gate)
+        {
+            if (Console.Out is not CapturingConsoleWriter)
+                Console.SetOut(new CapturingConsoleWriter(Console.Out, isError: false));
+            if (Console.Error is not CapturingConsoleWriter)
+                Console.SetError(new CapturingConsoleWriter(Console.Error, isError: true));
+        }
     }
 }

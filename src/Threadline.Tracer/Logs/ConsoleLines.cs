@@ -60,8 +60,7 @@ internal sealed class ConsoleLines(Invocation.InvocationScope scope)
         using var marker = ReentryGuard.Enter();
         if (marker.IsNested)
             return;
-#pragma warning disable CA2254 // The line is the message; it is not a template.
-        logger.Log(isError ? LogLevel.Error : LogLevel.Information, new EventId(0, isError ? "stderr" : "stdout"), line.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
-#pragma warning restore CA2254
+        // The line is the message as written, never a template.
+        logger.Log(isError ? LogLevel.Error : LogLevel.Information, new EventId(0, isError ? "stderr" : "stdout"), line, null, static (text, _) => text);
     }
 }
