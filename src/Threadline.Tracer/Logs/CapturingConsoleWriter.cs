@@ -6,54 +6,67 @@ namespace Threadline.Tracer.Logs;
 
 /// <summary>
 /// Replaces Console.Out / Console.Error: everything still goes to the original writer, and what is written
-/// during an invocation is also recorded as that invocation's log lines.
+/// during an invocation is also recorded as that invocation's log lines. If writers end up nested (a host
+/// restored an older one), only the outermost records.
 /// </summary>
 internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : TextWriter
 {
-    public override Encoding Encoding => inner.Encoding;
+    [ThreadStatic]
+    private static int t_depth;
 
-    public TextWriter Inner => inner;
+    public override Encoding Encoding => inner.Encoding;
 
     public override void Write(char value)
     {
-        inner.Write(value);
-        Capture([value]);
+        if (Forward(w => w.Write(value)))
+            Capture([value]);
     }
 
     public override void Write(string? value)
     {
-        inner.Write(value);
-        Capture(value);
+        if (Forward(w => w.Write(value)))
+            Capture(value);
     }
 
     public override void Write(char[] buffer, int index, int count)
     {
-        inner.Write(buffer, index, count);
-        Capture(buffer.AsSpan(index, count));
-    }
-
-    public override void Write(ReadOnlySpan<char> buffer)
-    {
-        inner.Write(buffer);
-        Capture(buffer);
+        if (Forward(w => w.Write(buffer, index, count)))
+            Capture(buffer.AsSpan(index, count));
     }
 
     public override void WriteLine(string? value)
     {
-        inner.WriteLine(value);
-        Capture(value);
-        Capture("\n");
+        if (Forward(w => w.WriteLine(value)))
+        {
+            Capture(value);
+            Capture("\n");
+        }
     }
 
     public override void WriteLine()
     {
-        inner.WriteLine();
-        Capture("\n");
+        if (Forward(w => w.WriteLine()))
+            Capture("\n");
     }
 
     public override void Flush() => inner.Flush();
 
     public override Task FlushAsync() => inner.FlushAsync();
+
+    /// <summary>Writes through; true when this is the outermost capturing writer on the call stack.</summary>
+    private bool Forward(Action<TextWriter> write)
+    {
+        var outermost = t_depth++ == 0;
+        try
+        {
+            write(inner);
+        }
+        finally
+        {
+            t_depth--;
+        }
+        return outermost;
+    }
 
     private void Capture(ReadOnlySpan<char> text)
     {
@@ -66,7 +79,7 @@ internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : T
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Guard.Run would need a closure over a span; a failed capture is simply dropped.
+            // A failed capture is dropped; the line was already written.
         }
     }
 }
