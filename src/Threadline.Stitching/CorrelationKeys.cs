@@ -79,7 +79,7 @@ public static class CorrelationKeys
             return false;
         table = rest[..slash];
         pairs = SortedPairs(rest[(slash + 1)..]);
-        return true;
+        return pairs.Length > 0;
     }
 
     /// <summary>Splits <c>name=hash&amp;name=hash</c> into its pairs, sorted by ordinal order.</summary>

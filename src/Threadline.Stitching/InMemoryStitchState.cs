@@ -36,42 +36,14 @@ public sealed class InMemoryStitchState : IStitchState
     public void PutInvocation(Invocation invocation)
     {
         RemoveInvocation(invocation.Id);
-        var id = invocation.Id;
-        _invocations[id] = invocation;
-        _traceInvocations.Add(id.TraceId, id);
-        if (invocation.RequestId is { } requestId)
-            _byRequestId.Add(requestId, id);
-        foreach (var key in invocation.Outbound)
-            _producers.Add(key.Key, new ProducerRef(id, key));
-        foreach (var key in invocation.Inbound)
-            _consumers.Add(key.Key, id);
-        foreach (var write in invocation.Writes)
-        {
-            foreach (var pair in write.Pairs)
-                _writes.Add((write.Table, pair), new WriteRef(id, write));
-        }
-        foreach (var read in invocation.Reads)
-            _readers.Add((read.Table, read.Pairs[0]), id);
+        _invocations[invocation.Id] = invocation;
+        Index(invocation, present: true);
     }
 
     public void RemoveInvocation(InvocationId id)
     {
-        if (!_invocations.Remove(id, out var invocation))
-            return;
-        _traceInvocations.Remove(id.TraceId, id);
-        if (invocation.RequestId is { } requestId)
-            _byRequestId.Remove(requestId, id);
-        foreach (var key in invocation.Outbound)
-            _producers.Remove(key.Key, new ProducerRef(id, key));
-        foreach (var key in invocation.Inbound)
-            _consumers.Remove(key.Key, id);
-        foreach (var write in invocation.Writes)
-        {
-            foreach (var pair in write.Pairs)
-                _writes.Remove((write.Table, pair), new WriteRef(id, write));
-        }
-        foreach (var read in invocation.Reads)
-            _readers.Remove((read.Table, read.Pairs[0]), id);
+        if (_invocations.Remove(id, out var invocation))
+            Index(invocation, present: false);
     }
 
     public IReadOnlyCollection<InvocationId> InvocationsByRequestId(string requestId) => _byRequestId.Get(requestId);
@@ -126,6 +98,26 @@ public sealed class InMemoryStitchState : IStitchState
 
     public IReadOnlyCollection<InvocationId> Entries() => _members.Keys;
 
+    /// <summary>Adds (or removes) every index entry of one invocation.</summary>
+    private void Index(Invocation invocation, bool present)
+    {
+        var id = invocation.Id;
+        _traceInvocations.Set(id.TraceId, id, present);
+        if (invocation.RequestId is { } requestId)
+            _byRequestId.Set(requestId, id, present);
+        foreach (var key in invocation.Outbound)
+            _producers.Set(key.Key, new ProducerRef(id, key), present);
+        foreach (var key in invocation.Inbound)
+            _consumers.Set(key.Key, id, present);
+        foreach (var write in invocation.Writes)
+        {
+            foreach (var pair in write.Pairs)
+                _writes.Set((write.Table, pair), new WriteRef(id, write), present);
+        }
+        foreach (var read in invocation.Reads)
+            _readers.Set((read.Table, read.Pairs[0]), id, present);
+    }
+
     private static Dictionary<InvocationId, Hop> Edges(Dictionary<InvocationId, Dictionary<InvocationId, Hop>> edges, InvocationId at)
     {
         if (!edges.TryGetValue(at, out var hops))
@@ -140,6 +132,14 @@ public sealed class InMemoryStitchState : IStitchState
         private readonly Dictionary<TKey, HashSet<TValue>> _map = [];
 
         public IReadOnlyCollection<TValue> Get(TKey key) => _map.TryGetValue(key, out var values) ? values : [];
+
+        public void Set(TKey key, TValue value, bool present)
+        {
+            if (present)
+                Add(key, value);
+            else
+                Remove(key, value);
+        }
 
         public void Add(TKey key, TValue value)
         {

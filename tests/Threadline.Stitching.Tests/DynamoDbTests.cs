@@ -120,4 +120,17 @@ public sealed class DynamoDbTests
         Assert.Equal(["nearer -> c1 async dynamodb users dynamodb.key"], Hops(engine, s));
         Assert.Equal(Sorted("nearer: c1 nearer", "old: old"), Transactions(engine, s));
     }
+
+    [Fact]
+    public void MalformedItemKeysAndMissingTimesAreToleratedAndNeverMatchedWrongly()
+    {
+        var s = new ContractSpans();
+        s.Lambda("api", "signup", "apigateway").WriteItems("PutItem", ("users", [Pk]), ("users", []));
+        s.Tick(50);
+        // No threadline.trigger.times: the consumer's start bounds the write instead.
+        s.Lambda("c1", "users-stream", "dynamodb", "users",
+            keys: ["dynamodb:item:users/&&", "dynamodb:item:/x", "dynamodb:item:users", ContractSpans.ItemKey("users", Pk)]);
+
+        Assert.Equal(["api -> c1 async dynamodb users dynamodb.key"], Hops(Stitch(s.Spans()), s));
+    }
 }
