@@ -178,6 +178,26 @@ public sealed class DynamoDbTests
         Assert.Equal(Ids(invocations[0])[1..], Ids(invocations[2]));
     }
 
+    [Fact]
+    public async Task BatchThatKeepsFailingIsSkippedAfterMaximumRetryAttempts()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { StreamRetryDelay = TimeSpan.FromMilliseconds(10) });
+        using var dynamo = AwsClients.DynamoDb(sandbox);
+        var streamArn = await CreateTableAsync(dynamo, "t", StreamViewType.KEYS_ONLY);
+        sandbox.Functions.Deploy(new FunctionDefinition("f", (input, _) =>
+            input!["Records"]![0]!["dynamodb"]!["Keys"]!["userId"]!["S"]!.GetValue<string>() == "poison"
+                ? throw new InvalidOperationException("cannot handle")
+                : Task.FromResult<JsonNode?>(null)));
+        sandbox.Mappings.Add(new EventSourceMappingConfig(streamArn!, "f") { BatchSize = 1, MaximumRetryAttempts = 2 });
+
+        await dynamo.PutItemAsync("t", Item("poison", "1"), TestContext.Current.CancellationToken);
+        await dynamo.PutItemAsync("t", Item("next", "1"), TestContext.Current.CancellationToken);
+        var invocations = await sandbox.Functions.Invocations.WaitUntilAsync(all => all.Any(i => !i.Failed), TestSandbox.Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal([true, true, true, false], invocations.Select(i => i.Failed));
+        Assert.Equal("next", invocations[^1].Event!["Records"]![0]!["dynamodb"]!["Keys"]!["userId"]!["S"]!.GetValue<string>());
+    }
+
     internal static Dictionary<string, AttributeValue> Key(string user, string payment) =>
         new() { ["userId"] = new AttributeValue { S = user }, ["paymentId"] = new AttributeValue { S = payment } };
 

@@ -105,6 +105,28 @@ public sealed class JsSdkTests
     }
 
     [Fact]
+    public async Task ScheduledRuleCreatedByTheClientFiresScheduledEventsOnItsScaledRate()
+    {
+        // rate(1 minute) scaled by 1/600: every 100 ms.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ScheduleTimeScale = 1.0 / 600 });
+        sandbox.Functions.Deploy(new FunctionDefinition("lunchbot", (_, _) => Task.FromResult<JsonNode?>(null)));
+
+        var result = await NodeScript.RunAsync(sandbox, "schedule.mjs", new Dictionary<string, string> { ["FUNCTION_ARN"] = sandbox.Arns.Function("lunchbot") });
+
+        var fired = await sandbox.Functions.Invocations.WaitUntilAsync(all => all.Count >= 2, TestSandbox.Deadline, TestContext.Current.CancellationToken);
+        Assert.Equal("rate(1 minute)", result["schedule"]!.GetValue<string>());
+        Assert.Equal("ENABLED", result["state"]!.GetValue<string>());
+        Assert.All(fired, f =>
+        {
+            Assert.Equal("Scheduled Event", f.Event!["detail-type"]!.GetValue<string>());
+            Assert.Equal("aws.events", f.Event["source"]!.GetValue<string>());
+            Assert.Equal(result["ruleArn"]!.GetValue<string>(), Assert.Single(f.Event["resources"]!.AsArray())!.GetValue<string>());
+            Assert.Equal(InvocationType.Event, f.Type);
+        });
+        Assert.NotEqual(fired[0].Event!["id"]!.GetValue<string>(), fired[1].Event!["id"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task LambdaClientInvokeReturnsTheCalleesRequestIdForSyncErrorAndEventInvocations()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -131,6 +131,34 @@ public sealed class SqsTests
         Assert.Equal(4, records.Count);
     }
 
+    [Fact]
+    public async Task MessageAFunctionKeepsFailingIsRedeliveredThenMovedToTheDeadLetterQueue()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var sqs = AwsClients.Sqs(sandbox);
+        var ct = TestContext.Current.CancellationToken;
+        var dlqUrl = (await sqs.CreateQueueAsync("notify-dlq", ct)).QueueUrl;
+        var url = (await sqs.CreateQueueAsync(new CreateQueueRequest
+        {
+            QueueName = "notify-queue",
+            Attributes = new()
+            {
+                ["VisibilityTimeout"] = "1",
+                ["RedrivePolicy"] = $"{{\"deadLetterTargetArn\":\"{sandbox.Arns.Queue("notify-dlq")}\",\"maxReceiveCount\":2}}",
+            },
+        }, ct)).QueueUrl;
+        sandbox.Functions.Deploy(new FunctionDefinition("notify", (_, _) => throw new InvalidOperationException("template rejected")));
+        sandbox.Mappings.Add(new EventSourceMappingConfig(sandbox.Arns.Queue("notify-queue"), "notify") { MaximumConcurrency = 1 });
+
+        var sent = await sqs.SendMessageAsync(url, "mail", ct);
+        var dead = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = dlqUrl, WaitTimeSeconds = 10 }, ct);
+
+        Assert.Equal(sent.MessageId, Assert.Single(dead.Messages).MessageId);
+        var attempts = sandbox.Functions.Invocations.Snapshot().Records();
+        Assert.Equal(["1", "2"], attempts.Select(r => r["attributes"]!["ApproximateReceiveCount"]!.GetValue<string>()));
+        Assert.All(attempts, r => Assert.Equal(sent.MessageId, r["messageId"]!.GetValue<string>()));
+    }
+
     private static Task<ReceiveMessageResponse> Receive(AmazonSQSClient sqs, string url, int waitSeconds) =>
         sqs.ReceiveMessageAsync(new ReceiveMessageRequest
         {

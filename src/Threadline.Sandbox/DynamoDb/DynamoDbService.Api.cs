@@ -117,11 +117,7 @@ public sealed partial class DynamoDbService
             throw new AwsException("ValidationException", "BatchWriteItem takes 1 to 25 requests");
         }
 
-        foreach (var write in writes)
-        {
-            write.Apply();
-        }
-
+        ApplyAll(writes);
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };
     }
 
@@ -141,12 +137,18 @@ public sealed partial class DynamoDbService
             throw new AwsException("TransactionCanceledException", $"Transaction cancelled, please refer cancellation reasons for specific reasons [{string.Join(", ", reasons)}]");
         }
 
-        foreach (var write in writes)
-        {
-            write.Apply();
-        }
-
+        ApplyAll(writes);
         return [];
+    }
+
+    /// <summary>Computes every new item first, so that an invalid update leaves the table untouched.</summary>
+    private static void ApplyAll(List<PendingWrite> writes)
+    {
+        var changes = writes.Select(w => (Write: w, Item: w.Compute())).ToList();
+        foreach (var (write, item) in changes)
+        {
+            write.Store(item);
+        }
     }
 
     private static JsonObject Single(PendingWrite write, JsonObject input)
@@ -208,13 +210,14 @@ public sealed partial class DynamoDbService
 
         public (JsonObject? Old, JsonObject? New) Apply()
         {
-            if (Change is null)
-            {
-                return (Current, Current);
-            }
-
-            var item = Change(Current);
-            return (Service.Write(Table, Key, item), item);
+            var item = Compute();
+            return (Store(item), item);
         }
+
+        /// <summary>The item after this write (unchanged for a ConditionCheck).</summary>
+        public JsonObject? Compute() => Change is null ? Current : Change(Current);
+
+        /// <summary>Stores the computed item and returns the previous one.</summary>
+        public JsonObject? Store(JsonObject? item) => Change is null ? Current : Service.Write(Table, Key, item);
     }
 }
