@@ -10,6 +10,7 @@ internal static class PayloadJson
     {
         ReferenceHandler = ReferenceHandler.IgnoreCycles,
         MaxDepth = 32,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new StreamAsMarker(), new JsonStringEnumConverter() },
     };

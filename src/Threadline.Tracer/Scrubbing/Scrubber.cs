@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,7 +8,8 @@ namespace Threadline.Tracer.Scrubbing;
 /// <summary>Masks sensitive values in JSON documents (also JSON nested in strings), query strings, headers and the environment.</summary>
 internal sealed class Scrubber(ScrubRules rules)
 {
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
+    // Recorded payloads are read by people and the UI: keep "&", quotes and non-ASCII text as written.
+    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public ScrubRules Rules => rules;
 
