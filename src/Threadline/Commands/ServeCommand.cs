@@ -19,7 +19,7 @@ internal static class ServeCommand
         var maxRequestBytes = new Option<int>("--max-request-bytes")
         {
             Description = "Largest OTLP request body accepted, before and after decompression [env: THREADLINE_MAX_REQUEST_BYTES]",
-            DefaultValueFactory = _ => EnvironmentDefault.Int("THREADLINE_MAX_REQUEST_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes),
+            DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_MAX_REQUEST_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes),
         };
 
         var command = new Command("serve", "Run the Threadline server: OTLP receivers, the store and the API.")
@@ -65,7 +65,7 @@ internal static class ServeCommand
 
     private static Option<int> PortOption(string name, string variable, int fallback, string what) => new(name)
     {
-        Description = $"Port of the {what}; 0 picks a free one [env: {variable}, default {fallback}]",
-        DefaultValueFactory = _ => EnvironmentDefault.Int(variable, fallback),
+        Description = $"Port of the {what}; 0 picks a free one [env: {variable}]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, variable, fallback),
     };
 }

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Threadline.Server.Tests;
+
+/// <summary>The real <c>threadline</c> executable: flags, environment variables, printed ports, errors.</summary>
+public sealed partial class CommandLineTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Process Start(string arguments, Dictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "threadline.dll")} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        foreach (var (name, value) in environment ?? [])
+            info.Environment[name] = value;
+        return Process.Start(info)!;
+    }
+
+    [Fact]
+    public async Task Serve_with_port_zero_prints_the_chosen_ports_and_they_answer()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
+        using var process = Start("serve --api-port 0 --otlp-grpc-port 0", new()
+        {
+            ["THREADLINE_DATA"] = data,
+            ["THREADLINE_OTLP_HTTP_PORT"] = "0",
+        });
+        try
+        {
+            var ports = new Dictionary<string, int>();
+            while (ports.Count < 3 && await process.StandardOutput.ReadLineAsync(Ct) is { } line)
+            {
+                var match = PortLine().Match(line);
+                if (match.Success)
+                    ports[match.Groups[1].Value] = int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Assert.Equal(["OTLP/HTTP", "OTLP/gRPC", "UI and API"], ports.Keys.Order());
+            Assert.All(ports.Values, port => Assert.NotEqual(0, port));
+            using var http = new HttpClient();
+            var health = await http.GetAsync($"http://127.0.0.1:{ports["UI and API"]}/api/health", Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            Assert.True(File.Exists(Path.Combine(data, "threadline.duckdb")));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            if (Directory.Exists(data))
+                Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_exits_2_naming_every_problem()
+    {
+        using var process = Start("serve --api-port 70000 --otlp-http-port 4444 --otlp-grpc-port 4444", new() { ["THREADLINE_DATA"] = Path.GetTempPath() });
+
+        var errors = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("API port must be between 0 and 65535 (got 70000)", errors);
+        Assert.Contains("ports must differ", errors);
+    }
+
+    [Fact]
+    public async Task A_malformed_environment_variable_is_reported()
+    {
+        using var process = Start("serve", new() { ["THREADLINE_API_PORT"] = "eighty" });
+
+        var output = await process.StandardError.ReadToEndAsync(Ct) + await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("THREADLINE_API_PORT='eighty' is not a whole number", output);
+    }
+
+    [GeneratedRegex(@"^\s+(UI and API|OTLP/HTTP|OTLP/gRPC):\s+http://127\.0\.0\.1:(\d+)$")]
+    private static partial Regex PortLine();
+}
