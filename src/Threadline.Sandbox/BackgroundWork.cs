@@ -61,7 +61,9 @@ internal sealed class AsyncSignal
             next = _next.Task;
         }
 
-        await Task.WhenAny(next, Task.Delay(timeout, time, cancellationToken)).ConfigureAwait(false);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(next, Task.Delay(timeout, time, timer.Token)).ConfigureAwait(false);
+        await timer.CancelAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
     }
 }

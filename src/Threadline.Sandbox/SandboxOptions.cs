@@ -24,6 +24,9 @@ public sealed class SandboxOptions
     /// <summary>How often <c>rate(...)</c> schedules fire, per unit of their expression; 1 is real time.</summary>
     public double ScheduleTimeScale { get; set; } = 1;
 
+    /// <summary>How many of the latest invocations <see cref="FunctionHost.Invocations"/> keeps.</summary>
+    public int InvocationLogCapacity { get; set; } = 10_000;
+
     /// <summary>Applied to each handler when an execution environment is created (for example a tracer).</summary>
     public HandlerWrapper? HandlerWrapper { get; set; }
 

@@ -145,6 +145,31 @@ public sealed class DynamoDbTests
     }
 
     [Fact]
+    public async Task QueryReturnsOnePartitionInSortKeyOrderWithKeyConditionsAndFilters()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var dynamo = AwsClients.DynamoDb(sandbox);
+        await CreateTableAsync(dynamo, "t", null);
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var (user, payment, status) in new[] { ("u1", "p3", "ok"), ("u1", "p1", "failed"), ("u1", "p2", "ok"), ("u2", "p1", "ok"), ("u1", "x9", "ok") })
+        {
+            await dynamo.PutItemAsync("t", Item(user, payment, ("status", status)), ct);
+        }
+
+        var query = await dynamo.QueryAsync(new QueryRequest
+        {
+            TableName = "t",
+            KeyConditionExpression = "userId = :u AND begins_with(paymentId, :p)",
+            FilterExpression = "#s = :ok",
+            ExpressionAttributeNames = new() { ["#s"] = "status" },
+            ExpressionAttributeValues = new() { [":u"] = new AttributeValue { S = "u1" }, [":p"] = new AttributeValue { S = "p" }, [":ok"] = new AttributeValue { S = "ok" } },
+            ScanIndexForward = false,
+        }, ct);
+
+        Assert.Equal(["p3", "p2"], query.Items.Select(i => i["paymentId"].S));
+    }
+
+    [Fact]
     public async Task FailedBatchIsRetriedWithTheSameRecordsAndReportedFailuresResumeThere()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { StreamRetryDelay = TimeSpan.FromMilliseconds(10) });

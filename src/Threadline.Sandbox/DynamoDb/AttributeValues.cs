@@ -39,6 +39,24 @@ internal static class AttributeValues
             : string.CompareOrdinal(a[ta]!.ToJsonString(), b[tb]!.ToJsonString());
     }
 
+    /// <summary><c>contains(a, b)</c>: a substring of a string, or a member of a set or list.</summary>
+    public static bool Contains(JsonNode? subject, JsonNode? argument)
+    {
+        if (subject is null || argument is null)
+        {
+            return false;
+        }
+
+        if (subject["S"]?.GetValue<string>() is { } text)
+        {
+            return argument["S"]?.GetValue<string>() is { } part && text.Contains(part, StringComparison.Ordinal);
+        }
+
+        return subject["L"] is JsonArray list
+            ? list.Any(e => AreEqual(e, argument))
+            : (subject["SS"] ?? subject["NS"]) is JsonArray set && set.Any(e => JsonNode.DeepEquals(e, argument[TypeOf(argument)]));
+    }
+
     public static JsonObject Arithmetic(JsonNode a, JsonNode b, bool add)
     {
         if (TypeOf(a) != "N" || TypeOf(b) != "N")

@@ -21,6 +21,7 @@ public sealed partial class DynamoDbService
                 "DeleteItem" => Single(Plan("Delete", input), input),
                 "GetItem" => GetItem(input),
                 "Scan" => Scan(input),
+                "Query" => Query(input),
                 "BatchWriteItem" => BatchWriteItem(input),
                 "TransactWriteItems" => TransactWriteItems(input),
                 _ => throw new AwsException("UnknownOperationException", $"Operation {operation} is not emulated"),
@@ -95,8 +96,43 @@ public sealed partial class DynamoDbService
     private JsonObject Scan(JsonObject input)
     {
         var table = Table(input.RequiredString("TableName"));
-        var items = table.Items.Values.Select(i => (JsonNode)i.DeepClone()).ToArray();
-        return new JsonObject { ["Items"] = new JsonArray(items), ["Count"] = items.Length, ["ScannedCount"] = items.Length };
+        return Page(Filter(table.Items.Values, input), table.Items.Count, input);
+    }
+
+    /// <summary>Items whose key matches <c>KeyConditionExpression</c>, in sort-key order, then filtered.</summary>
+    private JsonObject Query(JsonObject input)
+    {
+        var table = Table(input.RequiredString("TableName"));
+        var expressions = Expressions.From(input);
+        var keyCondition = input.RequiredString("KeyConditionExpression");
+        var matched = table.Items.Values.Where(i => expressions.Condition(i, keyCondition)).ToList();
+        if (table.KeyNames.Count > 1)
+        {
+            matched.Sort((a, b) => AttributeValues.Compare(a[table.KeyNames[1]]!, b[table.KeyNames[1]]!));
+        }
+
+        if (input["ScanIndexForward"]?.GetValue<bool>() == false)
+        {
+            matched.Reverse();
+        }
+
+        return Page(Filter(matched, input), matched.Count, input);
+    }
+
+    private static List<JsonObject> Filter(IEnumerable<JsonObject> items, JsonObject input) =>
+        input.OptionalString("FilterExpression") is { } filter
+            ? [.. items.Where(i => Expressions.From(input).Condition(i, filter))]
+            : [.. items];
+
+    private static JsonObject Page(List<JsonObject> items, int scanned, JsonObject input)
+    {
+        var limited = input.OptionalInt("Limit") is { } limit ? items.Take(limit).ToList() : items;
+        return new JsonObject
+        {
+            ["Items"] = new JsonArray([.. limited.Select(i => (JsonNode)i.DeepClone())]),
+            ["Count"] = limited.Count,
+            ["ScannedCount"] = scanned,
+        };
     }
 
     private JsonObject BatchWriteItem(JsonObject input)

@@ -5,7 +5,8 @@ namespace Threadline.Sandbox.DynamoDb;
 /// <summary>
 /// The emulated subset of DynamoDB expressions, over top-level attributes:
 /// update <c>SET a = :v, b = b + :n, c = if_not_exists(c, :z), d = list_append(d, :l) REMOVE e</c>;
-/// conditions with <c>attribute_exists</c>, <c>attribute_not_exists</c>, comparisons, AND, OR, NOT, parentheses.
+/// conditions (and key conditions, filters) with <c>attribute_exists</c>, <c>attribute_not_exists</c>, <c>begins_with</c>,
+/// <c>contains</c>, comparisons, <c>BETWEEN</c>, AND, OR, NOT, parentheses.
 /// </summary>
 internal sealed class Expressions(JsonObject? names, JsonObject? values)
 {
@@ -92,7 +93,29 @@ internal sealed class Expressions(JsonObject? names, JsonObject? values)
             return item.ContainsKey(path) == exists;
         }
 
+        if (tokens.Peek is "begins_with" or "contains")
+        {
+            var function = tokens.Take();
+            tokens.Expect("(");
+            var subject = Operand(tokens, item, expression);
+            tokens.Expect(",");
+            var argument = Operand(tokens, item, expression);
+            tokens.Expect(")");
+            return function == "begins_with"
+                ? subject?["S"]?.GetValue<string>() is { } text && argument?["S"]?.GetValue<string>() is { } start && text.StartsWith(start, StringComparison.Ordinal)
+                : AttributeValues.Contains(subject, argument);
+        }
+
         var left = Operand(tokens, item, expression);
+        if (tokens.TakeIf("BETWEEN"))
+        {
+            var low = Operand(tokens, item, expression);
+            tokens.Expect("AND");
+            var high = Operand(tokens, item, expression);
+            return left is not null && low is not null && high is not null
+                && AttributeValues.Compare(left, low) >= 0 && AttributeValues.Compare(left, high) <= 0;
+        }
+
         var op = tokens.Take();
         var right = Operand(tokens, item, expression);
         if (op is "=" or "<>")

@@ -23,10 +23,11 @@ public sealed class FunctionHost
         _options = options;
         _arns = arns;
         _background = background;
+        Invocations = new ObservableLog<InvocationRecord>(options.InvocationLogCapacity);
     }
 
-    /// <summary>Every completed invocation attempt, in completion order.</summary>
-    public ObservableLog<InvocationRecord> Invocations { get; } = new();
+    /// <summary>Every completed invocation attempt, in completion order (the latest <see cref="SandboxOptions.InvocationLogCapacity"/>).</summary>
+    public ObservableLog<InvocationRecord> Invocations { get; }
 
     /// <summary>Creates a function (version 1) or, when it exists, deploys a new version of it.</summary>
     public FunctionVersionInfo Deploy(FunctionDefinition definition)
@@ -125,7 +126,9 @@ public sealed class FunctionHost
         {
             var handler = environment.Handler ??= Wrap(version);
             var run = handler(payload?.DeepClone(), context);
-            var finished = await Task.WhenAny(run, Task.Delay(version.Definition.Timeout, time)).ConfigureAwait(false);
+            using var timer = new CancellationTokenSource();
+            var finished = await Task.WhenAny(run, Task.Delay(version.Definition.Timeout, time, timer.Token)).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false);
             if (finished == run)
             {
                 response = await run.ConfigureAwait(false);

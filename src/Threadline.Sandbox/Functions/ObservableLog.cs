@@ -1,7 +1,7 @@
 namespace Threadline.Sandbox.Functions;
 
-/// <summary>An append-only log that callers can wait on, with a bounded deadline.</summary>
-public sealed class ObservableLog<T>
+/// <summary>An append-only log that callers can wait on, with a bounded deadline; the oldest items beyond its capacity are dropped.</summary>
+public sealed class ObservableLog<T>(int capacity = 10_000)
 {
     private readonly Lock _lock = new();
     private readonly List<T> _items = [];
@@ -23,6 +23,11 @@ public sealed class ObservableLog<T>
         lock (_lock)
         {
             _items.Add(item);
+            if (_items.Count > capacity)
+            {
+                _items.RemoveRange(0, _items.Count - capacity);
+            }
+
             changed = _changed;
             _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
