@@ -31,13 +31,28 @@ public sealed partial class StitchEngine
         ArgumentNullException.ThrowIfNull(filter);
         lock (_lock)
         {
-            return [.. _state.Entries()
+            return [.. CandidateEntries(filter)
                 .Select(entry => Summarize(entry, _state.Members(entry)!.Select(_state.GetInvocation).OfType<Invocation>().ToList()))
                 .Where(s => Matches(s, filter))
                 .OrderByDescending(s => s.StartTimeUnixNano)
                 .ThenBy(s => s.EntryInvocation)
                 .Take(filter.Limit)];
         }
+    }
+
+    /// <summary>All entries, or only those of the transactions holding the invocations the filter names.</summary>
+    private IEnumerable<InvocationId> CandidateEntries(TransactionFilter filter)
+    {
+        if (filter.TraceId is null && filter.RequestId is null && filter.MessageId is null)
+            return _state.Entries();
+        IEnumerable<InvocationId>? invocations = null;
+        if (filter.TraceId is { } traceId)
+            invocations = _state.TraceInvocations(traceId);
+        if (filter.RequestId is { } requestId)
+            invocations = invocations?.Intersect(_state.InvocationsByRequestId(requestId)) ?? _state.InvocationsByRequestId(requestId);
+        if (filter.MessageId is { } messageId)
+            invocations = invocations?.Intersect(MessageSenders(messageId)) ?? MessageSenders(messageId);
+        return invocations!.SelectMany(_state.TransactionsOf).Distinct().ToList();
     }
 
     /// <summary>The ids of the transactions an invocation belongs to (more than one for a shared batch consumer).</summary>
@@ -64,10 +79,24 @@ public sealed partial class StitchEngine
     public IReadOnlyList<Invocation> FindByMessageId(string messageId)
     {
         lock (_lock)
-        {
-            string[] keys = [CorrelationKeys.SqsMessage + messageId, CorrelationKeys.SnsMessage + messageId, CorrelationKeys.EventBridgeEvent + messageId];
-            return Load(keys.SelectMany(k => _state.Consumers(k).Concat(_state.Producers(k).Select(p => p.Invocation))).ToHashSet());
-        }
+            return Load(MessageInvocations(messageId));
+    }
+
+    private static string[] MessageKeys(string messageId) =>
+        [CorrelationKeys.SqsMessage + messageId, CorrelationKeys.SnsMessage + messageId, CorrelationKeys.EventBridgeEvent + messageId];
+
+    private HashSet<InvocationId> MessageInvocations(string messageId) =>
+        MessageKeys(messageId).SelectMany(k => _state.Consumers(k).Concat(_state.Producers(k).Select(p => p.Invocation))).ToHashSet();
+
+    /// <summary>
+    /// Who sent the message (its consumers when the sender is unknown): a batch consumer also belongs to the
+    /// transactions of the other messages of its batch, which this message is no part of.
+    /// </summary>
+    private HashSet<InvocationId> MessageSenders(string messageId)
+    {
+        var keys = MessageKeys(messageId);
+        var senders = keys.SelectMany(k => _state.Producers(k).Select(p => p.Invocation)).ToHashSet();
+        return senders.Count > 0 ? senders : keys.SelectMany(_state.Consumers).ToHashSet();
     }
 
     /// <summary>The hops into an invocation (what caused it).</summary>

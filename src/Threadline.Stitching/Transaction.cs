@@ -25,10 +25,17 @@ public sealed record Transaction(
     public string Id => Summary.Id;
 }
 
-/// <summary>Filters of the transaction list; null means "any". <see cref="Entry"/> matches the entry's kind, name
-/// or resource exactly.</summary>
+/// <summary>
+/// Filters of the transaction list; null means "any". <see cref="Entry"/> matches the entry's kind, name or resource
+/// exactly; <see cref="TraceId"/>, <see cref="RequestId"/> and <see cref="MessageId"/> keep the transactions that
+/// contain an invocation of that trace, with that Lambda request id, or that sent that message (or received it, when
+/// its sender is unknown).
+/// </summary>
 public sealed record TransactionFilter
 {
+    public UInt128? TraceId { get; init; }
+    public string? RequestId { get; init; }
+    public string? MessageId { get; init; }
     public long? FromUnixNano { get; init; }
     public long? ToUnixNano { get; init; }
     public string? Entry { get; init; }
