@@ -14,11 +14,13 @@ internal sealed class ExportTargets
 
     public Func<ThreadlineOptions, BaseExporter<LogRecord>>? Logs { get; init; }
 
+    // The OTLP exporters catch their own faults (and need the provider's resource, so they are not wrapped);
+    // any other exporter is guarded: a throw on the export thread would end the process.
     public BaseExporter<Activity> CreateTraceExporter(ThreadlineOptions options) =>
-        Traces?.Invoke(options) ?? new OtlpTraceExporter(OtlpOptions(options, "v1/traces"));
+        Traces is null ? new OtlpTraceExporter(OtlpOptions(options, "v1/traces")) : new GuardedExporter<Activity>(Traces(options));
 
     public BaseExporter<LogRecord> CreateLogExporter(ThreadlineOptions options) =>
-        Logs?.Invoke(options) ?? new OtlpLogExporter(OtlpOptions(options, "v1/logs"));
+        Logs is null ? new OtlpLogExporter(OtlpOptions(options, "v1/logs")) : new GuardedExporter<LogRecord>(Logs(options));
 
     internal static OtlpExporterOptions OtlpOptions(ThreadlineOptions options, string signalPath)
     {

@@ -24,6 +24,21 @@ public sealed class LocalServer : IAsyncDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    private SemaphoreSlim Arrived { get; } = new(0);
+
+    /// <summary>Waits until a matching request has arrived (the timeout only bounds a failing test).</summary>
+    public async Task<RecordedRequest> WaitForRequestAsync(Func<RecordedRequest, bool> match)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var found = Requests.FirstOrDefault(match);
+            if (found is not null)
+                return found;
+            await Arrived.WaitAsync(timeout.Token);
+        }
+    }
+
     public static async Task<LocalServer> StartAsync(Func<RecordedRequest, HttpContext, Task> handler)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -41,6 +56,7 @@ public sealed class LocalServer : IAsyncDisposable
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray());
             server!.Requests.Enqueue(recorded);
+            server.Arrived.Release();
             await handler(recorded, context);
         });
         await app.StartAsync();
@@ -54,6 +70,7 @@ public sealed class LocalServer : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
+        Arrived.Dispose();
     }
 }
 
