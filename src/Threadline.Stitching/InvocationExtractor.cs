@@ -110,7 +110,7 @@ internal static class InvocationExtractor
             Inbound = [.. inbound.Distinct()],
             Outbound = [.. outbound.Distinct()],
             Writes = writes,
-            Reads = [.. reads.Distinct()],
+            Reads = reads,
         };
     }
 
