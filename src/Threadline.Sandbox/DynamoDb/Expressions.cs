@@ -95,12 +95,7 @@ internal sealed class Expressions(JsonObject? names, JsonObject? values)
 
         if (tokens.Peek is "begins_with" or "contains")
         {
-            var function = tokens.Take();
-            tokens.Expect("(");
-            var subject = Operand(tokens, item, expression);
-            tokens.Expect(",");
-            var argument = Operand(tokens, item, expression);
-            tokens.Expect(")");
+            var (function, subject, argument) = Call(tokens, item, expression);
             return function == "begins_with"
                 ? subject?["S"]?.GetValue<string>() is { } text && argument?["S"]?.GetValue<string>() is { } start && text.StartsWith(start, StringComparison.Ordinal)
                 : AttributeValues.Contains(subject, argument);
@@ -139,18 +134,25 @@ internal sealed class Expressions(JsonObject? names, JsonObject? values)
         };
     }
 
+    /// <summary>A two-operand function call such as <c>begins_with(a, :v)</c>: its name and its operands' values.</summary>
+    private (string Function, JsonNode? First, JsonNode? Second) Call(ExpressionTokens tokens, JsonObject item, string expression)
+    {
+        var function = tokens.Take();
+        tokens.Expect("(");
+        var first = Operand(tokens, item, expression);
+        tokens.Expect(",");
+        var second = Operand(tokens, item, expression);
+        tokens.Expect(")");
+        return (function, first, second);
+    }
+
     /// <summary>An operand's value, or null for a path to a missing attribute.</summary>
     private JsonNode? Operand(ExpressionTokens tokens, JsonObject item, string expression)
     {
         JsonNode? value;
         if (tokens.Peek is "if_not_exists" or "list_append")
         {
-            var function = tokens.Take();
-            tokens.Expect("(");
-            var first = Operand(tokens, item, expression);
-            tokens.Expect(",");
-            var second = Operand(tokens, item, expression);
-            tokens.Expect(")");
+            var (function, first, second) = Call(tokens, item, expression);
             value = function == "if_not_exists"
                 ? first ?? second
                 : AttributeValues.ListAppend(first ?? new JsonObject { ["L"] = new JsonArray() }, second ?? new JsonObject { ["L"] = new JsonArray() });

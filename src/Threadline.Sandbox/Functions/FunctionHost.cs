@@ -158,10 +158,21 @@ public sealed class FunctionHost
         return record;
     }
 
+    /// <summary>
+    /// The init phase of an environment. The wrapper runs first, as a tracer installed as a layer or at the top of
+    /// the handler class would, so that it sees the clients the function's own init code creates.
+    /// </summary>
     private FunctionHandler Wrap(FunctionVersionInfo version)
     {
-        var handler = version.Definition.CreateHandler();
-        return _options.HandlerWrapper is { } wrap ? wrap(handler, version) : handler;
+        if (_options.HandlerWrapper is not { } wrap)
+        {
+            return version.Definition.CreateHandler();
+        }
+
+        FunctionHandler? inner = null;
+        var wrapped = wrap((input, context) => inner!(input, context), version);
+        inner = version.Definition.CreateHandler();
+        return wrapped;
     }
 
     private (ExecutionEnvironment Environment, bool Cold) Acquire(string nameOrArn)
