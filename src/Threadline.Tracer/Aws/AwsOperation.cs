@@ -34,7 +34,7 @@ internal sealed record AwsOperation(string Service, string Operation, string? Re
         return new AwsOperation(service, operation, ResourceOf(service, request));
     }
 
-    private static string? ResourceOf(string service, object? request) => service switch
+    internal static string? ResourceOf(string service, object? request) => service switch
     {
         "SQS" => CorrelationKeys.LastSegment(Members.Str(request, "QueueUrl")) ?? Members.Str(request, "QueueName"),
         "SNS" => CorrelationKeys.LastSegment(Members.Str(request, "TopicArn") ?? Members.Str(request, "TargetArn")),
