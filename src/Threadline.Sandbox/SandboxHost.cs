@@ -38,7 +38,7 @@ public sealed class SandboxHost : IAsyncDisposable
         _background = background;
         Arns = new Arns(options.Region, options.AccountId);
         Functions = new FunctionHost(options, Arns, background);
-        Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint);
+        Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint, background.Stopping);
         DynamoDb = new DynamoDbService(Arns, options.TimeProvider);
         Deliveries = new Deliveries(this);
         Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, () => Deliveries);
@@ -84,6 +84,7 @@ public sealed class SandboxHost : IAsyncDisposable
         options ??= new SandboxOptions();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, options.Port, listen =>

@@ -99,6 +99,7 @@ public sealed class JsSdkTests
         Assert.Equal("order-placed", invocation.Event["detail-type"]!.GetValue<string>());
         Assert.Equal("shop.payments", invocation.Event["source"]!.GetValue<string>());
         Assert.Equal("o-1", invocation.Event["detail"]!["orderId"]!.GetValue<string>());
+        Assert.Equal("2026-01-02T03:04:05Z", invocation.Event["time"]!.GetValue<string>());
         var queued = JsonNode.Parse(Assert.Single(result["queueBodies"]!.AsArray())!.GetValue<string>())!;
         Assert.Equal(ids[0], queued["id"]!.GetValue<string>());
         Assert.Single(sandbox.Functions.Invocations.Snapshot());

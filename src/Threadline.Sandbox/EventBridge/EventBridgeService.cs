@@ -33,6 +33,34 @@ public sealed partial class EventBridgeService : IJsonService
 
     string IJsonService.ContentType => "application/x-amz-json-1.1";
 
+    /// <summary>Creates or replaces a rule with an event pattern (JSON) or a <c>rate(...)</c> schedule; returns its ARN.</summary>
+    public string PutRule(string name, string? eventPattern = null, string? scheduleExpression = null, string busName = "default")
+    {
+        var input = new JsonObject { ["Name"] = name, ["EventBusName"] = busName, ["EventPattern"] = eventPattern, ["ScheduleExpression"] = scheduleExpression };
+        lock (_lock)
+        {
+            return PutRule(input)["RuleArn"]!.GetValue<string>();
+        }
+    }
+
+    /// <summary>Adds (or replaces, by id) a function, queue or topic target of a rule.</summary>
+    public void PutTarget(string ruleName, string targetId, string targetArn, string busName = "default")
+    {
+        var input = new JsonObject
+        {
+            ["Rule"] = ruleName,
+            ["EventBusName"] = busName,
+            ["Targets"] = new JsonArray(new JsonObject { ["Id"] = targetId, ["Arn"] = targetArn }),
+        };
+        lock (_lock)
+        {
+            if (PutTargets(input)["FailedEntries"]!.AsArray().FirstOrDefault()?["ErrorMessage"]?.GetValue<string>() is { } error)
+            {
+                throw new AwsException("ResourceNotFoundException", error);
+            }
+        }
+    }
+
     /// <summary>Fires a scheduled rule now, as its schedule would: a <c>Scheduled Event</c> to each target.</summary>
     public void FireSchedule(string ruleName, string busName = "default")
     {
@@ -235,7 +263,7 @@ public sealed partial class EventBridgeService : IJsonService
                 ["detail-type"] = detailType,
                 ["source"] = source,
                 ["account"] = _arns.AccountId,
-                ["time"] = Time(entry.OptionalString("Time") is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture) : _options.TimeProvider.GetUtcNow()),
+                ["time"] = Time(EventTime(entry["Time"]) ?? _options.TimeProvider.GetUtcNow()),
                 ["region"] = _arns.Region,
                 ["resources"] = entry.Array("Resources").DeepClone(),
                 ["detail"] = detail,
@@ -285,6 +313,14 @@ public sealed partial class EventBridgeService : IJsonService
             _deliveries.Deliver(target.Arn, target.Input is { } input ? JsonNode.Parse(input)! : @event.DeepClone(), traceHeader: traceHeader);
         }
     }
+
+    /// <summary>An entry's <c>Time</c>: epoch seconds on the JSON protocol (the SDKs' encoding), or an ISO 8601 string.</summary>
+    private static DateTimeOffset? EventTime(JsonNode? time) => time switch
+    {
+        JsonValue v when v.TryGetValue<double>(out var seconds) => DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)),
+        JsonValue v when v.TryGetValue<string>(out var text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -156,9 +156,10 @@ public sealed partial class SqsService
         var visibility = input.OptionalInt("VisibilityTimeout") is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(input.OptionalInt("WaitTimeSeconds") ?? 0);
         var received = Receive(queue, max, visibility);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping); // long polls end with the sandbox
         while (received.Count == 0 && _time.GetUtcNow() < deadline)
         {
-            await queue.Arrived.WaitAsync(UntilNextVisible(queue, deadline - _time.GetUtcNow()), _time, cancellationToken).ConfigureAwait(false);
+            await queue.Arrived.WaitAsync(UntilNextVisible(queue, deadline - _time.GetUtcNow()), _time, waiting.Token).ConfigureAwait(false);
             received = Receive(queue, max, visibility);
         }
 

@@ -14,14 +14,16 @@ public sealed partial class SqsService : IJsonService
     private readonly Arns _arns;
     private readonly TimeProvider _time;
     private readonly Func<Uri> _endpoint;
+    private readonly CancellationToken _stopping;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SqsQueue> _queues = new(StringComparer.Ordinal);
 
-    internal SqsService(Arns arns, TimeProvider time, Func<Uri> endpoint)
+    internal SqsService(Arns arns, TimeProvider time, Func<Uri> endpoint, CancellationToken stopping)
     {
         _arns = arns;
         _time = time;
         _endpoint = endpoint;
+        _stopping = stopping;
     }
 
     string IJsonService.TargetPrefix => "AmazonSQS";

@@ -19,7 +19,7 @@ const targets = await events.send(new PutTargetsCommand({
 }));
 const put = await events.send(new PutEventsCommand({
   Entries: [
-    { EventBusName: "orders", Source: "shop.payments", DetailType: "order-placed", Detail: JSON.stringify({ orderId: "o-1", tier: "vip" }) },
+    { EventBusName: "orders", Source: "shop.payments", DetailType: "order-placed", Detail: JSON.stringify({ orderId: "o-1", tier: "vip" }), Time: new Date("2026-01-02T03:04:05Z") },
     { EventBusName: "orders", Source: "shop.payments", DetailType: "order-placed", Detail: JSON.stringify({ orderId: "o-2", tier: "basic" }) },
     { EventBusName: "orders", Source: "shop.other", DetailType: "order-placed", Detail: JSON.stringify({ orderId: "o-3", tier: "vip" }) },
   ],
