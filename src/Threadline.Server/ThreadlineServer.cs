@@ -6,6 +6,8 @@ using Threadline.Ingest.Receive.Grpc;
 using Threadline.Ingest.Receive.Http;
 using Threadline.Server.Api;
 using Threadline.Server.Hosting;
+using Threadline.Server.Stitch;
+using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.DuckDb;
 using Threadline.Telemetry;
@@ -44,9 +46,13 @@ public static class ThreadlineServer
         app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
         app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
+        app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
 
-        // Open the store before listening, so a broken data folder fails the start, not the first request.
+        // Open the store and rebuild derived state before listening, so a broken data folder fails the start
+        // and the first answers are complete.
+        await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<ITelemetrySink>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new RunningServer(app,
@@ -67,6 +73,8 @@ public static class ThreadlineServer
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
         services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        services.AddSingleton(new StitchEngine());
+        services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();
         services.AddSingleton(new GroupCommitOptions());
         services.AddSingleton<GroupCommitSink>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Threadline.Storage.DuckDb.Read;
 using Threadline.Storage.DuckDb.Sql;
@@ -32,6 +33,35 @@ public sealed partial class DuckDbTelemetryStore
                 new DuckDBParameter("limit", Math.Max(0, query.Limit)),
             ],
             RowReader.ReadLog, cancellationToken);
+
+    public async IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var connection = RentReader();
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = SqlText.ScanSpans;
+            using var row = await Task.Run(() => command.ExecuteReader(), cancellationToken).ConfigureAwait(false);
+            var page = new List<SpanRecord>(pageSize);
+            while (await Task.Run(row.Read, cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(RowReader.ReadSpan(row, _cache));
+                if (page.Count == pageSize)
+                {
+                    yield return page;
+                    page = new List<SpanRecord>(pageSize);
+                }
+            }
+            if (page.Count > 0)
+                yield return page;
+        }
+        finally
+        {
+            _readers.Add(connection);
+        }
+    }
 
     public async Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
     {

@@ -28,5 +28,11 @@ public interface ITelemetryStore : IAsyncDisposable
     /// <summary>Log records matching the query, oldest first, at most <see cref="LogQuery.Limit"/>.</summary>
     Task<IReadOnlyList<LogRecord>> FindLogsAsync(LogQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every stored span, in pages of at most <paramref name="pageSize"/>, in no particular order (a span written
+    /// twice may come twice). For rebuilding derived state, such as the stitcher's, at start.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken);
+
     Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
 }

@@ -23,12 +23,23 @@ internal static class OtlpRequests
         EndTimeUnixNano = 1_790_000_000_250_000_000,
     };
 
-    public static ExportTraceServiceRequest Request(params Span[] spans)
+    public static KeyValue Attribute(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
+
+    public static KeyValue Attribute(string key, params string[] values)
+    {
+        var array = new ArrayValue();
+        array.Values.AddRange(values.Select(v => new AnyValue { StringValue = v }));
+        return new KeyValue { Key = key, Value = new AnyValue { ArrayValue = array } };
+    }
+
+    public static ExportTraceServiceRequest Request(params Span[] spans) => Request("bad-input-tests", spans);
+
+    public static ExportTraceServiceRequest Request(string service, params Span[] spans)
     {
         var scopeSpans = new ScopeSpans { Scope = new InstrumentationScope { Name = "tests" } };
         scopeSpans.Spans.AddRange(spans);
         var resourceSpans = new ResourceSpans { Resource = new Resource() };
-        resourceSpans.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "bad-input-tests" } });
+        resourceSpans.Resource.Attributes.Add(new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = service } });
         resourceSpans.ScopeSpans.Add(scopeSpans);
         var request = new ExportTraceServiceRequest();
         request.ResourceSpans.Add(resourceSpans);

@@ -116,6 +116,8 @@ public sealed class GroupCommitSinkTests
 
         public Task<IReadOnlyList<LogRecord>> FindLogsAsync(LogQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
+        public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken) => throw new NotSupportedException();
+
         public Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -168,6 +168,22 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_scan_pages_through_every_stored_span()
+    {
+        var traceId = Records.NewTraceId();
+        var spans = Enumerable.Range(0, 25).Select(i => Records.Span(traceId, $"scan{i}", i)).ToList();
+        await Store.WriteAsync([new TelemetryBatch(spans[..10], []), new TelemetryBatch(spans[10..], [])], Ct);
+
+        var pages = new List<IReadOnlyList<SpanRecord>>();
+        await foreach (var page in Store.ScanSpansAsync(7, Ct))
+            pages.Add(page);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 1, 7));
+        var scanned = pages.SelectMany(p => p).Where(s => s.TraceId == traceId).Select(s => s.Name).Order().ToList();
+        Assert.Equal(spans.Select(s => s.Name).Order(), scanned);
+    }
+
+    [Fact]
     public async Task Statistics_count_what_was_written()
     {
         var before = await Store.GetStatisticsAsync(Ct);

@@ -6,6 +6,7 @@ internal static class SqlText
     public static readonly string Schema = Load("schema.sql");
     public static readonly string GetTrace = Load("span_columns.sql") + Load("get_trace.sql");
     public static readonly string FindSpans = Load("span_columns.sql") + Load("find_spans.sql");
+    public static readonly string ScanSpans = Load("span_columns.sql");
     public static readonly string FindLogs = Load("find_logs.sql");
 
     private static string Load(string name)
