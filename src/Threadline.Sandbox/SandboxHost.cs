@@ -1,10 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Threadline.Sandbox.ApiGateway;
@@ -41,7 +41,7 @@ public sealed class SandboxHost : IAsyncDisposable
         Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint, background.Stopping);
         DynamoDb = new DynamoDbService(Arns, options.TimeProvider);
         Deliveries = new Deliveries(this);
-        Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, () => Deliveries);
+        Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, Deliveries);
         S3 = new S3Service(Arns, options.TimeProvider, Deliveries);
         Kinesis = new KinesisService(Arns, options.TimeProvider);
         EventBridge = new EventBridgeService(Arns, options, Deliveries, background);
@@ -75,8 +75,6 @@ public sealed class SandboxHost : IAsyncDisposable
     public ApiGatewayService ApiGateway { get; }
 
     internal Deliveries Deliveries { get; }
-
-    internal BackgroundWork Background => _background;
 
     /// <summary>Starts the sandbox and returns once it accepts requests.</summary>
     public static async Task<SandboxHost> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Threadline.Sandbox.Protocol;
 
 /// <summary>What a service operation may need of its HTTP request besides the operation's input.</summary>
-internal sealed record AwsCall(string RequestId, string? TraceHeader, string? SourceIp);
+internal sealed record AwsCall(string RequestId, string? TraceHeader);
 
 /// <summary>A service on the AWS JSON 1.0 / 1.1 protocol, reached through its <c>X-Amz-Target</c> prefix.</summary>
 internal interface IJsonService

@@ -57,8 +57,7 @@ internal sealed partial class AwsRouter(
 
     public static AwsCall CallOf(HttpContext http, string requestId) => new(
         requestId,
-        http.Request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } trace ? trace : null,
-        http.Connection.RemoteIpAddress?.ToString());
+        http.Request.Headers["X-Amzn-Trace-Id"].ToString() is { Length: > 0 } trace ? trace : null);
 
     private async Task HandleJsonAsync(HttpContext http, string target)
     {

@@ -16,11 +16,11 @@ public sealed class SnsService : IQueryService
     private readonly Arns _arns;
     private readonly TimeProvider _time;
     private readonly Func<Uri> _endpoint;
-    private readonly Func<Deliveries> _deliveries;
+    private readonly Deliveries _deliveries;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Topic> _topics = new(StringComparer.Ordinal);
 
-    internal SnsService(Arns arns, TimeProvider time, Func<Uri> endpoint, Func<Deliveries> deliveries)
+    internal SnsService(Arns arns, TimeProvider time, Func<Uri> endpoint, Deliveries deliveries)
     {
         _arns = arns;
         _time = time;
@@ -44,7 +44,7 @@ public sealed class SnsService : IQueryService
     /// <summary>Subscribes a function or queue ARN and returns the subscription ARN.</summary>
     public string Subscribe(string topicArn, string endpointArn, bool rawMessageDelivery = false)
     {
-        if (!_deliveries().Exists(endpointArn) || Arns.ServiceOf(endpointArn) is not ("lambda" or "sqs"))
+        if (!_deliveries.Exists(endpointArn) || Arns.ServiceOf(endpointArn) is not ("lambda" or "sqs"))
         {
             throw new AwsException("InvalidParameter", $"Invalid parameter: Endpoint {endpointArn} (only existing functions and queues are emulated)");
         }
@@ -88,15 +88,15 @@ public sealed class SnsService : IQueryService
                     ["EventSubscriptionArn"] = subscription.Arn,
                     ["Sns"] = envelope,
                 };
-                _deliveries().Deliver(subscription.Endpoint, new JsonObject { ["Records"] = new JsonArray(record) });
+                _deliveries.Deliver(subscription.Endpoint, new JsonObject { ["Records"] = new JsonArray(record) });
             }
             else if (subscription.Raw)
             {
-                _deliveries().SendToQueue(subscription.Endpoint, message, attributes, traceHeader);
+                _deliveries.SendToQueue(subscription.Endpoint, message, attributes, traceHeader);
             }
             else
             {
-                _deliveries().SendToQueue(subscription.Endpoint, envelope.ToWire(), null, traceHeader);
+                _deliveries.SendToQueue(subscription.Endpoint, envelope.ToWire(), null, traceHeader);
             }
         }
 
