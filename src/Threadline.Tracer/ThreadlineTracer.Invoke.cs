@@ -25,7 +25,7 @@ public sealed partial class ThreadlineTracer
         }
         finally
         {
-            await EndAsync(scope).ConfigureAwait(false);
+            End(scope);
         }
     }
 

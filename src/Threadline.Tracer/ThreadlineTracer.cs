@@ -69,12 +69,6 @@ public sealed partial class ThreadlineTracer : IDisposable
         result = local;
     }
 
-    private static async Task EndAsync(InvocationScope scope)
-    {
-        if (Guard.Get("finish", () => scope.Finish(), false))
-            await scope.Pipeline.FlushAsync(scope.Options.FlushBudget).ConfigureAwait(false);
-    }
-
     private static void End(InvocationScope scope)
     {
         if (Guard.Get("finish", () => scope.Finish(), false))

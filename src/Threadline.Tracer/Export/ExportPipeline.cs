@@ -64,33 +64,22 @@ internal sealed class ExportPipeline : IDisposable
         return new ExportPipeline(source, tracerProvider, logProcessor, loggerFactory);
     }
 
-    /// <summary>Flushes spans and logs, waiting at most <paramref name="budget"/>; never throws.</summary>
-    public async Task FlushAsync(TimeSpan budget)
-    {
-        try
-        {
-            await StartFlush(budget).WaitAsync(budget).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            TracerEventSource.Log.FlushTimedOut((int)budget.TotalMilliseconds);
-        }
-    }
-
-    /// <summary>The blocking form, for synchronous handlers and the deadline timer.</summary>
+    /// <summary>
+    /// Flushes spans, then logs, within <paramref name="budget"/> in total; never throws. The processors' own
+    /// flush waits are bounded, so this runs on the caller's thread (no thread-pool hop, which would queue
+    /// behind a busy pool).
+    /// </summary>
     public void Flush(TimeSpan budget)
     {
-        if (!StartFlush(budget).Wait(budget))
+        var watch = Stopwatch.StartNew();
+        var traced = Guard.Get("flush.traces", () => _tracerProvider.ForceFlush(Millis(budget)), false);
+        var left = budget - watch.Elapsed;
+        var logged = left > TimeSpan.Zero && Guard.Get("flush.logs", () => _logProcessor.ForceFlush(Millis(left)), false);
+        if (!traced || !logged)
             TracerEventSource.Log.FlushTimedOut((int)budget.TotalMilliseconds);
     }
 
-    private Task StartFlush(TimeSpan budget)
-    {
-        var ms = (int)Math.Max(1, budget.TotalMilliseconds);
-        return NoFlow.Run(() => Task.WhenAll(
-            Task.Run(() => Guard.Run("flush.traces", () => _tracerProvider.ForceFlush(ms))),
-            Task.Run(() => Guard.Run("flush.logs", () => _logProcessor.ForceFlush(ms)))));
-    }
+    private static int Millis(TimeSpan span) => (int)Math.Max(1, span.TotalMilliseconds);
 
     public void Dispose()
     {
