@@ -132,6 +132,25 @@ public sealed class SqsTests
     }
 
     [Fact]
+    public async Task BatchItemFailureNamingNoMessageOfTheBatchFailsTheWholeBatch()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var sqs = AwsClients.Sqs(sandbox);
+        var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "q", Attributes = new() { ["VisibilityTimeout"] = "1" } }, TestContext.Current.CancellationToken)).QueueUrl;
+        var calls = 0;
+        sandbox.Functions.Deploy(new FunctionDefinition("f", (_, _) => Task.FromResult<JsonNode?>(++calls == 1
+            ? new JsonObject { ["batchItemFailures"] = new JsonArray(new JsonObject { ["itemIdentifier"] = "not-a-message-of-this-batch" }) }
+            : new JsonObject { ["batchItemFailures"] = new JsonArray() })));
+        sandbox.Mappings.Add(new EventSourceMappingConfig(sandbox.Arns.Queue("q"), "f") { ReportBatchItemFailures = true, MaximumConcurrency = 1 });
+
+        var sent = await sqs.SendMessageAsync(url, "m", TestContext.Current.CancellationToken);
+        var records = await sandbox.WaitForRecordsAsync(r => r.Count >= 2);
+
+        Assert.All(records, r => Assert.Equal(sent.MessageId, r["messageId"]!.GetValue<string>()));
+        Assert.Equal(["1", "2"], records.Select(r => r["attributes"]!["ApproximateReceiveCount"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task MessageAFunctionKeepsFailingIsRedeliveredThenMovedToTheDeadLetterQueue()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -110,15 +110,19 @@ public sealed class EventSourceMappings
         return mapping;
     }
 
-    /// <summary>The identifiers a function reported in <c>batchItemFailures</c>, or null when it reported none.</summary>
-    internal static HashSet<string>? BatchItemFailures(InvocationRecord record, EventSourceMappingConfig config)
+    /// <summary>
+    /// The identifiers of a batch that a function reported in <c>batchItemFailures</c> (none without the setting).
+    /// As Lambda does, an identifier that is missing or not of this batch fails the whole batch.
+    /// </summary>
+    internal static IReadOnlySet<string> BatchItemFailures(InvocationRecord record, EventSourceMappingConfig config, IReadOnlyList<string> batch)
     {
         if (!config.ReportBatchItemFailures || record.Response is not JsonObject response || response["batchItemFailures"] is not JsonArray failures)
         {
-            return null;
+            return new HashSet<string>();
         }
 
-        return [.. failures.Select(f => f?["itemIdentifier"]?.GetValue<string>()).OfType<string>()];
+        var reported = failures.Select(f => f?["itemIdentifier"] is JsonValue v && v.TryGetValue<string>(out var id) ? id : null).ToList();
+        return reported.All(id => id is not null && batch.Contains(id)) ? reported.ToHashSet()! : batch.ToHashSet();
     }
 
     private async Task PollQueueAsync(SqsQueue queue, EventSourceMappingConfig config, CancellationToken stopping)
@@ -142,7 +146,7 @@ public sealed class EventSourceMappings
                 continue; // the messages become visible again when their visibility timeout ends
             }
 
-            var failed = BatchItemFailures(result, config) ?? [];
+            var failed = BatchItemFailures(result, config, [.. handles.Select(h => h.Id)]);
             foreach (var (id, handle) in handles.Where(h => !failed.Contains(h.Id)))
             {
                 sqs.Delete(queue, handle);
@@ -165,9 +169,10 @@ public sealed class EventSourceMappings
 
             var records = batch.Select(r => (JsonNode)r.EventRecord.DeepClone()).ToArray();
             var result = await _host.Functions.InvokeAsync(config.FunctionName, new JsonObject { ["Records"] = new JsonArray(records) }).ConfigureAwait(false);
-            var failed = result.Failed ? null : BatchItemFailures(result, config);
-            var firstFailed = failed is null ? -1 : batch.ToList().FindIndex(r => failed.Contains(r.SequenceNumber));
-            if (!result.Failed && firstFailed < 0)
+            var sequenceNumbers = batch.Select(r => r.SequenceNumber).ToList();
+            var failed = result.Failed ? sequenceNumbers.ToHashSet() : BatchItemFailures(result, config, sequenceNumbers);
+            var firstFailed = sequenceNumbers.FindIndex(failed.Contains);
+            if (firstFailed < 0)
             {
                 position += batch.Count;
                 retries = 0;
@@ -175,10 +180,10 @@ public sealed class EventSourceMappings
             }
 
             // Retry the batch (or the rest of it from the first reported failure), unless the retries are spent.
-            position += Math.Max(firstFailed, 0);
+            position += firstFailed;
             if (config.MaximumRetryAttempts >= 0 && ++retries > config.MaximumRetryAttempts)
             {
-                position += batch.Count - Math.Max(firstFailed, 0);
+                position += batch.Count - firstFailed;
                 retries = 0;
             }
 
