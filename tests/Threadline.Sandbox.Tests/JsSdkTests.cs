@@ -36,8 +36,13 @@ public sealed class JsSdkTests
         var result = await NodeScript.RunAsync(sandbox, "sns.mjs", new Dictionary<string, string> { ["FUNCTION_ARN"] = sandbox.Arns.Function("send-email") });
 
         var messageId = result["messageId"]!.GetValue<string>();
-        var invocation = await sandbox.Functions.Invocations.WaitForAsync(i => i.FunctionName == "send-email", TestSandbox.Deadline, TestContext.Current.CancellationToken);
-        var record = Assert.Single(invocation.Event!["Records"]!.AsArray())!;
+        var invocations = await sandbox.Functions.Invocations.WaitUntilAsync(all => all.Count >= 3, TestSandbox.Deadline, TestContext.Current.CancellationToken);
+        var bySnsId = invocations.ToDictionary(i => i.Event!["Records"]![0]!["Sns"]!["MessageId"]!.GetValue<string>());
+        var record = Assert.Single(bySnsId[messageId].Event!["Records"]!.AsArray())!;
+        Assert.Equal(["a", "b"], result["batch"]!.AsArray().Select(b => b!["id"]!.GetValue<string>()));
+        Assert.All(result["batch"]!.AsArray(), b => Assert.Equal(
+            "batch-" + b!["id"]!.GetValue<string>(),
+            bySnsId[b["messageId"]!.GetValue<string>()].Event!["Records"]![0]!["Sns"]!["Message"]!.GetValue<string>()));
         Assert.Equal("aws:sns", record["EventSource"]!.GetValue<string>());
         Assert.Equal(messageId, record["Sns"]!["MessageId"]!.GetValue<string>());
         Assert.Equal("menu", record["Sns"]!["Subject"]!.GetValue<string>());

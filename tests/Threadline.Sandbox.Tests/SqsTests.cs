@@ -37,6 +37,10 @@ public sealed class SqsTests
         Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", message.MessageAttributes["traceparent"].StringValue);
         Assert.Equal("1", message.Attributes["ApproximateReceiveCount"]);
         await sqs.DeleteMessageAsync(url, message.ReceiptHandle, TestContext.Current.CancellationToken);
+        await sqs.SendMessageBatchAsync(url, [new("x", "one"), new("y", "two")], TestContext.Current.CancellationToken);
+        var both = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = url, MaxNumberOfMessages = 10 }, TestContext.Current.CancellationToken);
+        var deleted = await sqs.DeleteMessageBatchAsync(url, [.. both.Messages.Select(m => new DeleteMessageBatchRequestEntry(m.Body, m.ReceiptHandle))], TestContext.Current.CancellationToken);
+        Assert.Equal(["one", "two"], deleted.Successful.Select(s => s.Id).Order());
         var attributes = await sqs.GetQueueAttributesAsync(url, ["All"], TestContext.Current.CancellationToken);
         Assert.Equal(0, attributes.ApproximateNumberOfMessages + attributes.ApproximateNumberOfMessagesNotVisible);
     }

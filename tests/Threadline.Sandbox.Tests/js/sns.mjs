@@ -1,5 +1,5 @@
 import { SNSClient, CreateTopicCommand, SubscribeCommand, SetSubscriptionAttributesCommand, PublishCommand,
-  ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
+  PublishBatchCommand, ListSubscriptionsByTopicCommand } from "@aws-sdk/client-sns";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { config, report } from "./sandbox.mjs";
 
@@ -23,6 +23,10 @@ const published = await sns.send(new PublishCommand({
   Message: "{\"dish\":\"soup\"}",
   MessageAttributes: { userId: { DataType: "String", StringValue: "u-1" } },
 }));
+const batch = await sns.send(new PublishBatchCommand({
+  TopicArn,
+  PublishBatchRequestEntries: [{ Id: "a", Message: "batch-a" }, { Id: "b", Message: "batch-b" }],
+}));
 const subscriptions = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn }));
 const receive = async (url) => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageAttributeNames: ["All"], WaitTimeSeconds: 5 }))).Messages ?? [];
 let missing = null;
@@ -34,6 +38,7 @@ try {
 report({
   topicArn: TopicArn,
   messageId: published.MessageId,
+  batch: batch.Successful.map(s => ({ id: s.Id, messageId: s.MessageId })),
   subscriptions: subscriptions.Subscriptions.map(s => s.Protocol),
   envelopeBodies: (await receive(envelopeQueue.url)).map(m => m.Body),
   raw: (await receive(rawQueue.url)).map(m => ({ body: m.Body, userId: m.MessageAttributes?.userId?.StringValue ?? null })),
