@@ -20,6 +20,7 @@ internal sealed class ExportPipeline : IDisposable
     private readonly TracerProvider _tracerProvider;
     private readonly BaseProcessor<LogRecord> _logProcessor;
     private readonly ILoggerFactory _loggerFactory;
+    private int _logsSinceFlush;
 
     private ExportPipeline(ActivitySource source, TracerProvider tracerProvider, BaseProcessor<LogRecord> logProcessor, ILoggerFactory loggerFactory)
     {
@@ -36,6 +37,9 @@ internal sealed class ExportPipeline : IDisposable
 
     public ILogger CreateLogger(string category) => _loggerFactory.CreateLogger(category);
 
+    /// <summary>Called for every log entry written, so a flush knows whether logs wait.</summary>
+    public void NoteLog() => Interlocked.Increment(ref _logsSinceFlush);
+
     // The export threads must not inherit the invocation's async-local state (they would trace their own HTTP calls).
     public static ExportPipeline Create(ThreadlineOptions options, FunctionIdentity identity, ExportTargets targets) =>
         NoFlow.Run(() => Build(options, identity, targets));
@@ -49,7 +53,7 @@ internal sealed class ExportPipeline : IDisposable
             .SetResourceBuilder(resource)
             .SetSampler(new AlwaysOnSampler())
             .AddSource(name)
-            .AddProcessor(new BatchActivityExportProcessor(targets.CreateTraceExporter(options)))
+            .AddProcessor(new FlushingSpanProcessor(targets.CreateTraceExporter(options)))
             .Build();
         var logProcessor = new BatchLogRecordExportProcessor(targets.CreateLogExporter(options));
         var loggerFactory = LoggerFactory.Create(b => b
@@ -74,7 +78,9 @@ internal sealed class ExportPipeline : IDisposable
         var watch = Stopwatch.StartNew();
         var traced = Guard.Get("flush.traces", () => _tracerProvider.ForceFlush(Millis(budget)), false);
         var left = budget - watch.Elapsed;
-        var logged = left > TimeSpan.Zero && Guard.Get("flush.logs", () => _logProcessor.ForceFlush(Millis(left)), false);
+        // The log processor is the SDK's batch processor (log records are pooled); flush it only when needed.
+        var logged = Interlocked.Exchange(ref _logsSinceFlush, 0) == 0
+            || (left > TimeSpan.Zero && Guard.Get("flush.logs", () => _logProcessor.ForceFlush(Millis(left)), false));
         if (!traced || !logged)
             TracerEventSource.Log.FlushTimedOut((int)budget.TotalMilliseconds);
     }

@@ -57,6 +57,7 @@ internal sealed class ConsoleLines(Invocation.InvocationScope scope)
         if (!scope.Options.CaptureLogs || line.Length == 0)
             return;
         var logger = scope.Pipeline.ConsoleLogger;
+        scope.Pipeline.NoteLog();
         using var marker = ReentryGuard.Enter();
         if (marker.IsNested)
             return;

@@ -26,8 +26,12 @@ internal sealed class ThreadlineLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (Target() is { } target)
+            if (InvocationScope.Current is { IsCompleted: false } scope && scope.Options.CaptureLogs)
+            {
+                scope.Pipeline.NoteLog();
+                var target = scope.Pipeline.CreateLogger(category);
                 Diagnostics.Guard.Run("ilogger", () => target.Log(logLevel, eventId, state, exception, formatter));
+            }
         }
 
         private ILogger? Target() =>
