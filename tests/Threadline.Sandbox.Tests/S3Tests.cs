@@ -71,6 +71,11 @@ public sealed class S3Tests
         var message = Assert.Single((await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10 }, ct)).Messages);
         AssertRecordOfPut(JsonNode.Parse(message.Body)!["Records"]![0]!, put, "to-queue");
         Assert.Single(sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "archive-receipt");
+
+        var copy = await s3.CopyObjectAsync("receipts", "receipts/pay 1.json", "receipts", "receipts/copy.json", ct);
+        var copied = await sandbox.Functions.Invocations.WaitForAsync(i => i.FunctionName == "archive-receipt" && i.Event!["Records"]![0]!["eventName"]!.GetValue<string>() == "ObjectCreated:Copy", TestSandbox.Deadline, ct);
+        Assert.Equal(copy.ResponseMetadata.RequestId, copied.Event!["Records"]![0]!["responseElements"]!["x-amz-request-id"]!.GetValue<string>());
+        Assert.Equal(put.ETag, copy.ETag);
     }
 
     private static void AssertRecordOfPut(JsonNode record, PutObjectResponse put, string configurationId)

@@ -10,7 +10,7 @@ using Threadline.Sandbox.Sqs;
 namespace Threadline.Sandbox.S3;
 
 /// <summary>
-/// S3 on its REST XML protocol, path-style addressing: buckets, objects (put, get, head, delete, list) and event
+/// S3 on its REST XML protocol, path-style addressing: buckets, objects (put, copy, get, head, delete, list) and event
 /// notifications to a function, queue or topic whose <c>responseElements["x-amz-request-id"]</c> is the
 /// <c>x-amz-request-id</c> of the request that caused them.
 /// </summary>
@@ -51,6 +51,7 @@ public sealed class S3Service : IRestService
                 ("HEAD", true, false) => Head(bucket),
                 ("DELETE", true, false) => DeleteBucket(http, bucket),
                 ("GET", true, false) => WriteXmlAsync(http, List(bucket, http.Request.Query["prefix"].ToString())),
+                ("PUT", true, true) when http.Request.Headers.ContainsKey("x-amz-copy-source") => CopyObjectAsync(http, bucket, key, requestId),
                 ("PUT", true, true) => PutObjectAsync(http, bucket, key, requestId),
                 ("GET", true, true) => GetObjectAsync(http, bucket, key, withBody: true),
                 ("HEAD", true, true) => GetObjectAsync(http, bucket, key, withBody: false),
@@ -172,6 +173,23 @@ public sealed class S3Service : IRestService
 
         http.Response.Headers.ETag = $"\"{stored.ETag}\"";
         Notify(bucket, "ObjectCreated:Put", stored, requestId, http);
+    }
+
+    private async Task CopyObjectAsync(HttpContext http, string bucket, string key, string requestId)
+    {
+        var source = Uri.UnescapeDataString(http.Request.Headers["x-amz-copy-source"].ToString().Split('?')[0].TrimStart('/')).Split('/', 2);
+        S3Object copy;
+        lock (_lock)
+        {
+            var original = source.Length == 2 ? Bucket(source[0]).Objects.GetValueOrDefault(source[1]) : null;
+            copy = (original ?? throw new AwsException("NoSuchKey", "The specified key does not exist.", 404)) with { Key = key, LastModified = _time.GetUtcNow() };
+            Bucket(bucket).Objects[key] = copy;
+        }
+
+        await WriteXmlAsync(http, new XElement(Ns + "CopyObjectResult",
+            new XElement(Ns + "ETag", $"\"{copy.ETag}\""),
+            new XElement(Ns + "LastModified", Iso(copy.LastModified)))).ConfigureAwait(false);
+        Notify(bucket, "ObjectCreated:Copy", copy, requestId, http);
     }
 
     private async Task GetObjectAsync(HttpContext http, string bucket, string key, bool withBody)
