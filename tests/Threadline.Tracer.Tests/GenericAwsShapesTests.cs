@@ -69,6 +69,18 @@ public sealed class GenericAwsShapesTests
         Assert.Equal("default", Resource("EventBridge", new PutEventsRequest { Entries = [new()] }));
     }
 
+    [Theory]
+    [InlineData("Secrets Manager", true)]
+    [InlineData("SSM", true)]
+    [InlineData("KMS", true)]
+    [InlineData("STS", true)]
+    [InlineData("SQS", false)]
+    [InlineData("DynamoDB", false)]
+    public void Secrets_services_never_have_their_bodies_recorded(string service, bool dropped)
+    {
+        Assert.Equal(dropped, new AwsOperation(service, "GetSecretValue", null).DropsBodies);
+    }
+
     [Fact]
     public void Traceparent_goes_into_sns_publish_attributes_when_it_fits()
     {
