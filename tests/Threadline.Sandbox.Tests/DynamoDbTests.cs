@@ -223,6 +223,28 @@ public sealed class DynamoDbTests
         Assert.Equal("next", invocations[^1].Event!["Records"]![0]!["dynamodb"]!["Keys"]!["userId"]!["S"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task BatchingWindowGathersRecordsUntilItEnds()
+    {
+        var clock = new ManualClock();
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { TimeProvider = clock });
+        using var dynamo = AwsClients.DynamoDb(sandbox);
+        var streamArn = await CreateTableAsync(dynamo, "t", StreamViewType.KEYS_ONLY);
+        sandbox.Functions.Deploy(new FunctionDefinition("f", (_, _) => Task.FromResult<JsonNode?>(null)));
+        sandbox.Mappings.Add(new EventSourceMappingConfig(streamArn!, "f") { MaximumBatchingWindow = TimeSpan.FromHours(1) });
+
+        foreach (var user in new[] { "a", "b", "c" })
+        {
+            await dynamo.PutItemAsync("t", Item(user, "1"), TestContext.Current.CancellationToken);
+        }
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var invocation = await sandbox.Functions.Invocations.WaitForAsync(_ => true, TestSandbox.Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, invocation.Event!["Records"]!.AsArray().Count);
+        Assert.Single(sandbox.Functions.Invocations.Snapshot());
+    }
+
     internal static Dictionary<string, AttributeValue> Key(string user, string payment) =>
         new() { ["userId"] = new AttributeValue { S = user }, ["paymentId"] = new AttributeValue { S = payment } };
 

@@ -136,6 +136,28 @@ public sealed class SqsTests
     }
 
     [Fact]
+    public async Task BatchingWindowGathersMessagesUntilItEnds()
+    {
+        var clock = new ManualClock();
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { TimeProvider = clock });
+        using var sqs = AwsClients.Sqs(sandbox);
+        var url = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "q", Attributes = new() { ["VisibilityTimeout"] = "43200" } }, TestContext.Current.CancellationToken)).QueueUrl;
+        sandbox.Functions.Deploy(new FunctionDefinition("f", (_, _) => Task.FromResult<JsonNode?>(null)));
+        sandbox.Mappings.Add(new EventSourceMappingConfig(sandbox.Arns.Queue("q"), "f") { MaximumBatchingWindow = TimeSpan.FromHours(1), MaximumConcurrency = 1 });
+
+        foreach (var body in new[] { "a", "b", "c" })
+        {
+            await sqs.SendMessageAsync(url, body, TestContext.Current.CancellationToken);
+        }
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var invocation = await sandbox.Functions.Invocations.WaitForAsync(_ => true, TestSandbox.Deadline, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["a", "b", "c"], invocation.Event!["Records"]!.AsArray().Select(r => r!["body"]!.GetValue<string>()));
+        Assert.Single(sandbox.Functions.Invocations.Snapshot());
+    }
+
+    [Fact]
     public async Task BatchItemFailureNamingNoMessageOfTheBatchFailsTheWholeBatch()
     {
         await using var sandbox = await TestSandbox.StartAsync();

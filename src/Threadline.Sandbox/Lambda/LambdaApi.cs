@@ -113,6 +113,7 @@ internal sealed class LambdaApi(SandboxHost host) : IRestService
             MaximumRetryAttempts = input.OptionalInt("MaximumRetryAttempts") ?? -1,
             StartingPosition = input.OptionalString("StartingPosition") == "LATEST" ? StartingPosition.Latest : StartingPosition.TrimHorizon,
             MaximumConcurrency = input.OptionalObject("ScalingConfig")?.OptionalInt("MaximumConcurrency") ?? 2,
+            MaximumBatchingWindow = TimeSpan.FromSeconds(input.OptionalInt("MaximumBatchingWindowInSeconds") ?? 0),
         };
 
     private JsonObject Mapping(EventSourceMapping mapping, string state)
@@ -127,6 +128,7 @@ internal sealed class LambdaApi(SandboxHost host) : IRestService
             ["State"] = state,
             ["StateTransitionReason"] = "USER_INITIATED",
             ["LastModified"] = mapping.Created.ToUnixTimeMilliseconds() / 1000.0,
+            ["MaximumBatchingWindowInSeconds"] = (int)config.MaximumBatchingWindow.TotalSeconds,
             ["FunctionResponseTypes"] = config.ReportBatchItemFailures ? new JsonArray("ReportBatchItemFailures") : new JsonArray(),
         };
         if (Arns.ServiceOf(config.EventSourceArn) != "sqs")

@@ -24,6 +24,9 @@ public sealed record EventSourceMappingConfig(string EventSourceArn, string Func
 
     public StartingPosition StartingPosition { get; init; } = StartingPosition.TrimHorizon;
 
+    /// <summary>How long a poller gathers records before invoking with a batch that is not full (default none).</summary>
+    public TimeSpan MaximumBatchingWindow { get; init; }
+
     /// <summary>SQS: concurrent pollers, each invoking with its own batch.</summary>
     public int MaximumConcurrency { get; init; } = 2;
 }

@@ -125,17 +125,31 @@ public sealed class EventSourceMappings
         return reported.All(id => id is not null && batch.Contains(id)) ? reported.ToHashSet()! : batch.ToHashSet();
     }
 
+    /// <summary>How often a batching window is re-checked against the clock (the clock may be a test's).</summary>
+    private static readonly TimeSpan WindowRecheck = TimeSpan.FromMilliseconds(200);
+
+    private static TimeSpan Shortest(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     private async Task PollQueueAsync(SqsQueue queue, EventSourceMappingConfig config, CancellationToken stopping)
     {
         var sqs = _host.Sqs;
         var time = _host.Options.TimeProvider;
         while (!stopping.IsCancellationRequested)
         {
-            var messages = sqs.Receive(queue, Math.Clamp(config.BatchSize ?? 10, 1, 10_000), null);
+            var size = Math.Clamp(config.BatchSize ?? 10, 1, 10_000);
+            var messages = sqs.Receive(queue, size, null).ToList();
             if (messages.Count == 0)
             {
                 await queue.Arrived.WaitAsync(sqs.UntilNextVisible(queue, TimeSpan.FromSeconds(1)), time, stopping).ConfigureAwait(false);
                 continue;
+            }
+
+            // Gather more, up to the batch size, while the batching window lasts (the first messages are in flight meanwhile).
+            var windowEnd = time.GetUtcNow() + config.MaximumBatchingWindow;
+            while (messages.Count < size && time.GetUtcNow() < windowEnd)
+            {
+                await queue.Arrived.WaitAsync(Shortest(windowEnd - time.GetUtcNow(), WindowRecheck), time, stopping).ConfigureAwait(false);
+                messages.AddRange(sqs.Receive(queue, size - messages.Count, null));
             }
 
             var records = messages.Select(m => (JsonNode)SqsEvents.Record(m, queue, sqs.SystemAttributes(m), _host.Arns.Region)).ToArray();
@@ -158,14 +172,26 @@ public sealed class EventSourceMappings
     {
         var time = _host.Options.TimeProvider;
         var retries = 0;
+        DateTimeOffset? windowEnd = null;
         while (!stopping.IsCancellationRequested)
         {
-            var batch = shard.Read(position, Math.Clamp(config.BatchSize ?? 100, 1, 10_000));
+            var size = Math.Clamp(config.BatchSize ?? 100, 1, 10_000);
+            var batch = shard.Read(position, size);
             if (batch.Count == 0)
             {
                 await shard.Appended.WaitAsync(TimeSpan.FromSeconds(1), time, stopping).ConfigureAwait(false);
                 continue;
             }
+
+            // A batch that is not full waits for more records while the batching window lasts (not on retries).
+            windowEnd ??= time.GetUtcNow() + config.MaximumBatchingWindow;
+            if (batch.Count < size && retries == 0 && time.GetUtcNow() < windowEnd)
+            {
+                await shard.Appended.WaitAsync(Shortest(windowEnd.Value - time.GetUtcNow(), WindowRecheck), time, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            windowEnd = null;
 
             var records = batch.Select(r => (JsonNode)r.EventRecord.DeepClone()).ToArray();
             var result = await _host.Functions.InvokeAsync(config.FunctionName, new JsonObject { ["Records"] = new JsonArray(records) }).ConfigureAwait(false);
