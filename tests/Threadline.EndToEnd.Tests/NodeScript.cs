@@ -1,0 +1,114 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Threadline.EndToEnd.Tests;
+
+/// <summary>What a script of <c>js/</c> reported (the JSON it wrote to <c>REPORT_FILE</c>), and its output for failure messages.</summary>
+public sealed record NodeRun(string Script, JsonElement Report, string Output, string Error)
+{
+    public override string ToString() => $"node {Script} reported {Report}\nstdout:\n{Output}\nstderr:\n{Error}";
+}
+
+/// <summary>
+/// Runs a script of <c>js/</c> with Node.js. Its packages come from <c>js/package-lock.json</c>, installed by
+/// <c>npm ci</c> (<c>scripts/test</c> does it); when node or a package is missing the test fails with node's
+/// stderr and what to run.
+/// </summary>
+internal static class NodeScript
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>Variables of the test process that would change what the SDKs do, never passed on.</summary>
+    private static readonly string[] ScrubbedPrefixes = ["OTEL_", "AWS_", "_X_AMZN_", "_HANDLER", "LAMBDA_"];
+
+    public static string ScriptsDirectory { get; } = FindDirectory();
+
+    public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = ScriptsDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(script);
+        foreach (var name in start.Environment.Keys.Where(k => ScrubbedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var reportFile = Path.Combine(Path.GetTempPath(), $"threadline-e2e-{Guid.NewGuid():n}.json");
+        start.Environment["REPORT_FILE"] = reportFile;
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process");
+        }
+        catch (Win32Exception e)
+        {
+            Assert.Fail($"could not start node for {script} ({e.Message}); Node.js 20 or later must be on the PATH");
+            throw;
+        }
+
+        using (process)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            timeout.CancelAfter(Deadline);
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"node {script} did not finish within {Deadline}");
+            }
+
+            var (stdout, stderr) = (await output, await error);
+            if (process.ExitCode != 0)
+            {
+                var hint = Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "@opentelemetry"))
+                    ? ""
+                    : $"\n(js/node_modules is missing: run `npm ci` in {ScriptsDirectory}, as scripts/test does)";
+                Assert.Fail($"node {script} exited with {process.ExitCode}:\n{stderr}\n{stdout}{hint}");
+            }
+
+            try
+            {
+                return new NodeRun(script, JsonDocument.Parse(await File.ReadAllTextAsync(reportFile, TestContext.Current.CancellationToken)).RootElement.Clone(), stdout, stderr);
+            }
+            catch (Exception e) when (e is JsonException or IOException)
+            {
+                Assert.Fail($"node {script} wrote no JSON report ({e.Message}):\n{stdout}\n{stderr}");
+                throw;
+            }
+            finally
+            {
+                File.Delete(reportFile);
+            }
+        }
+    }
+
+    private static string FindDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Threadline.EndToEnd.Tests.csproj")))
+            {
+                return Path.Combine(directory.FullName, "js");
+            }
+        }
+
+        throw new DirectoryNotFoundException("tests/Threadline.EndToEnd.Tests/js not found above " + AppContext.BaseDirectory);
+    }
+}
