@@ -21,6 +21,7 @@ public sealed partial class ThreadlineTracer : IDisposable
 
     internal ThreadlineTracer(ThreadlineOptions options, ExportTargets targets, Func<string, string?> env)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Options = options;
         if (!options.Enabled)
             return;

@@ -15,6 +15,13 @@ internal sealed class AwsPipelineCustomizer : IRuntimePipelineCustomizer
             RuntimePipelineCustomizerRegistry.Instance.Register(new AwsPipelineCustomizer());
     }
 
+    /// <summary>For tests: clients created afterwards are no longer customized.</summary>
+    internal static void Uninstall()
+    {
+        RuntimePipelineCustomizerRegistry.Instance.Deregister("Threadline.Tracer");
+        Interlocked.Exchange(ref s_installed, 0);
+    }
+
     // Outside the marshaller: one span per logical call (retries included), and the request can still be
     // changed (in-band trace context) before it is marshalled.
     // Inside it, the marshalled body is kept for the span (the SDK drops it after sending).
