@@ -53,8 +53,14 @@ internal sealed class FlushingSpanProcessor : BaseExportProcessor<Activity>
             _current = [];
         }
         var pending = new PendingExport(batch);
-        if (!_exports.TryAdd(pending))
-            return false;
+        try
+        {
+            _exports.Add(pending);
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // shut down
+        }
         return pending.Done.Wait(timeoutMilliseconds);
     }
 
