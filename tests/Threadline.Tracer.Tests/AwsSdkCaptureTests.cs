@@ -21,12 +21,18 @@ public sealed class AwsSdkCaptureTests : IAsyncLifetime
         await _aws.DisposeAsync();
     }
 
-    private Task<string> Run(Func<Task> calls) =>
-        _harness.Tracer.InvokeAsync(new { orderId = "o-1" }, new FakeLambdaContext(), async (_, _) =>
+    /// <summary>Runs the calls in one invocation and checks that no tracer hook failed silently on the way.</summary>
+    private async Task<string> Run(Func<Task> calls)
+    {
+        var faults = Threadline.Tracer.Diagnostics.Guard.Faults;
+        var result = await _harness.Tracer.InvokeAsync(new { orderId = "o-1" }, new FakeLambdaContext(), async (_, _) =>
         {
             await calls();
             return "done";
         });
+        Assert.Equal(faults, Threadline.Tracer.Diagnostics.Guard.Faults);
+        return result;
+    }
 
     private Activity Call(string method) => _harness.Children.Single(a => a.Str("rpc.method") == method);
 
@@ -218,6 +224,7 @@ public sealed class AwsSdkCaptureTests : IAsyncLifetime
             ["s3:req:" + requestId, "s3:obj:invoices-bucket/2026/11/invoice-8.pdf/" + _aws.ETags.Single()],
             span.Strings("threadline.outbound.keys"));
         Assert.Equal(requestId, span.Str("aws.request_id"));
+        Assert.Contains("ETag", span.Str("threadline.response"));
     }
 
     [Fact]

@@ -61,6 +61,7 @@ public sealed class HttpCaptureTests : IAsyncLifetime
         Assert.Equal("[scrubbed]", JsonDocument.Parse(span.Str("threadline.response.headers")!).RootElement.GetProperty("Set-Cookie").GetString());
         var received = _api.Requests.Single();
         Assert.Equal($"00-{span.TraceId.ToHexString()}-{span.SpanId.ToHexString()}-01", received.Header("traceparent"));
+        _harness.AssertNoHookFailed();
     }
 
     [Fact]

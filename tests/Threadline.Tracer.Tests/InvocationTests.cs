@@ -36,6 +36,7 @@ public sealed class InvocationTests : IDisposable
         Assert.Contains("orders-queue", span.Str("threadline.event"));
         Assert.Equal("""{"accepted":3}""", span.Str("threadline.response"));
         Assert.Equal(default, span.ParentSpanId);
+        _harness.AssertNoHookFailed();
     }
 
     [Fact]
@@ -129,6 +130,7 @@ public sealed class InvocationTests : IDisposable
 
         Assert.Equal(raw, seen);
         Assert.Equal("kinesis", _harness.Invocation.Str("threadline.trigger.kind"));
+        _harness.AssertNoHookFailed();
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class LogCaptureTests : IDisposable
         Assert.Equal("Orders", record.CategoryName);
         Assert.Equal(_harness.Invocation.TraceId, record.TraceId);
         Assert.Equal(_harness.Invocation.SpanId, record.SpanId);
+        _harness.AssertNoHookFailed();
     }
 
     [Fact]

@@ -15,7 +15,12 @@ public sealed class TracerHarness : IDisposable
         Tracer = new ThreadlineTracer(Options, targets, name => env is not null && env.TryGetValue(name, out var v) ? v : null);
     }
 
+    private readonly long _faultsAtStart = Threadline.Tracer.Diagnostics.Guard.Faults;
+
     public ThreadlineOptions Options { get; }
+
+    /// <summary>No tracer hook failed (and was silently swallowed) since the harness was created.</summary>
+    public void AssertNoHookFailed() => Assert.Equal(_faultsAtStart, Threadline.Tracer.Diagnostics.Guard.Faults);
 
     public ThreadlineTracer Tracer { get; }
 
