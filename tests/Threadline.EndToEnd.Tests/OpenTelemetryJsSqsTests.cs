@@ -10,7 +10,9 @@ namespace Threadline.EndToEnd.Tests;
 /// A producer and an SQS-triggered Lambda function instrumented only with the OpenTelemetry JS SDK,
 /// instrumentation-aws-sdk and instrumentation-aws-lambda (js/), talking through the sandbox's SQS with the real
 /// <c>@aws-sdk/client-sqs</c> and exporting OTLP/HTTP protobuf to a real Threadline server: Threadline makes one
-/// transaction of the two invocations, joined by one async hop.
+/// transaction of the two invocations, joined by one async hop. Either way the context travels: <c>w3c</c>, the SDK's
+/// default propagators, with the consumer reading the message attributes; <c>xray</c>, with the X-Ray propagator
+/// added and the Lambda instrumentation's default of reading the message's <c>AWSTraceHeader</c>.
 /// </summary>
 public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
 {
@@ -59,8 +61,10 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Producer_and_consumer_instrumented_by_the_OpenTelemetry_JS_SDK_are_one_transaction_with_one_async_hop()
+    [Theory]
+    [InlineData("w3c")]
+    [InlineData("xray")]
+    public async Task Producer_and_consumer_instrumented_by_the_OpenTelemetry_JS_SDK_are_one_transaction_with_one_async_hop(string propagation)
     {
         var queueUrl = _sandbox.Sqs.CreateQueue(QueueName);
         var common = new Dictionary<string, string>
@@ -68,6 +72,7 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
             ["SANDBOX_ENDPOINT"] = _sandbox.Endpoint.ToString(),
             ["SANDBOX_REGION"] = _sandbox.Options.Region,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{_server.OtlpHttpPort}",
+            ["PROPAGATION"] = propagation,
         };
 
         var producer = await NodeScript.RunAsync("producer.js", new Dictionary<string, string>(common)
@@ -95,12 +100,25 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
         var consumerId = InvocationId(consumer.Report);
         var context = $"{producer}\n{consumer}";
 
-        // What the scripts saw: the poller received the message the producer sent, with the W3C context that
-        // instrumentation-aws-sdk injected beside the producer's own attribute and no X-Ray header, so only the
-        // message attributes can tie the two sides; and instrumentation-aws-lambda wrapped the handler.
+        // What the scripts saw: the poller received the message the producer sent, carrying the context that
+        // instrumentation-aws-sdk injected beside the producer's own attribute. With w3c there is no AWSTraceHeader,
+        // so only the message attributes can tie the two sides; with xray the sandbox kept the X-Ray header that
+        // instrumentation-http put on the SendMessage request as AWSTraceHeader, in the producer's trace. And
+        // instrumentation-aws-lambda wrapped the handler.
         Assert.True(messageId == consumer.Report.GetProperty("messageId").GetString(), "the consumer received another message\n" + context);
-        Assert.Equal(["tenant", "traceparent"], consumer.Report.GetProperty("messageAttributes").EnumerateArray().Select(a => a.GetString()));
-        Assert.Equal(JsonValueKind.Null, consumer.Report.GetProperty("awsTraceHeader").ValueKind);
+        var traceHeader = consumer.Report.GetProperty("awsTraceHeader");
+        if (propagation == "w3c")
+        {
+            Assert.Equal(["tenant", "traceparent"], consumer.Report.GetProperty("messageAttributes").EnumerateArray().Select(a => a.GetString()));
+            Assert.Equal(JsonValueKind.Null, traceHeader.ValueKind);
+        }
+        else
+        {
+            Assert.Equal(["tenant", "traceparent", "x-amzn-trace-id"], consumer.Report.GetProperty("messageAttributes").EnumerateArray().Select(a => a.GetString()));
+            var producerTrace = producer.Report.GetProperty("traceId").GetString()!;
+            Assert.StartsWith($"Root=1-{producerTrace[..8]}-{producerTrace[8..]};", traceHeader.GetString());
+        }
+
         Assert.True(consumer.Report.GetProperty("wrapped").GetBoolean(), "instrumentation-aws-lambda did not wrap handler.handler\n" + context);
 
         var list = await WaitForTransactionsAsync($"/api/transactions?messageId={messageId}", context);
@@ -124,26 +142,37 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
              function.GetProperty("coldStart").GetBoolean(), function.GetProperty("retry").GetBoolean()));
         Assert.Equal(("sqs", QueueName), (function.GetProperty("trigger").GetProperty("kind").GetString(), function.GetProperty("trigger").GetProperty("resource").GetString()));
 
-        // Exactly one hop, from the producer's invocation to the function's. The engine reports "otel.link": the
-        // consumer side's only record of the message is the span link that instrumentation-aws-lambda puts on its
-        // `process orders-queue` CONSUMER span (pointing at the producer's send span, with the link attribute
-        // messaging.message.id), and the producer's `orders-queue send` PRODUCER span records the same
-        // messaging.message.id. docs/stitching.md ranks that id-bearing link above the bare traceparent the same
-        // link also carries.
+        // Exactly one hop, from the producer's invocation to the function's. The engine reports "otel.link" in both
+        // modes: the consumer side's only record of the message is the span link that instrumentation-aws-lambda
+        // puts on its `process orders-queue` CONSUMER span (pointing into the producer's invocation, with the link
+        // attribute messaging.message.id), and the producer's `orders-queue send` PRODUCER span records the same
+        // messaging.message.id. docs/stitching.md ranks that id-bearing link above the bare in-band context
+        // (traceparent / xray) the same link also carries.
         var hop = Assert.Single(transaction.GetProperty("hops").EnumerateArray());
         Assert.Equal((producerId, consumerId, "async", "sqs", QueueName, "otel.link"),
             (hop.GetProperty("from").GetString(), hop.GetProperty("to").GetString(), hop.GetProperty("kind").GetString(),
              hop.GetProperty("service").GetString(), hop.GetProperty("resource").GetString(), hop.GetProperty("via").GetString()));
 
-        // The timeline holds every span both processes exported, and the link really points at the send span.
-        var spans = transaction.GetProperty("spans").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!);
-        Assert.Equal(["SQS.GetQueueUrl", ConsumerFunction, "orders-queue send", "place-order", "process orders-queue"], spans.Keys.Order(StringComparer.Ordinal));
+        // The timeline holds every span both processes exported (with xray, instrumentation-http's two request
+        // spans too), and the link points at the send span (w3c: the context the aws-sdk instrumentation injected)
+        // or at the HTTP request span under it (xray: the context instrumentation-http put in the header).
+        var spans = transaction.GetProperty("spans").EnumerateArray().ToList();
+        JsonElement Span(string name) => Assert.Single(spans, s => s.GetProperty("name").GetString() == name);
+        string[] names = propagation == "w3c"
+            ? ["SQS.GetQueueUrl", ConsumerFunction, "orders-queue send", "place-order", "process orders-queue"]
+            : ["POST", "POST", "SQS.GetQueueUrl", ConsumerFunction, "orders-queue send", "place-order", "process orders-queue"];
+        Assert.Equal(names, spans.Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
         Assert.Equal(producer.Report.GetProperty("exportedSpans").GetInt32() + consumer.Report.GetProperty("exportedSpans").GetInt32(), spans.Count);
-        var link = Assert.Single(spans["process orders-queue"].GetProperty("links").EnumerateArray());
-        Assert.Equal(spans["orders-queue send"].GetProperty("spanId").GetString(), link.GetProperty("spanId").GetString());
+        var send = Span("orders-queue send");
+        Assert.Equal(messageId, send.GetProperty("attributes").GetProperty("messaging.message.id").GetString());
+        var link = Assert.Single(Span("process orders-queue").GetProperty("links").EnumerateArray());
         Assert.Equal(messageId, link.GetProperty("attributes").GetProperty("messaging.message.id").GetString());
-        Assert.Equal(messageId, spans["orders-queue send"].GetProperty("attributes").GetProperty("messaging.message.id").GetString());
-        Assert.Equal(requestId, spans[ConsumerFunction].GetProperty("attributes").GetProperty("faas.invocation_id").GetString());
+        var linked = Assert.Single(spans, s => s.GetProperty("spanId").GetString() == link.GetProperty("spanId").GetString());
+        Assert.Equal(link.GetProperty("traceId").GetString(), linked.GetProperty("traceId").GetString());
+        Assert.Equal(send.GetProperty("spanId").GetString(), propagation == "w3c"
+            ? linked.GetProperty("spanId").GetString()
+            : linked.GetProperty("parentSpanId").GetString());
+        Assert.Equal(requestId, Span(ConsumerFunction).GetProperty("attributes").GetProperty("faas.invocation_id").GetString());
     }
 
     /// <summary>An invocation's id is its trace id and root span id in hex (docs/stitching.md).</summary>

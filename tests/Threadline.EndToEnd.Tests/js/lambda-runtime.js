@@ -12,16 +12,17 @@ const path = require('path');
 const { randomUUID } = require('crypto');
 const { AwsInstrumentation } = require('@opentelemetry/instrumentation-aws-sdk');
 const { AwsLambdaInstrumentation } = require('@opentelemetry/instrumentation-aws-lambda');
-const { start, sqsConfig, required, report, run } = require('./telemetry');
+const { start, propagation, sqsConfig, required, report, run } = require('./telemetry');
 
 const functionName = required('AWS_LAMBDA_FUNCTION_NAME');
 let invocationSpan = null;
 const telemetry = start(functionName, [
   new AwsInstrumentation(),
   new AwsLambdaInstrumentation({
-    // Link the CONSUMER span to the producer through the message attributes the aws-sdk instrumentation
-    // injected (with the global W3C propagator) rather than through the X-Ray AWSTraceHeader alone.
-    useGlobalPropagatorForSqsExtraction: true,
+    // With w3c, link the CONSUMER span to the producer through the message attributes the aws-sdk
+    // instrumentation injected (with the global propagators); with xray, keep the instrumentation's default,
+    // which links through each message's AWSTraceHeader.
+    useGlobalPropagatorForSqsExtraction: propagation() === 'w3c',
     // Only observes which span the instrumentation started for the invocation, for the report.
     requestHook: span => { invocationSpan = span.spanContext(); },
   }),

@@ -1,13 +1,18 @@
 // The producer: a service instrumented with the OpenTelemetry JS SDK and instrumentation-aws-sdk. Inside
 // one root span (its invocation) it looks the queue up and sends an order message with the instrumented SQS
 // client; the instrumentation names the PRODUCER span after the queue, records the message id the sandbox
-// answered and injects the W3C trace context into the message attributes.
+// answered and injects the trace context into the message attributes with the global propagators.
+//
+// With PROPAGATION=xray, instrumentation-http also puts the X-Ray header on the HTTP requests to SQS, which
+// SQS keeps as the message's AWSTraceHeader system attribute.
 'use strict';
 
 const { AwsInstrumentation } = require('@opentelemetry/instrumentation-aws-sdk');
-const { start, sqsConfig, required, report, run } = require('./telemetry');
+const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+const { start, propagation, sqsConfig, required, report, run } = require('./telemetry');
 
-const telemetry = start(required('PRODUCER_SERVICE'), [new AwsInstrumentation()]);
+const telemetry = start(required('PRODUCER_SERVICE'),
+  propagation() === 'xray' ? [new AwsInstrumentation(), new HttpInstrumentation()] : [new AwsInstrumentation()]);
 // Loaded after the instrumentation is registered, so that its classes are patched.
 const { SQSClient, GetQueueUrlCommand, SendMessageCommand } = require('@aws-sdk/client-sqs');
 const { trace, SpanStatusCode } = require('@opentelemetry/api');

@@ -1,13 +1,17 @@
-// The OpenTelemetry JS SDK set up as a user would: a Node tracer provider registered globally (so the W3C
-// trace-context propagator is the global one), the OTLP/HTTP protobuf exporter, and the given
-// instrumentations. It must be started before the AWS SDK or the Lambda handler is loaded.
+// The OpenTelemetry JS SDK set up as a user would: a Node tracer provider registered globally with its
+// propagators, the OTLP/HTTP protobuf exporter, and the given instrumentations. It must be started before the
+// AWS SDK or the Lambda handler is loaded.
+//
+// PROPAGATION chooses the global propagators: `w3c` is the SDK's default (W3C trace context and baggage);
+// `xray` adds the AWS X-Ray propagator, as the AWS distribution for OpenTelemetry configures Lambda functions.
 'use strict';
 
 const fs = require('fs');
 const { diag, DiagConsoleLogger, DiagLogLevel } = require('@opentelemetry/api');
-const { ExportResultCode } = require('@opentelemetry/core');
+const { CompositePropagator, ExportResultCode, W3CBaggagePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+const { AWSXRayPropagator } = require('@opentelemetry/propagator-aws-xray');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
 const { NodeTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-node');
 
@@ -21,6 +25,15 @@ function required(name) {
 
 // Starts tracing for one service. The exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (the Threadline server's
 // OTLP/HTTP listener) itself; it is checked here only so that a missing variable is a clear error.
+// The PROPAGATION mode, `w3c` or `xray`.
+function propagation() {
+  const mode = process.env.PROPAGATION ?? 'w3c';
+  if (mode !== 'w3c' && mode !== 'xray') {
+    throw new Error(`PROPAGATION must be w3c or xray, not ${mode}`);
+  }
+  return mode;
+}
+
 function start(serviceName, instrumentations) {
   required('OTEL_EXPORTER_OTLP_ENDPOINT');
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
@@ -43,7 +56,9 @@ function start(serviceName, instrumentations) {
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],
   });
-  provider.register();
+  provider.register(propagation() === 'xray'
+    ? { propagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new AWSXRayPropagator()] }) }
+    : {});
   registerInstrumentations({ tracerProvider: provider, instrumentations });
 
   return {
@@ -86,4 +101,4 @@ function run(main) {
   });
 }
 
-module.exports = { start, sqsConfig, required, report, run };
+module.exports = { start, propagation, sqsConfig, required, report, run };
