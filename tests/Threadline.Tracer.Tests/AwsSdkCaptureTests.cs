@@ -244,6 +244,45 @@ public sealed class AwsSdkCaptureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_function_in_the_process_records_only_its_own_calls()
+    {
+        using var other = TracerHarness.Create(o => o.FunctionName = "other-fn");
+        using var sqs = _aws.Sqs();
+
+        await Run(() => sqs.SendMessageAsync(_aws.QueueUrl("orders"), "from the first"));
+        await other.Tracer.InvokeAsync("{}", new FakeLambdaContext(), async (_, _) => await sqs.SendMessageAsync(_aws.QueueUrl("orders"), "from the other"));
+
+        var ids = _aws.MessageIds.ToArray();
+        Assert.Equal(["sqs:msg:" + ids[0]], Assert.Single(_harness.Children).Strings("threadline.outbound.keys"));
+        var otherCall = Assert.Single(other.Children);
+        Assert.Equal(["sqs:msg:" + ids[1]], otherCall.Strings("threadline.outbound.keys"));
+        Assert.Equal(other.Invocation.SpanId, otherCall.ParentSpanId);
+    }
+
+    [Fact]
+    public async Task Concurrent_invocations_keep_their_calls_apart()
+    {
+        using var sqs = _aws.Sqs();
+        var contexts = Enumerable.Range(0, 8).Select(i => new FakeLambdaContext { AwsRequestId = $"req-{i}" }).ToList();
+
+        await Task.WhenAll(contexts.Select(context => _harness.Tracer.InvokeAsync("{}", context, async (_, c) =>
+        {
+            await Task.Yield();
+            await sqs.SendMessageAsync(_aws.QueueUrl("orders"), c.AwsRequestId);
+            return 0;
+        })));
+
+        var invocations = _harness.Spans.Items.Where(a => a.GetTagItem("faas.invocation_id") is not null).ToDictionary(a => a.SpanId);
+        Assert.Equal(8, invocations.Count);
+        foreach (var call in _harness.Children)
+        {
+            var parent = invocations[call.ParentSpanId];
+            Assert.Contains(parent.Str("faas.invocation_id")!, call.Str("threadline.request"));
+        }
+        Assert.Equal(8, _harness.Children.Count());
+    }
+
+    [Fact]
     public async Task Calls_outside_an_invocation_are_not_recorded()
     {
         using var sqs = _aws.Sqs();
