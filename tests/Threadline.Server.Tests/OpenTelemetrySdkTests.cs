@@ -81,7 +81,7 @@ public sealed class OpenTelemetrySdkTests(ServerFixture fixture) : IClassFixture
         }
 
         var root = spans[exported[1].SpanId.ToHexString()];
-        Assert.False(root.TryGetProperty("parentSpanId", out _));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("parentSpanId").ValueKind);
         Assert.Equal("unset", root.GetProperty("status").GetProperty("code").GetString());
         var attributes = root.GetProperty("attributes");
         Assert.Equal("hello", attributes.GetProperty("text").GetString());

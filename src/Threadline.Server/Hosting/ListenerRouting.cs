@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Threadline.Server.Hosting;
 
@@ -27,6 +28,14 @@ internal static class ListenerRouting
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
+        }
+        if (arrivedOn == Listener.OtlpGrpc)
+        {
+            // gRPC's message-size limit governs there; Kestrel's body limit could fire first, mid-read, and turn
+            // a clean RESOURCE_EXHAUSTED into an UNKNOWN depending on how much of the body one read returns.
+            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false })
+                sizeFeature.MaxRequestBodySize = null;
         }
         await next(context).ConfigureAwait(false);
     }
