@@ -74,6 +74,7 @@ public static class ThreadlineServer
     {
         services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
         services.AddSingleton(new StitchEngine());
+        services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();
         services.AddSingleton(new GroupCommitOptions());
         services.AddSingleton<GroupCommitSink>();

@@ -172,6 +172,16 @@ public sealed class TransactionApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stitching_reports_the_linked_hop_and_its_lag()
+    {
+        var stitching = await GetAsync("/api/stitching");
+
+        Assert.Equal(1, stitching.GetProperty("linkedHops").GetInt64());
+        Assert.InRange(stitching.GetProperty("lagP50Ms").GetDouble(), 0, stitching.GetProperty("lagMaxMs").GetDouble());
+        Assert.InRange(stitching.GetProperty("lagP99Ms").GetDouble(), stitching.GetProperty("lagP50Ms").GetDouble(), stitching.GetProperty("lagMaxMs").GetDouble());
+    }
+
+    [Fact]
     public async Task Transactions_are_rebuilt_after_a_restart()
     {
         var before = (await GetAsync($"/api/transactions/{ProducerId}")).GetRawText();

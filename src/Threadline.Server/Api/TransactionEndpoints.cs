@@ -1,5 +1,6 @@
 using System.Globalization;
 using Threadline.Server.Api.Contracts;
+using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Telemetry;
@@ -27,6 +28,14 @@ public static class TransactionEndpoints
         api.MapGet("/invocations/{id}", GetInvocationAsync)
             .WithName("GetInvocation").WithSummary("An invocation with its event, response, spans, outgoing calls, logs and hops.")
             .Produces<InvocationDetailResponse>().Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status400BadRequest);
+
+        api.MapGet("/stitching", (StitchLagRecorder lags) =>
+            {
+                var (linked, p50, p99, max) = lags.Snapshot();
+                return TypedResults.Ok(new StitchingResponse(linked, p50, p99, max));
+            })
+            .WithName("GetStitching").WithSummary("How many hops were linked, and the stitch lag percentiles.")
+            .Produces<StitchingResponse>();
 
         return api;
     }

@@ -8,12 +8,12 @@ namespace Threadline.Server.Stitch;
 /// Feeds every committed span to the stitch engine. It runs on the writer loop before the senders are answered,
 /// so an acknowledged span is already part of its transaction when the API is asked.
 /// </summary>
-internal sealed class StitchingObserver(StitchEngine engine) : ICommittedBatchObserver
+internal sealed class StitchingObserver(StitchEngine engine, StitchLagRecorder lags) : ICommittedBatchObserver
 {
     public void OnCommitted(IReadOnlyList<TelemetryBatch> batches)
     {
         var spans = batches.Count == 1 ? batches[0].Spans : batches.SelectMany(b => b.Spans).ToList();
         if (spans.Count > 0)
-            engine.Ingest(spans);
+            lags.Record(engine.Ingest(spans).LinkedHops);
     }
 }

@@ -71,3 +71,9 @@ public sealed record InvocationDetailResponse(
     IReadOnlyList<LogResponse> Logs,
     IReadOnlyList<HopResponse> IncomingHops,
     IReadOnlyList<HopResponse> OutgoingHops);
+
+/// <summary>
+/// <c>GET /api/stitching</c>: hops linked since start, and how long after both sides of a hop had arrived its link
+/// appeared (percentiles over the most recent 10,000 links).
+/// </summary>
+public sealed record StitchingResponse(long LinkedHops, double LagP50Ms, double LagP99Ms, double LagMaxMs);
