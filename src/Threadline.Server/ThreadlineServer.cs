@@ -48,12 +48,16 @@ public static class ThreadlineServer
         app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
+        foreach (var module in options.Modules)
+            module.MapEndpoints(app).WithMetadata(new ServedOn(Listener.Api));
 
         // Open the store and rebuild derived state before listening, so a broken data folder fails the start
         // and the first answers are complete.
         await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<ITelemetrySink>();
+        foreach (var module in options.Modules)
+            await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return new RunningServer(app,
             endpoints[Listener.Api].IPEndPoint!.Port,
@@ -87,5 +91,7 @@ public static class ThreadlineServer
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        foreach (var module in options.Modules)
+            module.ConfigureServices(services, options);
     }
 }

@@ -16,6 +16,11 @@ public sealed class ThreadlineServerOptions
     public int OtlpHttpPort { get; init; } = DefaultOtlpHttpPort;
     public int OtlpGrpcPort { get; init; } = DefaultOtlpGrpcPort;
     public int MaxRequestBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes;
+    /// <summary>
+    /// The parts of the server beyond ingest, store, stitching and the core API; the executable passes the
+    /// product's list, tests pass what they exercise.
+    /// </summary>
+    public IReadOnlyList<IServerModule> Modules { get; init; } = [];
 
     public IReadOnlyList<string> Validate()
     {
