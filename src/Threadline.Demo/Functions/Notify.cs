@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Amazon.S3.Model;
+using Threadline.Demo.Hosting;
+using Threadline.Sandbox.Functions;
+
+namespace Threadline.Demo.Functions;
+
+/// <summary>Consumes payments-queue: records the payment in DynamoDB (whose stream mails the customer) and uploads a receipt to S3.</summary>
+internal static class Notify
+{
+    public static FunctionDefinition Definition(DemoContext demo) => new(DemoNames.Notify, () =>
+    {
+        var table = demo.Clients.DynamoDb();
+        var bucket = demo.Clients.S3();
+        return async (input, _) =>
+        {
+            foreach (var record in input?["Records"]?.AsArray() ?? [])
+            {
+                var payment = JsonNode.Parse(record!["body"]!.GetValue<string>())!.AsObject();
+                var paymentId = payment["paymentId"]!.GetValue<string>();
+                await table.PutItemAsync(new PutItemRequest
+                {
+                    TableName = DemoNames.PaymentsTable,
+                    Item = new Dictionary<string, AttributeValue>
+                    {
+                        ["paymentId"] = new() { S = paymentId },
+                        ["userId"] = new() { S = payment["userId"]!.GetValue<string>() },
+                        ["email"] = new() { S = payment["email"]!.GetValue<string>() },
+                        ["locale"] = new() { S = payment["locale"]!.GetValue<string>() },
+                        ["vip"] = new() { BOOL = payment["vip"]!.GetValue<bool>() },
+                        ["amount"] = new() { N = payment["amount"]!.GetValue<decimal>().ToString(CultureInfo.InvariantCulture) },
+                        ["status"] = new() { S = "charged" },
+                    },
+                }).ConfigureAwait(false);
+                await bucket.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = DemoNames.ReceiptsBucket,
+                    Key = $"receipts/{paymentId}.json",
+                    ContentBody = payment.ToJsonString(),
+                    ContentType = "application/json",
+                }).ConfigureAwait(false);
+            }
+            return new JsonObject { ["batchItemFailures"] = new JsonArray() };
+        };
+    }) { MemoryMb = 256, Timeout = TimeSpan.FromSeconds(6) };
+}
