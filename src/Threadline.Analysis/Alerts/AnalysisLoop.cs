@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Threadline.Analysis.Configuration;
+using Threadline.Analysis.Ingest;
+
+namespace Threadline.Analysis.Alerts;
+
+/// <summary>
+/// The background loop: applies queued spans as they come, and evaluates the alert rules every
+/// <see cref="AnalysisOptions.EvaluationInterval"/> (never when it is null).
+/// </summary>
+internal sealed partial class AnalysisLoop(AnalysisOptions options, AnalysisState state, AnalysisSignal signal, AlertEvaluator alerts,
+    ILogger<AnalysisLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextEvaluation = options.EvaluationInterval is { } first ? options.Time.GetUtcNow() + first : DateTimeOffset.MaxValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = nextEvaluation == DateTimeOffset.MaxValue ? TimeSpan.FromMinutes(1) : nextEvaluation - options.Time.GetUtcNow();
+            try
+            {
+                await signal.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
+                state.Drain();
+                if (options.EvaluationInterval is { } interval && options.Time.GetUtcNow() >= nextEvaluation)
+                {
+                    nextEvaluation = options.Time.GetUtcNow() + interval;
+                    await alerts.EvaluateAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Analysis loop step failed")]
+    private partial void LogLoopFailed(Exception exception);
+}

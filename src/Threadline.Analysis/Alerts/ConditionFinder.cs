@@ -1,0 +1,138 @@
+using System.Globalization;
+using Threadline.Analysis.Configuration;
+using Threadline.Analysis.Cost;
+using Threadline.Analysis.Functions;
+using Threadline.Analysis.Impact;
+using Threadline.Analysis.Ingest;
+using Threadline.Analysis.Issues;
+
+namespace Threadline.Analysis.Alerts;
+
+/// <summary>Turns each rule into the conditions that hold now, each with its one-line text.</summary>
+public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues, ImpactCalculator impact, CostCalculator cost)
+{
+    private static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(5);
+
+    public IReadOnlyList<AlertCondition> Find(IAnalysisView view, IReadOnlyList<AlertRule> rules)
+    {
+        var allIssues = issues.All(view);
+        var impacts = new Dictionary<string, ImpactReport>();
+        ImpactReport ImpactOf(Issue issue)
+        {
+            if (!impacts.TryGetValue(issue.Id, out var report))
+                impacts[issue.Id] = report = impact.Of(view, issue.Occurrences);
+            return report;
+        }
+
+        var found = new List<AlertCondition>();
+        foreach (var rule in rules)
+        {
+            var scoped = allIssues.Where(i => rule.Function is null || i.Function == rule.Function).ToList();
+            switch (rule.Type)
+            {
+                case AlertRuleType.NewIssue:
+                    found.AddRange(scoped.Where(i => i.State == IssueState.New).Select(i =>
+                        Event(rule, $"{i.Id}", $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {ImpactOf(i).Sentence(i.Function)}", i)));
+                    break;
+                case AlertRuleType.Regression:
+                    found.AddRange(scoped.Where(i => i.State == IssueState.Regressed).Select(i =>
+                        Event(rule, $"{i.Id}|{i.ResolvedAt!.Value.UtcTicks}",
+                            $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {ImpactOf(i).Sentence(i.Function)}", i)));
+                    break;
+                case AlertRuleType.VipAffected:
+                    foreach (var issue in scoped.Where(i => i.State != IssueState.Resolved))
+                    {
+                        foreach (var vip in ImpactOf(issue).Exposure.VipUsers)
+                        {
+                            found.Add(Event(rule, $"{issue.Id}|{vip}",
+                                $"Issue #{issue.Id} in {issue.Function} now affects VIP user {vip}: {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
+                        }
+                    }
+                    break;
+                case AlertRuleType.EntryAffected:
+                    foreach (var issue in scoped.Where(i => i.State != IssueState.Resolved))
+                    {
+                        if (ImpactOf(issue).Entries.FirstOrDefault(e => e.Entry.Name == rule.Entry) is { } hit)
+                        {
+                            found.Add(Event(rule, $"{issue.Id}|{rule.Entry}",
+                                $"Issue #{issue.Id} in {issue.Function} now affects {rule.Entry} ({hit.FailedTransactions} failed {hit.Entry.Noun(hit.FailedTransactions)}): {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
+                        }
+                    }
+                    break;
+                case AlertRuleType.ErrorRate:
+                case AlertRuleType.P95Duration:
+                    found.AddRange(FunctionThresholds(view, rule, allIssues));
+                    break;
+                case AlertRuleType.CostPerHour:
+                    found.AddRange(CostThreshold(view, rule, allIssues));
+                    break;
+            }
+        }
+        return found;
+    }
+
+    private IEnumerable<AlertCondition> FunctionThresholds(IAnalysisView view, AlertRule rule, IReadOnlyList<Issue> allIssues)
+    {
+        var now = options.Time.GetUtcNow();
+        var window = rule.Window ?? DefaultWindow;
+        var functions = rule.Function is null ? view.Functions.Order(StringComparer.Ordinal).ToList() : [rule.Function];
+        foreach (var function in functions)
+        {
+            var recent = view.OfFunction(function).Where(i => i.Start > now - window && i.Start <= now).ToList();
+            if (recent.Count == 0 || recent.Count < rule.MinInvocations)
+                continue;
+            var stats = FunctionStats.Of(function, recent);
+            var top = TopIssue(recent, allIssues);
+            var minutes = Minutes(window);
+            if (rule.Type == AlertRuleType.ErrorRate)
+            {
+                var rate = (double)stats.Errors / stats.Invocations;
+                if (rate >= rule.Threshold!.Value)
+                {
+                    yield return Level(rule, function,
+                        $"Error rate of {function} is {Percent(rate)} ({stats.Errors} of {stats.Invocations} invocations in the last {minutes}; threshold {Percent(rule.Threshold.Value)})"
+                        + (top is null ? "" : $"; top issue #{top.Id}: {Describe(top)}"), top, function);
+                }
+            }
+            else if (stats.P95Ms >= rule.Threshold!.Value)
+            {
+                yield return Level(rule, function,
+                    $"p95 duration of {function} is {Ms(stats.P95Ms)} over the last {minutes} ({stats.Invocations} invocations; threshold {Ms(rule.Threshold.Value)})", top, function);
+            }
+        }
+    }
+
+    private IEnumerable<AlertCondition> CostThreshold(IAnalysisView view, AlertRule rule, IReadOnlyList<Issue> allIssues)
+    {
+        var functions = rule.Function is null ? view.Functions.ToList() : [rule.Function];
+        var lastHour = functions.Sum(f => cost.OfFunction(view, f).LastHourUsd);
+        if (lastHour < (decimal)rule.Threshold!.Value)
+            yield break;
+        var scope = rule.Function ?? "all functions";
+        yield return Level(rule, scope,
+            $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function);
+    }
+
+    private static Issue? TopIssue(IReadOnlyList<AnalyzedInvocation> recent, IReadOnlyList<Issue> allIssues) =>
+        recent.Where(i => i.Failure is not null).GroupBy(i => i.Failure!.IssueId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
+            .Select(g => allIssues.FirstOrDefault(i => i.Id == g.Key)).FirstOrDefault(i => i is not null);
+
+    private static AlertCondition Event(AlertRule rule, string subject, string text, Issue issue) =>
+        new(rule, $"event|{rule.Name}|{subject}", Level: false, text, issue.Id, issue.Function);
+
+    private static AlertCondition Level(AlertRule rule, string subject, string text, Issue? issue, string? function) =>
+        new(rule, $"level|{rule.Name}|{subject}", Level: true, text, issue?.Id, function);
+
+    private static string Describe(Issue issue) => $"{issue.Failure.ErrorType} \"{issue.Failure.Message}\"";
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    private static string Ms(double ms) => ms.ToString("0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Usd(decimal usd) => "$" + usd.ToString("0.00####", CultureInfo.InvariantCulture);
+
+    private static string Minutes(TimeSpan window) =>
+        window.TotalMinutes >= 1 ? window.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture) + " min" : window.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s";
+}

@@ -1,0 +1,100 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Threadline.Analysis.Alerts;
+using Threadline.Analysis.Api;
+using Threadline.Analysis.Configuration;
+using Threadline.Analysis.Cost;
+using Threadline.Analysis.Deployments;
+using Threadline.Analysis.Impact;
+using Threadline.Analysis.Ingest;
+using Threadline.Analysis.Issues;
+using Threadline.Server;
+using Threadline.Storage;
+
+namespace Threadline.Analysis;
+
+/// <summary>
+/// Issues, business impact and exposure, alerts, deployments and cost (<c>docs/analysis.md</c>). State is in memory,
+/// rebuilt at start from the stored spans (after the stitcher); only resolutions and recorded deployments are kept in
+/// the data folder.
+/// </summary>
+public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerModule
+{
+    private const int RebuildPageSize = 10_000;
+
+    private readonly AnalysisOptions _options = options ?? new AnalysisOptions();
+    private IServiceProvider? _services;
+
+    public AnalysisOptions Options => _options;
+
+    public void ConfigureServices(IServiceCollection services, ThreadlineServerOptions serverOptions)
+    {
+        var errors = _options.Validate();
+        if (errors.Count > 0)
+            throw new ArgumentException("Invalid analysis configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
+        var dataDirectory = Path.GetFullPath(serverOptions.DataDirectory);
+        var rulesPath = _options.AlertRulesPath ?? Environment.GetEnvironmentVariable(AnalysisOptions.AlertRulesEnvironmentVariable);
+        var effective = _options.BaseUrl is null && serverOptions.ApiPort != 0
+            ? Clone(_options, new Uri($"http://127.0.0.1:{serverOptions.ApiPort}"))
+            : _options;
+
+        services.AddSingleton(effective);
+        services.AddSingleton<SpanDetailsReader>();
+        services.AddSingleton<InvocationAnalyzer>();
+        services.AddSingleton<AnalysisState>();
+        services.AddSingleton<AnalysisSignal>();
+        services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
+        services.AddSingleton(new ResolutionStore(dataDirectory));
+        services.AddSingleton<IssueTracker>();
+        services.AddSingleton<ImpactCalculator>();
+        services.AddSingleton<CostCalculator>();
+        services.AddSingleton(new DeploymentLog(dataDirectory));
+        services.AddSingleton<VerdictCalculator>();
+        services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
+        services.AddSingleton<ConditionFinder>();
+        services.AddSingleton<AlertLedger>();
+        services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
+        services.AddSingleton<EmailNotifier>();
+        services.AddSingleton<AlertEvaluator>();
+        services.AddHostedService<AnalysisLoop>();
+    }
+
+    public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
+
+    /// <summary>Loads the alert rules (a bad file fails the start), rebuilds the analysis from every stored span, and
+    /// marks the conditions that already hold as notified.</summary>
+    public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<AlertRuleSource>().Load();
+        var state = services.GetRequiredService<AnalysisState>();
+        var store = services.GetRequiredService<ITelemetryStore>();
+        await foreach (var page in store.ScanSpansAsync(RebuildPageSize, cancellationToken).ConfigureAwait(false))
+            state.Enqueue(page);
+        state.Drain();
+        services.GetRequiredService<AlertEvaluator>().Prime();
+        _services = services;
+    }
+
+    /// <summary>Evaluates the alert rules now (the background loop does it every interval) and returns what was sent.</summary>
+    public Task<IReadOnlyList<AlertNotification>> EvaluateAlertsAsync(CancellationToken cancellationToken) =>
+        (_services ?? throw new InvalidOperationException("The module has not started.")).GetRequiredService<AlertEvaluator>().EvaluateAsync(cancellationToken);
+
+    private static AnalysisOptions Clone(AnalysisOptions o, Uri baseUrl) => new()
+    {
+        Pricing = o.Pricing,
+        UserRule = o.UserRule,
+        VipUsers = o.VipUsers,
+        VipRule = o.VipRule,
+        AlertRulesPath = o.AlertRulesPath,
+        BaseUrl = baseUrl,
+        EvaluationInterval = o.EvaluationInterval,
+        NewIssueWindow = o.NewIssueWindow,
+        DeploymentWindow = o.DeploymentWindow,
+        DeploymentMinimumInvocations = o.DeploymentMinimumInvocations,
+        P95ChangeThreshold = o.P95ChangeThreshold,
+        CostSpikeFactor = o.CostSpikeFactor,
+        CostSpikeMinimumUsd = o.CostSpikeMinimumUsd,
+        Time = o.Time,
+    };
+}

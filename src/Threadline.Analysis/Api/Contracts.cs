@@ -1,0 +1,39 @@
+namespace Threadline.Analysis.Api;
+
+public sealed record IssueSummaryResponse(string Id, string Fingerprint, string Function, string ErrorType, string Message, string State,
+    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count);
+
+public sealed record EntryImpactResponse(string Entry, string? Kind, string Function, int FailedTransactions);
+
+public sealed record ExposureResponse(int Users, IReadOnlyList<string> VipUsers, IReadOnlyList<string> SampleUsers);
+
+public sealed record SampleResponse(string InvocationId, string? TransactionId, IReadOnlyList<string> TransactionIds, DateTimeOffset Time,
+    string? Version, bool ColdStart);
+
+public sealed record TimelinePoint(DateTimeOffset Hour, int Count);
+
+public sealed record IssueDetailResponse(
+    string Id, string Fingerprint, string Function, string ErrorType, string Message, string Kind, string? TopFrame, string State,
+    DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count, int ColdStarts, bool ColdStartRelated,
+    DateTimeOffset? ResolvedAt, DateTimeOffset? RegressedAt,
+    string ImpactSummary, IReadOnlyList<EntryImpactResponse> Impact, ExposureResponse Exposure,
+    IReadOnlyList<SampleResponse> Samples, IReadOnlyList<TimelinePoint> Timeline);
+
+public sealed record ImpactResponse(string Function, int FailedInvocations, string ImpactSummary, IReadOnlyList<EntryImpactResponse> Impact,
+    ExposureResponse Exposure);
+
+public sealed record ComparisonResponse(double ErrorsPerHourBefore, double ErrorsPerHourAfter, double P95MsBefore, double P95MsAfter,
+    int InvocationsBefore, int InvocationsAfter, IReadOnlyList<string> FixedIssues, IReadOnlyList<string> NewIssues);
+
+public sealed record DeploymentResponse(string Function, string Version, DateTimeOffset Time, string Verdict, string? PreviousVersion,
+    string Source, ComparisonResponse Comparison);
+
+public sealed record RecordDeploymentRequest(string? Function, string? Version, string? Time);
+
+public sealed record FunctionResponse(string Function, int Invocations, int Errors, double P50Ms, double P95Ms, double P99Ms, int ColdStarts,
+    decimal CostUsd, decimal CostLastHourUsd, decimal BaselineCostPerHourUsd, bool CostSpike);
+
+public sealed record ChannelResponse(string Name, string Type, string Target);
+
+public sealed record AlertRulesResponse(string? Path, string? BaseUrl, TimeSpan RenotifyInterval, IReadOnlyList<ChannelResponse> Channels,
+    IReadOnlyList<Alerts.AlertRule> Rules);

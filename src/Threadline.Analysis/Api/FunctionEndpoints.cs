@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Threadline.Analysis.Cost;
+using Threadline.Analysis.Functions;
+using Threadline.Analysis.Impact;
+using Threadline.Analysis.Ingest;
+using Threadline.Server.Api.Contracts;
+
+namespace Threadline.Analysis.Api;
+
+/// <summary>Per-function statistics and cost, the impact of a failing function, and cost per entry point and transaction.</summary>
+internal static class FunctionEndpoints
+{
+    public static void MapFunctionApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/functions", List)
+            .WithName("ListFunctions")
+            .WithSummary("Per function: invocations, errors, p50/p95/p99 duration (ms), cold starts, cost (USD) and cost spike. from/to: invocations started in [from, to).")
+            .Produces<List<FunctionResponse>>().Produces<ApiError>(StatusCodes.Status400BadRequest);
+        api.MapGet("/functions/{name}/impact", Impact)
+            .WithName("GetFunctionImpact").WithSummary("The entry points and users hit by the function's failed invocations.")
+            .Produces<ImpactResponse>().Produces<ApiError>(StatusCodes.Status404NotFound);
+        api.MapGet("/cost", Cost)
+            .WithName("GetCost").WithSummary("Cost per function (with spikes) and per entry point, in USD.")
+            .Produces<CostReport>();
+        api.MapGet("/cost/transactions/{id}", TransactionCost)
+            .WithName("GetTransactionCost").WithSummary("The cost of one transaction: each invocation's cost and the share this transaction carries.")
+            .Produces<TransactionCost>().Produces<ApiError>(StatusCodes.Status404NotFound);
+    }
+
+    private static IResult List(string? from, string? to, AnalysisState state, CostCalculator cost)
+    {
+        var errors = new List<string>();
+        var fromTime = QueryParsing.Time(from, "from", errors);
+        var toTime = QueryParsing.Time(to, "to", errors);
+        if (errors.Count > 0)
+            return TypedResults.BadRequest(new ApiError(string.Join(" ", errors)));
+        return TypedResults.Ok(state.Read(view => view.Functions.Order(StringComparer.Ordinal).Select(function =>
+        {
+            var invocations = view.OfFunction(function).Where(i => (fromTime is null || i.Start >= fromTime) && (toTime is null || i.Start < toTime)).ToList();
+            var stats = FunctionStats.Of(function, invocations);
+            var spend = cost.OfFunction(view, function);
+            return new FunctionResponse(function, stats.Invocations, stats.Errors, stats.P50Ms, stats.P95Ms, stats.P99Ms, stats.ColdStarts, stats.CostUsd,
+                spend.LastHourUsd, spend.BaselinePerHourUsd, spend.Spike);
+        }).ToList()));
+    }
+
+    private static IResult Impact(string name, AnalysisState state, ImpactCalculator impact) =>
+        state.Read<IResult>(view =>
+        {
+            var invocations = view.OfFunction(name);
+            if (invocations.Count == 0)
+                return TypedResults.NotFound(new ApiError($"No function {name} is known."));
+            var failed = invocations.Where(i => i.Failed).ToList();
+            var report = impact.Of(view, failed);
+            return TypedResults.Ok(new ImpactResponse(name, failed.Count, report.Sentence(name), IssueMapper.Entries(report), IssueMapper.Exposure(report)));
+        });
+
+    private static IResult Cost(AnalysisState state, CostCalculator cost) => TypedResults.Ok(state.Read(cost.Report));
+
+    private static IResult TransactionCost(string id, AnalysisState state, CostCalculator cost) =>
+        state.Read<IResult>(view => cost.TransactionOf(view, id) is { } report
+            ? TypedResults.Ok(report)
+            : TypedResults.NotFound(new ApiError($"No transaction {id} is known.")));
+}

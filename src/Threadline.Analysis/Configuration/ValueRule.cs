@@ -1,0 +1,39 @@
+namespace Threadline.Analysis.Configuration;
+
+public enum ValueSource
+{
+    /// <summary>A span attribute of the invocation (root span first), e.g. <c>enduser.id</c>.</summary>
+    Attribute,
+    /// <summary>An HTTP header of the entry event (<c>headers</c> of an API Gateway event), case-insensitive.</summary>
+    Header,
+    /// <summary>A path into the event JSON (<c>threadline.event</c>): <c>$.requestContext.authorizer.claims.sub</c>, <c>$.Records[0].body</c>.</summary>
+    JsonPath,
+}
+
+/// <summary>Where a value (the user id, a VIP marker) is read from an invocation.</summary>
+public sealed class ValueRule
+{
+    public ValueSource Source { get; init; } = ValueSource.Attribute;
+
+    /// <summary>The attribute name, the header name, or the JSON path.</summary>
+    public string Name { get; init; } = "enduser.id";
+
+    public IReadOnlyList<string> Validate(string what)
+    {
+        if (string.IsNullOrWhiteSpace(Name))
+            return [$"{what}: a name or path must be given."];
+        if (Source == ValueSource.JsonPath && !Name.StartsWith('$'))
+            return [$"{what}: a JSON path starts with '$' (got '{Name}')."];
+        return [];
+    }
+}
+
+/// <summary>A VIP is a user whose invocation yields one of <see cref="Values"/> by <see cref="Rule"/> (e.g. a tier claim).</summary>
+public sealed class VipRule
+{
+    public required ValueRule Rule { get; init; }
+    public IReadOnlyList<string> Values { get; init; } = [];
+
+    public IReadOnlyList<string> Validate() =>
+        Values.Count == 0 ? ["VipRule: at least one value must be given."] : Rule.Validate("VipRule");
+}

@@ -1,0 +1,31 @@
+using Threadline.Analysis.Issues;
+using Threadline.Stitching;
+
+namespace Threadline.Analysis.Ingest;
+
+/// <summary>One invocation as analysis sees it: the stitcher's facts plus version, cost, user and failure.</summary>
+public sealed record AnalyzedInvocation
+{
+    public required InvocationId Id { get; init; }
+    public required string Function { get; init; }
+    public bool IsLambda { get; init; }
+    public string? Version { get; init; }
+    public string? CodeHash { get; init; }
+    public long StartTimeUnixNano { get; init; }
+    public long EndTimeUnixNano { get; init; }
+    public bool Failed { get; init; }
+    public Failure? Failure { get; init; }
+    public bool ColdStart { get; init; }
+    public string? TriggerKind { get; init; }
+    public string? TriggerResource { get; init; }
+    public string? User { get; init; }
+    public bool VipMarker { get; init; }
+    public decimal CostUsd { get; init; }
+
+    public double DurationMs => (EndTimeUnixNano - StartTimeUnixNano) / 1e6;
+
+    public DateTimeOffset Start => Time.FromUnixNanos(StartTimeUnixNano);
+
+    /// <summary>What a deployment changes: the version, and the code hash when the tracer sends one.</summary>
+    public string? Release => Version is null && CodeHash is null ? null : CodeHash is null ? Version : $"{Version}@{CodeHash}";
+}

@@ -1,0 +1,44 @@
+using System.Collections;
+using System.Globalization;
+using Threadline.Telemetry;
+
+namespace Threadline.Analysis.Ingest;
+
+/// <summary>Typed reads of attribute values, tolerant of the spellings OTLP decoders produce.</summary>
+internal static class AttributeReader
+{
+    public static object? Find(IReadOnlyList<KeyValue> attributes, string key)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Key == key)
+                return attribute.Value;
+        }
+        return null;
+    }
+
+    public static string? String(IReadOnlyList<KeyValue> attributes, string key) => Find(attributes, key) switch
+    {
+        null => null,
+        string s => s.Length == 0 ? null : s,
+        IEnumerable => null,
+        var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+    };
+
+    public static bool Bool(IReadOnlyList<KeyValue> attributes, string key) => Find(attributes, key) switch
+    {
+        bool b => b,
+        string s => bool.TryParse(s, out var b) && b,
+        long l => l != 0,
+        _ => false,
+    };
+
+    public static long? Long(IReadOnlyList<KeyValue> attributes, string key) => Find(attributes, key) switch
+    {
+        long l => l,
+        int i => i,
+        double d when double.IsFinite(d) => (long)d,
+        string s when long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l) => l,
+        _ => null,
+    };
+}

@@ -1,0 +1,37 @@
+using Threadline.Analysis.Configuration;
+using Threadline.Analysis.Cost;
+using Threadline.Analysis.Issues;
+using Threadline.Stitching;
+
+namespace Threadline.Analysis.Ingest;
+
+/// <summary>Combines an invocation of the stitcher with the details of its spans.</summary>
+public sealed class InvocationAnalyzer(AnalysisOptions options)
+{
+    public AnalyzedInvocation Analyze(Invocation invocation, IReadOnlyDictionary<ulong, SpanDetails> traceSpans)
+    {
+        var spans = invocation.SpanIds.Select(id => traceSpans.GetValueOrDefault(id)).OfType<SpanDetails>().ToList();
+        var root = traceSpans.GetValueOrDefault(invocation.SpanId);
+        var failure = FailureClassifier.Classify(invocation, root, spans);
+        return new AnalyzedInvocation
+        {
+            Id = invocation.Id,
+            Function = invocation.Function,
+            IsLambda = invocation.IsLambda,
+            Version = root?.Version,
+            CodeHash = root?.CodeHash,
+            StartTimeUnixNano = invocation.StartTimeUnixNano,
+            EndTimeUnixNano = invocation.EndTimeUnixNano,
+            Failed = failure is not null,
+            Failure = failure,
+            ColdStart = invocation.ColdStart,
+            TriggerKind = invocation.Trigger.Kind,
+            TriggerResource = invocation.Trigger.Resource,
+            User = root?.User ?? spans.Select(s => s.User).FirstOrDefault(u => u is not null),
+            VipMarker = spans.Any(s => s.VipMarker),
+            CostUsd = invocation.IsLambda
+                ? LambdaCost.Of(options.Pricing, invocation.EndTimeUnixNano - invocation.StartTimeUnixNano, root?.MemoryBytes, root?.Architecture)
+                : 0m,
+        };
+    }
+}

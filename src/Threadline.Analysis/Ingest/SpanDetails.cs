@@ -1,0 +1,29 @@
+using Threadline.Telemetry;
+
+namespace Threadline.Analysis.Ingest;
+
+/// <summary>An exception event of a span: type, message and the top frame of its stack trace.</summary>
+public sealed record ExceptionFacts(string? Type, string? Message, string? TopFrame);
+
+/// <summary>A failed outgoing call (CLIENT span): what was called and what it answered.</summary>
+public sealed record FailedCall(string Target, int? HttpStatus, string? Error, long EndTimeUnixNano);
+
+/// <summary>
+/// What analysis needs of one span, read once when it is committed (payloads are not kept; the user and VIP rules
+/// are applied to the event here).
+/// </summary>
+public sealed record SpanDetails
+{
+    public required UInt128 TraceId { get; init; }
+    public required ulong SpanId { get; init; }
+    public SpanKind Kind { get; init; }
+    public bool Timeout { get; init; }
+    public string? Version { get; init; }
+    public string? CodeHash { get; init; }
+    public long? MemoryBytes { get; init; }
+    public string? Architecture { get; init; }
+    public ExceptionFacts? Exception { get; init; }
+    public FailedCall? FailedCall { get; init; }
+    public string? User { get; init; }
+    public bool VipMarker { get; init; }
+}

@@ -1,0 +1,44 @@
+using Threadline.Analysis.Ingest;
+using Threadline.Stitching;
+using Threadline.Telemetry;
+
+namespace Threadline.Analysis.Issues;
+
+/// <summary>
+/// Decides why a failed invocation failed, in this order: the tracer's timeout mark; an out-of-memory error; a failed
+/// outgoing call (the latest CLIENT span that answered 4xx/5xx or failed); the exception event (root span first);
+/// else the span status message.
+/// </summary>
+public static class FailureClassifier
+{
+    private static readonly string[] OutOfMemoryMarks =
+        ["OutOfMemory", "out of memory", "Runtime.OutOfMemory", "signal: killed", "MemoryError", "heap out of memory"];
+
+    public static Failure? Classify(Invocation invocation, SpanDetails? root, IReadOnlyList<SpanDetails> spans)
+    {
+        if (invocation.Status != StatusCode.Error)
+            return null;
+        var exception = root?.Exception ?? spans.LastOrDefault(s => s.Exception is not null)?.Exception;
+        var status = invocation.Error ?? "";
+        if (root?.Timeout == true || spans.Any(s => s.Timeout))
+            return Make(invocation, FailureKind.Timeout, "Timeout", status.Length > 0 ? status : "Lambda deadline reached", exception?.TopFrame);
+
+        var text = $"{exception?.Type} {exception?.Message} {status}";
+        if (OutOfMemoryMarks.Any(m => text.Contains(m, StringComparison.OrdinalIgnoreCase)))
+            return Make(invocation, FailureKind.OutOfMemory, "OutOfMemory", exception?.Message ?? status, exception?.TopFrame);
+
+        var call = spans.Where(s => s.FailedCall is not null).Select(s => s.FailedCall!).MaxBy(c => c.EndTimeUnixNano);
+        if (call is not null)
+        {
+            var type = call.HttpStatus is { } code ? $"HTTP {code}" : "CallFailed";
+            var message = call.HttpStatus is { } answered ? $"{call.Target} answered {answered}" : $"{call.Target} failed: {call.Error}";
+            return Make(invocation, FailureKind.OutgoingCall, type, message, exception?.TopFrame);
+        }
+        if (exception is not null)
+            return Make(invocation, FailureKind.Error, exception.Type ?? "Error", exception.Message ?? status, exception.TopFrame);
+        return Make(invocation, FailureKind.Error, "Error", status, null);
+    }
+
+    private static Failure Make(Invocation invocation, FailureKind kind, string type, string message, string? topFrame) =>
+        new(invocation.Function, kind, type, MessageNormalizer.Normalize(message), topFrame, message);
+}
