@@ -51,14 +51,23 @@ public static class ThreadlineServer
         foreach (var module in options.Modules)
             module.MapEndpoints(app).WithMetadata(new ServedOn(Listener.Api));
 
-        // Open the store and rebuild derived state before listening, so a broken data folder fails the start
-        // and the first answers are complete.
-        await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
-        app.Services.GetRequiredService<ITelemetrySink>();
-        foreach (var module in options.Modules)
-            await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Open the store and rebuild derived state before listening, so a broken data folder fails the start
+            // and the first answers are complete.
+            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
+                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
+            app.Services.GetRequiredService<ITelemetrySink>();
+            foreach (var module in options.Modules)
+                await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Release the store's file and any bound port, so the caller can report the failure and try again.
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return new RunningServer(app,
             endpoints[Listener.Api].IPEndPoint!.Port,
             endpoints[Listener.OtlpHttp].IPEndPoint!.Port,

@@ -81,6 +81,39 @@ public sealed partial class CommandLineTests
         Assert.Contains("THREADLINE_API_PORT='eighty' is not a whole number", output);
     }
 
+    [Fact]
+    public async Task A_data_folder_held_by_a_running_server_is_refused_with_the_reason()
+    {
+        await using var running = new ServerFixture();
+        await running.InitializeAsync();
+        using var second = Start($"serve --data {running.DataDirectory} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
+
+        var errors = await second.StandardError.ReadToEndAsync(Ct);
+        await second.WaitForExitAsync(Ct);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.StartsWith("threadline: cannot start: ", errors);
+        Assert.Contains("lock", errors, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_refused_with_the_reason()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
+        using var process = Start($"serve --data {data} --api-port {port} --otlp-http-port 0 --otlp-grpc-port 0");
+
+        var errors = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains($"127.0.0.1:{port}", errors);
+        if (Directory.Exists(data))
+            Directory.Delete(data, recursive: true);
+    }
+
     [GeneratedRegex(@"^\s+(UI and API|OTLP/HTTP|OTLP/gRPC):\s+http://127\.0\.0\.1:(\d+)$")]
     private static partial Regex PortLine();
 }

@@ -44,7 +44,18 @@ internal static class ServeCommand
                 return 2;
             }
 
-            await using var server = await ThreadlineServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            RunningServer server;
+            try
+            {
+                server = await ThreadlineServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or InvalidOperationException or DuckDB.NET.Data.DuckDBException)
+            {
+                // A port in use, a data folder held by another Threadline, a store from another version.
+                await Console.Error.WriteLineAsync("threadline: cannot start: " + e.Message).ConfigureAwait(false);
+                return 1;
+            }
+            await using var _ = server;
             var host = options.BindAddress;
             Console.WriteLine($"Threadline is running. Data: {server.DataDirectory}");
             Console.WriteLine($"  UI and API: http://{host}:{server.ApiPort}");
