@@ -45,7 +45,7 @@ internal sealed class SmtpSink : IAsyncDisposable
         using var _ = client;
         var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        await using var writer = new StreamWriter(stream, Encoding.UTF8) { NewLine = "\r\n", AutoFlush = true };
+        await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false)) { NewLine = "\r\n", AutoFlush = true };
         try
         {
             await writer.WriteLineAsync("220 sink ESMTP");
