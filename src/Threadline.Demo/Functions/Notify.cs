@@ -44,5 +44,5 @@ internal static class Notify
             }
             return new JsonObject { ["batchItemFailures"] = new JsonArray() };
         };
-    }) { MemoryMb = 256, Timeout = TimeSpan.FromSeconds(6) };
+    }) { MemoryMb = 256, Timeout = TimeSpan.FromSeconds(15) };
 }

@@ -81,5 +81,5 @@ internal static class ProcessPayment
 
             return ApiResponses.Json(201, new JsonObject { ["paymentId"] = paymentId, ["chargeId"] = chargeId });
         };
-    }) { MemoryMb = 512, Timeout = TimeSpan.FromSeconds(6) };
+    }) { MemoryMb = 512, Timeout = TimeSpan.FromSeconds(10) };
 }

@@ -15,7 +15,7 @@ internal static class SendEmail
     public const string LunchTemplate = "lunch-menu";
 
     /// <summary>The receipt templates version 1 relies on that the messaging provider drops during the scenario.</summary>
-    public static readonly string[] VipTemplatesDropped = ["payment-receipt-vip-de", "payment-receipt-vip-fr"];
+    public static readonly string[] VipTemplatesDropped = ["payment-receipt-vip-de", "payment-receipt-vip-fr", "payment-receipt-vip-es"];
 
     public static FunctionDefinition Definition(DemoContext demo, int version) => new(DemoNames.SendEmail, () =>
     {

@@ -94,7 +94,7 @@ public sealed class DemoApplication : IAsyncDisposable
         });
         Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.DynamoDb.StreamArnOf(DemoNames.PaymentsTable), DemoNames.SendEmail)
         {
-            BatchSize = 1,
+            BatchSize = 10,
             MaximumRetryAttempts = 2,
         });
         Sandbox.Mappings.Add(new EventSourceMappingConfig(arns.KinesisStream(DemoNames.ClickstreamStream), DemoNames.Aggregate)

@@ -18,7 +18,7 @@ public sealed record ScenarioPhase(ScenarioPhaseKind Kind, double StartFraction,
     public static IReadOnlyList<ScenarioPhase> Plan { get; } =
     [
         new(ScenarioPhaseKind.Normal, 0.00, "normal traffic: payments, receipts, loyalty, clickstream, the lunch bot"),
-        new(ScenarioPhaseKind.EmailTemplatesDropped, 0.20, "the messaging provider drops the VIP receipt templates (de, fr): send-email fails for those VIP customers"),
+        new(ScenarioPhaseKind.EmailTemplatesDropped, 0.20, "the messaging provider drops the VIP receipt templates except English: send-email fails for those VIP customers"),
         new(ScenarioPhaseKind.AnalyticsHangs, 0.35, "the analytics API hangs: aggregate times out and its clickstream batches are retried"),
         new(ScenarioPhaseKind.AnalyticsRecovers, 0.50, "the analytics API answers again"),
         new(ScenarioPhaseKind.ColdStartBurst, 0.55, "new versions of process-payment, fraud-check and notify, then a burst of concurrent payments: cold starts"),

@@ -20,6 +20,8 @@ public sealed class ThirdPartyApis : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, bool> _missingTemplates = new(StringComparer.Ordinal);
     private long _analyticsDelayTicks;
+    private int _rejectedMessages;
+    private int _delayedIngests;
 
     private ThirdPartyApis(WebApplication app) => _app = app;
 
@@ -38,6 +40,12 @@ public sealed class ThirdPartyApis : IAsyncDisposable
         get => TimeSpan.FromTicks(Interlocked.Read(ref _analyticsDelayTicks));
         set => Interlocked.Exchange(ref _analyticsDelayTicks, value.Ticks);
     }
+
+    /// <summary>How many messages the messaging API has rejected so far.</summary>
+    public int RejectedMessages => Volatile.Read(ref _rejectedMessages);
+
+    /// <summary>How many analytics requests were answered late so far.</summary>
+    public int DelayedIngests => Volatile.Read(ref _delayedIngests);
 
     /// <summary>Templates the messaging API no longer knows: sending with one is a 400 "template not found".</summary>
     public void RemoveTemplates(IEnumerable<string> templates)
@@ -88,6 +96,7 @@ public sealed class ThirdPartyApis : IAsyncDisposable
         var template = message?["template"]?.GetValue<string>() ?? "";
         if (_missingTemplates.ContainsKey(template))
         {
+            Interlocked.Increment(ref _rejectedMessages);
             return Results.Json(new JsonObject
             {
                 ["code"] = 21_656,
@@ -106,7 +115,10 @@ public sealed class ThirdPartyApis : IAsyncDisposable
     private async Task<IResult> IngestAsync(HttpRequest request)
     {
         if (AnalyticsDelay > TimeSpan.Zero)
+        {
+            Interlocked.Increment(ref _delayedIngests);
             await Task.Delay(AnalyticsDelay, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
         return Results.NoContent();
     }
 }
