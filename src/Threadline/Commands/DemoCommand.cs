@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using Threadline.Demo.Hosting;
+using Threadline.Demo.Scenario;
+
+namespace Threadline.Commands;
+
+/// <summary>
+/// <c>threadline demo</c>: the server (embedded store), the sandbox with the traced demo application, and the
+/// scenario; keeps running after the scenario so the data can be explored, until Ctrl+C or SIGTERM.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var server = new ServerCommandOptions("./threadline-demo-data");
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "How long the scenario drives traffic, in seconds or with a unit (90, 90s, 2m); its phases scale with it",
+            DefaultValueFactory = _ => ScenarioOptions.DefaultDuration,
+            CustomParser = ParseDuration,
+        };
+        var rate = new Option<double>("--rate")
+        {
+            Description = "Payments per second in normal traffic",
+            DefaultValueFactory = _ => ScenarioOptions.DefaultRate,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of the scenario's customers and payments: the same seed, the same run",
+            DefaultValueFactory = _ => ScenarioOptions.DefaultSeed,
+        };
+        var command = new Command("demo", "Run Threadline with the demo application on a local AWS sandbox and drive a scenario with faults through it.")
+        {
+            duration, rate, seed,
+        };
+        server.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var scenario = new ScenarioOptions { Duration = parse.GetValue(duration), Rate = parse.GetValue(rate), Seed = parse.GetValue(seed) };
+            var invalid = scenario.Validate() is { Count: > 0 } problems ? string.Join(" ", problems) : null;
+            var options = server.Read(parse);
+            var (running, exitCode) = await ServerCommandOptions.StartAsync(options, invalid, cancellationToken).ConfigureAwait(false);
+            if (running is null)
+                return exitCode;
+            await using var _ = running;
+            var ui = $"http://{options.BindAddress}:{running.ApiPort}";
+            // The functions' own console output goes to their logs in Threadline (as it goes to CloudWatch on AWS),
+            // not to this terminal.
+            var terminal = Console.Out;
+            Console.SetOut(TextWriter.Null);
+            await using var app = await DemoApplication.StartAsync(new DemoApplicationOptions
+            {
+                OtlpEndpoint = new Uri($"http://{options.BindAddress}:{running.OtlpHttpPort}"),
+            }, cancellationToken).ConfigureAwait(false);
+            await terminal.WriteLineAsync($"  AWS sandbox: {app.Sandbox.Endpoint}").ConfigureAwait(false);
+            await terminal.WriteLineAsync($"  Shop API:    POST {app.ShopApi}payments, GET {app.ShopApi}menu").ConfigureAwait(false);
+            await terminal.WriteLineAsync().ConfigureAwait(false);
+            try
+            {
+                await new ScenarioDriver(app, scenario, terminal).RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return 0; // Ctrl+C during the scenario: stop now.
+            }
+            await terminal.WriteLineAsync().ConfigureAwait(false);
+            await terminal.WriteLineAsync($"The scenario is over; explore it at {ui} (failed transactions: {ui}/api/transactions?status=error).").ConfigureAwait(false);
+            await terminal.WriteLineAsync("Threadline keeps running; press Ctrl+C to stop.").ConfigureAwait(false);
+            await terminal.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await ServerCommandOptions.WaitForShutdownAsync(running, cancellationToken).ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Seconds (<c>90</c>, <c>90s</c>), minutes (<c>2m</c>) or hours (<c>1h</c>).</summary>
+    private static TimeSpan ParseDuration(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : "";
+        var (number, unit) = text.Length > 0 && char.IsLetter(text[^1]) ? (text[..^1], char.ToLowerInvariant(text[^1])) : (text, 's');
+        if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 && unit is 's' or 'm' or 'h')
+            return unit switch { 'm' => TimeSpan.FromMinutes(value), 'h' => TimeSpan.FromHours(value), _ => TimeSpan.FromSeconds(value) };
+        result.AddError($"--duration '{text}' is not a duration such as 90, 90s or 2m.");
+        return ScenarioOptions.DefaultDuration;
+    }
+}

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Threadline.Server;
+
+namespace Threadline.Commands;
+
+/// <summary>
+/// The options of the server that <c>serve</c> and <c>demo</c> share (data folder, ports, request size), each
+/// also from a THREADLINE_* variable; and starting the server from them with the same messages.
+/// </summary>
+internal sealed class ServerCommandOptions
+{
+    private readonly Option<string> _data;
+    private readonly Option<int> _apiPort = PortOption("--api-port", "THREADLINE_API_PORT", ThreadlineServerOptions.DefaultApiPort, "UI and JSON API");
+    private readonly Option<int> _otlpHttpPort = PortOption("--otlp-http-port", "THREADLINE_OTLP_HTTP_PORT", ThreadlineServerOptions.DefaultOtlpHttpPort, "OTLP/HTTP receiver");
+    private readonly Option<int> _otlpGrpcPort = PortOption("--otlp-grpc-port", "THREADLINE_OTLP_GRPC_PORT", ThreadlineServerOptions.DefaultOtlpGrpcPort, "OTLP/gRPC receiver");
+    private readonly Option<int> _maxRequestBytes = new("--max-request-bytes")
+    {
+        Description = "Largest OTLP request body accepted, before and after decompression [env: THREADLINE_MAX_REQUEST_BYTES]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_MAX_REQUEST_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes),
+    };
+
+    public ServerCommandOptions(string defaultDataDirectory)
+    {
+        _data = new Option<string>("--data")
+        {
+            Description = "The data folder for the embedded store [env: THREADLINE_DATA]",
+            DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_DATA", defaultDataDirectory),
+        };
+    }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(_data);
+        command.Options.Add(_apiPort);
+        command.Options.Add(_otlpHttpPort);
+        command.Options.Add(_otlpGrpcPort);
+        command.Options.Add(_maxRequestBytes);
+    }
+
+    public ThreadlineServerOptions Read(ParseResult parse) => new()
+    {
+        DataDirectory = parse.GetValue(_data)!,
+        ApiPort = parse.GetValue(_apiPort),
+        OtlpHttpPort = parse.GetValue(_otlpHttpPort),
+        OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
+        MaxRequestBytes = parse.GetValue(_maxRequestBytes),
+    };
+
+    /// <summary>
+    /// Starts the server and prints where it listens; on a configuration or start problem prints why and returns
+    /// null with the exit code to end with.
+    /// </summary>
+    public static async Task<(RunningServer? Server, int ExitCode)> StartAsync(ThreadlineServerOptions options, string? invalid, CancellationToken cancellationToken)
+    {
+        var errors = options.Validate().ToList();
+        if (invalid is not null)
+            errors.Add(invalid);
+        if (errors.Count > 0)
+        {
+            foreach (var error in errors)
+                await Console.Error.WriteLineAsync("threadline: " + error).ConfigureAwait(false);
+            return (null, 2);
+        }
+
+        RunningServer server;
+        try
+        {
+            server = await ThreadlineServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or DuckDB.NET.Data.DuckDBException)
+        {
+            // A port in use, a data folder held by another Threadline, a store from another version.
+            await Console.Error.WriteLineAsync("threadline: cannot start: " + e.Message).ConfigureAwait(false);
+            return (null, 1);
+        }
+        var host = options.BindAddress;
+        Console.WriteLine($"Threadline is running. Data: {server.DataDirectory}");
+        Console.WriteLine($"  UI and API: http://{host}:{server.ApiPort}");
+        Console.WriteLine($"  OTLP/HTTP:  http://{host}:{server.OtlpHttpPort}");
+        Console.WriteLine($"  OTLP/gRPC:  http://{host}:{server.OtlpGrpcPort}");
+        return (server, 0);
+    }
+
+    /// <summary>Runs until Ctrl+C or SIGTERM.</summary>
+    public static async Task WaitForShutdownAsync(RunningServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: fall through to an orderly stop.
+        }
+    }
+
+    private static Option<int> PortOption(string name, string variable, int fallback, string what) => new(name)
+    {
+        Description = $"Port of the {what}; 0 picks a free one [env: {variable}]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, variable, fallback),
+    };
+}
