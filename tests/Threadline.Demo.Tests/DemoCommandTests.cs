@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Threadline.Demo.Tests;
+
+/// <summary>The real <c>threadline demo</c>: it runs the scenario, says where to look, keeps serving, and stops on Ctrl+C.</summary>
+public sealed partial class DemoCommandTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Process Start(string arguments) => Process.Start(new ProcessStartInfo("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "threadline.dll")} {arguments}")
+    {
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    })!;
+
+    [Fact]
+    public async Task Demo_runs_the_scenario_keeps_serving_its_transactions_and_stops_cleanly_on_ctrl_c()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-demo-cli-tests", Guid.NewGuid().ToString("n"));
+        using var process = Start($"demo --duration 4s --rate 2 --seed 3 --data {data} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
+        var output = new List<string>();
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            deadline.CancelAfter(ThreadlineUnderTest.Deadline * 2);
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                output.Add(line);
+                if (line.StartsWith("Threadline keeps running", StringComparison.Ordinal))
+                    break;
+            }
+            var text = string.Join("\n", output);
+
+            Assert.Contains("Threadline keeps running; press Ctrl+C to stop.", text);
+            Assert.Equal(6, output.Count(l => l.Contains("] phase: ", StringComparison.Ordinal)));
+            Assert.Matches(@"scenario done: \d+ payments", text);
+            Assert.DoesNotContain(output, l => l.StartsWith("payment ", StringComparison.Ordinal)); // function output goes to Threadline, not here
+            var api = int.Parse(ApiLine().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
+            var list = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/transactions?entry=POST%20/payments&limit=1000", UriKind.Relative), Ct)).RootElement;
+            Assert.NotEmpty(list.GetProperty("transactions").EnumerateArray());
+            Assert.Contains($"explore it at http://127.0.0.1:{api}", text);
+
+            using (var interrupt = Process.Start("kill", $"-INT {process.Id}"))
+                await interrupt.WaitForExitAsync(Ct);
+            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            exit.CancelAfter(ThreadlineUnderTest.Deadline);
+            await process.WaitForExitAsync(exit.Token);
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.True(File.Exists(Path.Combine(data, "threadline.duckdb")));
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            if (Directory.Exists(data))
+                Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--duration soon", "--duration 'soon' is not a duration")]
+    [InlineData("--rate 0", "--rate must be between 0 (exclusive) and 200")]
+    [InlineData("--api-port 70000", "API port must be between 0 and 65535")]
+    public async Task Invalid_options_are_refused_with_the_reason(string arguments, string reason)
+    {
+        using var process = Start($"demo {arguments} --data {Path.GetTempPath()}");
+
+        var errors = await process.StandardError.ReadToEndAsync(Ct) + await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains(reason, errors);
+    }
+
+    [GeneratedRegex(@"UI and API:\s+http://127\.0\.0\.1:(\d+)")]
+    private static partial Regex ApiLine();
+}
