@@ -13,7 +13,7 @@ public sealed class LiteClientConfig : ClientConfig
     private readonly string _endpointPrefix;
     private readonly string _serviceVersion;
 
-    public LiteClientConfig(string serviceId, string endpointPrefix, string serviceVersion)
+    public LiteClientConfig(string serviceId, string endpointPrefix, string serviceVersion, string? serviceUrl, string region)
         : base(new DefaultConfigurationProvider([new DefaultConfiguration { Name = DefaultConfigurationMode.Standard, RetryMode = RequestRetryMode.Standard }]))
     {
         _endpointPrefix = endpointPrefix;
@@ -21,6 +21,9 @@ public sealed class LiteClientConfig : ClientConfig
         ServiceId = serviceId;
         AuthenticationServiceName = endpointPrefix;
         EndpointProvider = new ServiceUrlEndpointProvider(endpointPrefix);
+        AuthenticationRegion = region;
+        if (serviceUrl is not null)
+            ServiceURL = serviceUrl;
     }
 
     public override string RegionEndpointServiceName => _endpointPrefix;

@@ -22,17 +22,11 @@ public sealed class DemoClients(Uri sandboxEndpoint, string region)
 
     public AmazonS3Client S3() => new(Credentials, new AmazonS3Config { ServiceURL = Url, ForcePathStyle = true, AuthenticationRegion = region });
 
-    public SnsClient Sns() => new(Credentials, Configured(SnsClient.ConfigFor(Url)));
+    public SnsClient Sns() => new(Credentials, SnsClient.ConfigFor(Url, region));
 
-    public KinesisClient Kinesis() => new(Credentials, Configured(KinesisClient.ConfigFor(Url)));
+    public KinesisClient Kinesis() => new(Credentials, KinesisClient.ConfigFor(Url, region));
 
-    public EventBridgeClient EventBridge() => new(Credentials, Configured(EventBridgeClient.ConfigFor(Url)));
+    public EventBridgeClient EventBridge() => new(Credentials, EventBridgeClient.ConfigFor(Url, region));
 
-    public LambdaClient Lambda() => new(Credentials, Configured(LambdaClient.ConfigFor(Url)));
-
-    private AwsLite.LiteClientConfig Configured(AwsLite.LiteClientConfig config)
-    {
-        config.AuthenticationRegion = region;
-        return config;
-    }
+    public LambdaClient Lambda() => new(Credentials, LambdaClient.ConfigFor(Url, region));
 }

@@ -28,13 +28,8 @@ public sealed class EventBridgeClient(AWSCredentials credentials, LiteClientConf
         };
     });
 
-    public EventBridgeClient(AWSCredentials credentials, string serviceUrl)
-        : this(credentials, ConfigFor(serviceUrl))
-    {
-    }
 
-    public static LiteClientConfig ConfigFor(string? serviceUrl = null) =>
-        new("EventBridge", "events", "2015-10-07") { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" };
+    public static LiteClientConfig ConfigFor(string? serviceUrl = null, string region = "us-east-1") => new("EventBridge", "events", "2015-10-07", serviceUrl, region);
 
     public Task<PutEventsResponse> PutEventsAsync(PutEventsRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PutEventsRequest, PutEventsResponse>(request, PutEventsMarshaller, PutEventsUnmarshaller, cancellationToken);

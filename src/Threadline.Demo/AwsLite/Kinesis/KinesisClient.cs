@@ -39,13 +39,8 @@ public sealed class KinesisClient(AWSCredentials credentials, LiteClientConfig c
         };
     });
 
-    public KinesisClient(AWSCredentials credentials, string serviceUrl)
-        : this(credentials, ConfigFor(serviceUrl))
-    {
-    }
 
-    public static LiteClientConfig ConfigFor(string? serviceUrl = null) =>
-        new("Kinesis", "kinesis", "2013-12-02") { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" };
+    public static LiteClientConfig ConfigFor(string? serviceUrl = null, string region = "us-east-1") => new("Kinesis", "kinesis", "2013-12-02", serviceUrl, region);
 
     public Task<PutRecordResponse> PutRecordAsync(PutRecordRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PutRecordRequest, PutRecordResponse>(request, PutRecordMarshaller, PutRecordUnmarshaller, cancellationToken);

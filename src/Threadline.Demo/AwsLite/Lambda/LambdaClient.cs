@@ -17,13 +17,8 @@ public sealed class LambdaClient(AWSCredentials credentials, LiteClientConfig co
         Payload = new MemoryStream(response.Body, writable: false),
     });
 
-    public LambdaClient(AWSCredentials credentials, string serviceUrl)
-        : this(credentials, ConfigFor(serviceUrl))
-    {
-    }
 
-    public static LiteClientConfig ConfigFor(string? serviceUrl = null) =>
-        new("Lambda", "lambda", "2015-03-31") { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" };
+    public static LiteClientConfig ConfigFor(string? serviceUrl = null, string region = "us-east-1") => new("Lambda", "lambda", "2015-03-31", serviceUrl, region);
 
     public Task<InvokeResponse> InvokeAsync(InvokeRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<InvokeRequest, InvokeResponse>(request, InvokeMarshaller, InvokeUnmarshaller, cancellationToken);

@@ -13,13 +13,8 @@ public sealed class SnsClient(AWSCredentials credentials, LiteClientConfig confi
         SequenceNumber = LiteXmlUnmarshaller<PublishResponse>.Child(root, "PublishResult", "SequenceNumber"),
     });
 
-    public SnsClient(AWSCredentials credentials, string serviceUrl)
-        : this(credentials, ConfigFor(serviceUrl))
-    {
-    }
 
-    public static LiteClientConfig ConfigFor(string? serviceUrl = null) =>
-        new("SNS", "sns", "2010-03-31") { ServiceURL = serviceUrl, AuthenticationRegion = "us-east-1" };
+    public static LiteClientConfig ConfigFor(string? serviceUrl = null, string region = "us-east-1") => new("SNS", "sns", "2010-03-31", serviceUrl, region);
 
     public Task<PublishResponse> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default) =>
         CallAsync<PublishRequest, PublishResponse>(request, PublishMarshaller, PublishUnmarshaller, cancellationToken);
