@@ -13,6 +13,7 @@ public sealed class FingerprintTests
     [InlineData("Bad checksum 0x1F2E3D, expected deadbeef01", "Bad checksum <hex>, expected <hex>")]
     [InlineData("Rate limited at 2026-11-20T09:00:01.123Z, retry in 2.5 s", "Rate limited at <time>, retry in <n> s")]
     [InlineData("  Connection   reset\nat line two", "Connection reset")]
+    [InlineData("POST 127.0.0.1:8080/v1/2010-04-01/send answered -1", "POST <ip>/<id>/<n>-<n>-<n>/send answered <n>")]
     public void Messages_lose_their_variable_parts(string message, string expected) =>
         Assert.Equal(expected, MessageNormalizer.Normalize(message));
 
@@ -25,6 +26,8 @@ public sealed class FingerprintTests
     [Theory]
     [InlineData("System.InvalidOperationException: x\n   at Demo.Pay.Charge(Card c) in /src/Pay.cs:line 41\n   at Demo.Pay.Handle()", "Demo.Pay.Charge")]
     [InlineData("System.Exception: x\n   at Demo.Mail.<SendAsync>d__4.MoveNext() in /src/Mail.cs:line 9", "Demo.Mail.SendAsync")]
+    [InlineData("X: y\n   at Demo.SendEmail.<>c__DisplayClass2_1.<<Definition>b__1>d.MoveNext() in /src/SendEmail.cs:line 9", "Demo.SendEmail.Definition.<lambda>")]
+    [InlineData("X: y\n   at Demo.Menu.<>c.<Definition>b__0_0(JsonNode n) in /src/Menu.cs:line 9", "Demo.Menu.Definition.<lambda>")]
     [InlineData("Error: boom\n    at sendEmail (/var/task/index.js:12:5)\n    at handler (/var/task/index.js:30:3)", "sendEmail (index.js)")]
     [InlineData("Error: boom\n    at file:///var/task/index.mjs:12:5", "<anonymous> (index.mjs)")]
     [InlineData("Traceback (most recent call last):\n  File \"/var/task/app.py\", line 10, in handler\n    send()\n  File \"/var/task/mail.py\", line 22, in send\n    raise X\nX: boom", "mail.py in send")]

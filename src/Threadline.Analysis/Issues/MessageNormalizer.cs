@@ -22,6 +22,7 @@ public static partial class MessageNormalizer
         text = Guid().Replace(text, "<guid>");
         text = IsoTime().Replace(text, "<time>");
         text = Email().Replace(text, "<email>");
+        text = IpAddress().Replace(text, "<ip>");
         text = Hex().Replace(text, "<hex>");
         text = IdWithDigits().Replace(text, "<id>");
         text = Number().Replace(text, "<n>");
@@ -49,8 +50,12 @@ public static partial class MessageNormalizer
     [GeneratedRegex(@"\b(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*\b")]
     private static partial Regex IdWithDigits();
 
-    [GeneratedRegex(@"[-+]?\d+(\.\d+)?")]
+    /// <summary>A number; its sign only where it cannot be a separator (<c>2010-04-01</c> is three numbers).</summary>
+    [GeneratedRegex(@"(?<![\w.])[-+]?\d+(\.\d+)?|\d+(\.\d+)?")]
     private static partial Regex Number();
+
+    [GeneratedRegex(@"\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b")]
+    private static partial Regex IpAddress();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

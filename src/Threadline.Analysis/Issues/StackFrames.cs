@@ -28,6 +28,9 @@ public static partial class StackFrames
                 return $"<anonymous> ({FileName(anonymous.Groups["file"].Value)})";
             var paren = frame.IndexOf('(');
             var method = GenericArity().Replace(paren > 0 ? frame[..paren] : frame, "");
+            method = ClosureClass().Replace(method, "");
+            method = AsyncLambda().Replace(method, "$1.<lambda>");
+            method = Lambda().Replace(method, "$1.<lambda>");
             return AsyncStateMachine().Replace(method, "$1").Trim();
         }
         return null;
@@ -47,6 +50,17 @@ public static partial class StackFrames
 
     [GeneratedRegex(@"^(?<file>[^\s()]+?)(?::\d+){1,2}$")]
     private static partial Regex NodeAnonymous();
+
+    /// <summary>Compiler-generated closure classes (<c>&lt;&gt;c__DisplayClass2_1.</c>, <c>&lt;&gt;c.</c>), whose numbers change with the code.</summary>
+    [GeneratedRegex(@"<>c(__DisplayClass[\d_]+)?\.")]
+    private static partial Regex ClosureClass();
+
+    /// <summary>An async lambda's state machine: <c>&lt;&lt;Definition&gt;b__1&gt;d.MoveNext</c>.</summary>
+    [GeneratedRegex(@"<<(\w+)>b__[\d_]+>d(__\d+)?\.MoveNext")]
+    private static partial Regex AsyncLambda();
+
+    [GeneratedRegex(@"<(\w+)>b__[\d_]+")]
+    private static partial Regex Lambda();
 
     [GeneratedRegex(@"<(\w+)>d__\d+\.MoveNext")]
     private static partial Regex AsyncStateMachine();
