@@ -12,15 +12,19 @@ namespace Threadline.Analysis.Alerts;
 internal sealed partial class AnalysisLoop(AnalysisOptions options, AnalysisState state, AnalysisSignal signal, AlertEvaluator alerts,
     ILogger<AnalysisLoop> logger) : BackgroundService
 {
+    /// <summary>The longest real wait between looks at the clock, so a clock that jumps (a test's) is followed soon.</summary>
+    private static readonly TimeSpan MaxIdle = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextEvaluation = options.EvaluationInterval is { } first ? options.Time.GetUtcNow() + first : DateTimeOffset.MaxValue;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = nextEvaluation == DateTimeOffset.MaxValue ? TimeSpan.FromMinutes(1) : nextEvaluation - options.Time.GetUtcNow();
+            var untilDue = nextEvaluation - options.Time.GetUtcNow();
+            var wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue > MaxIdle ? MaxIdle : untilDue;
             try
             {
-                await signal.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, stoppingToken).ConfigureAwait(false);
+                await signal.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
                 state.Drain();
                 if (options.EvaluationInterval is { } interval && options.Time.GetUtcNow() >= nextEvaluation)
                 {

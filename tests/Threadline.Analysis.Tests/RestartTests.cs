@@ -1,0 +1,83 @@
+using Threadline.Analysis.Configuration;
+
+namespace Threadline.Analysis.Tests;
+
+/// <summary>State is rebuilt from the store at start; resolutions and recorded deployments survive in the data folder.</summary>
+public sealed class RestartTests
+{
+    private static readonly DateTimeOffset T0 = AnalysisServer.T0;
+
+    [Fact]
+    public async Task Issues_impact_and_costs_are_rebuilt_and_a_resolution_and_a_recorded_deployment_are_kept()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-analysis-tests", Guid.NewGuid().ToString("n"));
+        static AnalysisOptions Options(ManualTime time) => new()
+        {
+            Time = time,
+            EvaluationInterval = null,
+            UserRule = new ValueRule { Source = ValueSource.Header, Name = "X-User-Id" },
+            VipUsers = [PaymentsScenario.Vip],
+        };
+        string issue;
+        string before;
+        string functionsBefore;
+        var first = await AnalysisServer.StartAsync(Options, data);
+        try
+        {
+            await first.SendAsync(PaymentsScenario.Build(T0));
+            issue = (await first.IssuesOfAsync("send-email"))[0].GetProperty("id").GetString()!;
+            await first.PostAsync($"/api/issues/{issue}/resolve");
+            await first.PostAsync("/api/deployments", new { function = "send-email", version = "v9", time = T0.AddMinutes(-10).ToString("O") });
+            before = (await first.GetAsync($"/api/issues/{issue}")).ToString();
+            functionsBefore = (await first.GetAsync("/api/functions")).ToString();
+        }
+        finally
+        {
+            await first.Server.DisposeAsync();
+        }
+
+        await using var second = await AnalysisServer.StartAsync(Options, data);
+        Assert.Equal(before, (await second.GetAsync($"/api/issues/{issue}")).ToString());
+        Assert.Equal(functionsBefore, (await second.GetAsync("/api/functions")).ToString());
+        Assert.Contains("\"state\":\"resolved\"", before, StringComparison.Ordinal);
+        var deployment = Assert.Single((await second.GetAsync("/api/deployments")).EnumerateArray());
+        Assert.Equal(("v9", "recorded"), (deployment.GetProperty("version").GetString(), deployment.GetProperty("source").GetString()));
+    }
+
+    [Fact]
+    public async Task The_background_loop_evaluates_the_rules_when_the_interval_has_passed_on_the_clock()
+    {
+        await using var receiver = await HttpReceiver.StartAsync();
+        var rules = Path.Combine(Path.GetTempPath(), $"threadline-alerts-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(rules, $$"""
+            { "channels": [ { "name": "hook", "type": "webhook", "url": "{{receiver.BaseAddress}}hook" } ],
+              "rules": [ { "name": "new issues", "type": "newIssue", "channels": ["hook"] } ] }
+            """, TestContext.Current.CancellationToken);
+        try
+        {
+            await using var server = await AnalysisServer.StartAsync(time => new AnalysisOptions
+            {
+                Time = time,
+                EvaluationInterval = TimeSpan.FromMinutes(1),
+                AlertRulesPath = rules,
+            });
+            await server.SendAsync(new Fn("notify").Invoke(T0.AddSeconds(-5), 20).Throws("TwilioException", "Invalid number +15550001"));
+            Assert.Empty(receiver.Received);
+
+            server.Time.Advance(TimeSpan.FromMinutes(1));
+            using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            while (receiver.Received.IsEmpty)
+                await poll.WaitForNextTickAsync(deadline.Token);
+
+            var notification = Assert.Single((await server.GetAsync("/api/alerts/notifications")).EnumerateArray());
+            Assert.StartsWith("New issue #", notification.GetProperty("text").GetString());
+            Assert.Single(receiver.BodiesAt("/hook"));
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+}
