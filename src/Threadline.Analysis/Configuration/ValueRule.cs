@@ -1,3 +1,5 @@
+using Threadline.Analysis.Ingest;
+
 namespace Threadline.Analysis.Configuration;
 
 public enum ValueSource
@@ -24,7 +26,43 @@ public sealed class ValueRule
             return [$"{what}: a name or path must be given."];
         if (Source == ValueSource.JsonPath && !Name.StartsWith('$'))
             return [$"{what}: a JSON path starts with '$' (got '{Name}')."];
+        if (Source == ValueSource.JsonPath)
+        {
+            try
+            {
+                JsonPath.Steps(Name);
+            }
+            catch (FormatException e)
+            {
+                return [$"{what}: {e.Message}"];
+            }
+        }
         return [];
+    }
+
+    /// <summary>
+    /// The text form used by environment variables: <c>attribute:enduser.id</c>, <c>header:X-User-Id</c>,
+    /// <c>jsonpath:$.body.userId</c>.
+    /// </summary>
+    public static ValueRule? Parse(string text, List<string> errors)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        ValueSource? source = colon < 0 ? null : text[..colon].Trim().ToLowerInvariant() switch
+        {
+            "attribute" => ValueSource.Attribute,
+            "header" => ValueSource.Header,
+            "jsonpath" => ValueSource.JsonPath,
+            _ => null,
+        };
+        if (source is null)
+        {
+            errors.Add($"A rule is attribute:<name>, header:<name> or jsonpath:<$.path> (got '{text}').");
+            return null;
+        }
+        var rule = new ValueRule { Source = source.Value, Name = text[(colon + 1)..].Trim() };
+        var problems = rule.Validate(text);
+        errors.AddRange(problems);
+        return problems.Count == 0 ? rule : null;
     }
 }
 
