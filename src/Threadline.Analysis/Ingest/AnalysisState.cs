@@ -19,27 +19,13 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     private readonly Dictionary<InvocationId, AnalyzedInvocation> _invocations = [];
     private readonly Dictionary<string, HashSet<InvocationId>> _byFunction = [];
     private readonly Dictionary<string, HashSet<InvocationId>> _byIssue = [];
-    private long _version;
-
     public StitchEngine Engine => engine;
-
-    /// <summary>Grows by one each time the analyzed invocations change.</summary>
-    public long Version
-    {
-        get
-        {
-            lock (_gate)
-                return _version;
-        }
-    }
 
     public void Enqueue(IReadOnlyList<SpanRecord> spans)
     {
         if (spans.Count > 0)
             _pending.Enqueue(spans);
     }
-
-    public bool HasPending => !_pending.IsEmpty;
 
     /// <summary>Applies every queued span.</summary>
     public void Drain()
@@ -63,8 +49,6 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
         }
         foreach (var traceId in traces)
             Rederive(traceId);
-        if (traces.Count > 0)
-            _version++;
     }
 
     private void Rederive(UInt128 traceId)
