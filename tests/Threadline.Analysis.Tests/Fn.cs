@@ -139,10 +139,10 @@ internal sealed class Inv
     }
 
     /// <summary>An outgoing HTTP call that answered <paramref name="status"/>.</summary>
-    public Inv Calls(string method, string url, int status)
+    public Inv Calls(string method, string url, int status, int fromMs = 2, int toMs = 5)
     {
         var uri = new Uri(url);
-        var call = Child($"{method}", SpanKind.Client, 2, 5);
+        var call = Child($"{method}", SpanKind.Client, fromMs, toMs);
         call.Attributes.Add(new KeyValue { Key = "http.request.method", Value = new AnyValue { StringValue = method } });
         call.Attributes.Add(new KeyValue { Key = "url.full", Value = new AnyValue { StringValue = url } });
         call.Attributes.Add(new KeyValue { Key = "server.address", Value = new AnyValue { StringValue = uri.Host } });

@@ -73,6 +73,19 @@ public sealed class IssueApiTests
     }
 
     [Fact]
+    public async Task A_failed_call_the_function_handled_and_went_on_from_is_not_the_cause()
+    {
+        await using var server = await AnalysisServer.StartAsync();
+        await server.SendAsync(new Fn("profile").Invoke(T0.AddMinutes(-1), 50)
+            .Calls("GET", "https://cache.example/users/42", 404, 1, 3)
+            .Calls("GET", "https://db.example/users/42", 200, 4, 9)
+            .Throws("JsonException", "Unexpected token at position 17"));
+
+        var issue = Assert.Single((await server.IssuesOfAsync("profile")).EnumerateArray());
+        Assert.Equal("JsonException", issue.GetProperty("errorType").GetString());
+    }
+
+    [Fact]
     public async Task An_issue_is_new_then_ongoing_resolved_regressed_when_it_happens_again_and_resolved_again()
     {
         await using var server = await AnalysisServer.StartAsync();

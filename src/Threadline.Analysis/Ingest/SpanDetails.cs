@@ -23,6 +23,8 @@ public sealed record SpanDetails
     public long? MemoryBytes { get; init; }
     public string? Architecture { get; init; }
     public ExceptionFacts? Exception { get; init; }
+    /// <summary>For a CLIENT span (an outgoing call): when it ended.</summary>
+    public long? CallEndTimeUnixNano { get; init; }
     public FailedCall? FailedCall { get; init; }
     public string? User { get; init; }
     public bool VipMarker { get; init; }

@@ -23,6 +23,7 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
             MemoryBytes = AttributeReader.Long(a, "faas.max_memory") ?? AttributeReader.Long(r, "faas.max_memory"),
             Architecture = AttributeReader.String(a, "host.arch") ?? AttributeReader.String(r, "host.arch"),
             Exception = ExceptionOf(span),
+            CallEndTimeUnixNano = span.Kind == SpanKind.Client ? span.EndTimeUnixNano : null,
             FailedCall = span.Kind == SpanKind.Client ? FailedCallOf(span) : null,
             User = ValueRuleReader.Read(options.UserRule, span),
             VipMarker = options.VipRule is { } vip && ValueRuleReader.Read(vip.Rule, span) is { } value && vip.Values.Contains(value),

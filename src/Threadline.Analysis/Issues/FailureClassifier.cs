@@ -6,8 +6,8 @@ namespace Threadline.Analysis.Issues;
 
 /// <summary>
 /// Decides why a failed invocation failed, in this order: the tracer's timeout mark; an out-of-memory error; a failed
-/// outgoing call (the latest CLIENT span that answered 4xx/5xx or failed); the exception event (root span first);
-/// else the span status message.
+/// outgoing call (the invocation's last outgoing call, by end time, answered 4xx/5xx or failed: a failure the function
+/// handled and went on from is not the cause); the exception event (root span first); else the span status message.
 /// </summary>
 public static class FailureClassifier
 {
@@ -27,7 +27,7 @@ public static class FailureClassifier
         if (OutOfMemoryMarks.Any(m => text.Contains(m, StringComparison.OrdinalIgnoreCase)))
             return Make(invocation, FailureKind.OutOfMemory, "OutOfMemory", exception?.Message ?? status, exception?.TopFrame);
 
-        var call = spans.Where(s => s.FailedCall is not null).Select(s => s.FailedCall!).MaxBy(c => c.EndTimeUnixNano);
+        var call = spans.Where(s => s.CallEndTimeUnixNano is not null).MaxBy(s => s.CallEndTimeUnixNano)?.FailedCall;
         if (call is not null)
         {
             var type = call.HttpStatus is { } code ? $"HTTP {code}" : "CallFailed";
