@@ -45,6 +45,8 @@ public sealed partial class CommandLineTests
             using var http = new HttpClient();
             var health = await http.GetAsync($"http://127.0.0.1:{ports["UI and API"]}/api/health", Ct);
             Assert.Equal(System.Net.HttpStatusCode.OK, health.StatusCode);
+            var issues = await http.GetAsync($"http://127.0.0.1:{ports["UI and API"]}/api/issues", Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, issues.StatusCode);
             Assert.True(File.Exists(Path.Combine(data, "threadline.duckdb")));
         }
         finally
@@ -67,6 +69,19 @@ public sealed partial class CommandLineTests
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("API port must be between 0 and 65535 (got 70000)", errors);
         Assert.Contains("ports must differ", errors);
+    }
+
+    [Fact]
+    public async Task Analysis_configuration_problems_are_reported_with_the_others()
+    {
+        using var process = Start("serve --api-port 70000", new() { ["THREADLINE_BASE_URL"] = "not a url", ["THREADLINE_DATA"] = Path.GetTempPath() });
+
+        var errors = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("THREADLINE_BASE_URL must be an absolute URL (got 'not a url')", errors);
+        Assert.Contains("API port must be between 0 and 65535", errors);
     }
 
     [Fact]

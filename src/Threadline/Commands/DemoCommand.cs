@@ -38,9 +38,8 @@ internal static class DemoCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var scenario = new ScenarioOptions { Duration = parse.GetValue(duration), Rate = parse.GetValue(rate), Seed = parse.GetValue(seed) };
-            var invalid = scenario.Validate() is { Count: > 0 } problems ? string.Join(" ", problems) : null;
-            var options = server.Read(parse);
-            var (running, exitCode) = await ServerCommandOptions.StartAsync(options, invalid, cancellationToken).ConfigureAwait(false);
+            var (options, problems) = server.Read(parse);
+            var (running, exitCode) = await ServerCommandOptions.StartAsync(options, problems.Concat(scenario.Validate()), cancellationToken).ConfigureAwait(false);
             if (running is null)
                 return exitCode;
             await using var _ = running;

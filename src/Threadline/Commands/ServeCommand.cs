@@ -12,7 +12,8 @@ internal static class ServeCommand
         server.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (running, exitCode) = await ServerCommandOptions.StartAsync(server.Read(parse), null, cancellationToken).ConfigureAwait(false);
+            var (options, problems) = server.Read(parse);
+            var (running, exitCode) = await ServerCommandOptions.StartAsync(options, problems, cancellationToken).ConfigureAwait(false);
             if (running is null)
                 return exitCode;
             await using var _ = running;

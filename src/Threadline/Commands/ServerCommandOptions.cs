@@ -37,24 +37,28 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_maxRequestBytes);
     }
 
-    public ThreadlineServerOptions Read(ParseResult parse) => new()
+    /// <summary>The server options, with the product's modules; <c>Problems</c> lists their configuration errors.</summary>
+    public (ThreadlineServerOptions Options, IReadOnlyList<string> Problems) Read(ParseResult parse)
     {
-        DataDirectory = parse.GetValue(_data)!,
-        ApiPort = parse.GetValue(_apiPort),
-        OtlpHttpPort = parse.GetValue(_otlpHttpPort),
-        OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
-        MaxRequestBytes = parse.GetValue(_maxRequestBytes),
-    };
+        var (modules, problems) = ProductModules.FromEnvironment();
+        return (new ThreadlineServerOptions
+        {
+            DataDirectory = parse.GetValue(_data)!,
+            ApiPort = parse.GetValue(_apiPort),
+            OtlpHttpPort = parse.GetValue(_otlpHttpPort),
+            OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
+            MaxRequestBytes = parse.GetValue(_maxRequestBytes),
+            Modules = modules,
+        }, problems);
+    }
 
     /// <summary>
     /// Starts the server and prints where it listens; on a configuration or start problem prints why and returns
     /// null with the exit code to end with.
     /// </summary>
-    public static async Task<(RunningServer? Server, int ExitCode)> StartAsync(ThreadlineServerOptions options, string? invalid, CancellationToken cancellationToken)
+    public static async Task<(RunningServer? Server, int ExitCode)> StartAsync(ThreadlineServerOptions options, IEnumerable<string> problems, CancellationToken cancellationToken)
     {
-        var errors = options.Validate().ToList();
-        if (invalid is not null)
-            errors.Add(invalid);
+        var errors = options.Validate().Concat(problems).ToList();
         if (errors.Count > 0)
         {
             foreach (var error in errors)
