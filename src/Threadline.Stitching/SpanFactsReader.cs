@@ -12,15 +12,15 @@ public static class SpanFactsReader
     {
         var a = span.Attributes;
         var resource = span.Resource.Attributes;
-        var faasInvocationId = Attributes.String(a, "faas.invocation_id");
+        var faasInvocationId = AttributeReader.String(a, "faas.invocation_id");
         var isLambda = faasInvocationId is not null;
-        var messagingSystem = Attributes.String(a, "messaging.system");
-        var rpcService = Attributes.String(a, "rpc.service");
+        var messagingSystem = AttributeReader.String(a, "messaging.system");
+        var rpcService = AttributeReader.String(a, "rpc.service");
         var receives = isLambda || span.Kind == SpanKind.Consumer;
         var inbound = new List<InboundKey>();
         var reads = ReadTriggerKeys(a, inbound);
 
-        if (span.Kind == SpanKind.Consumer && Attributes.String(a, "messaging.message.id") is { } consumedId
+        if (span.Kind == SpanKind.Consumer && AttributeReader.String(a, "messaging.message.id") is { } consumedId
             && CorrelationKeys.ForMessageId(messagingSystem, rpcService, consumedId) is { } consumedKey)
             inbound.Add(new InboundKey(consumedKey, CorrelationKeys.ViaOf(consumedKey)!));
         foreach (var link in span.Links)
@@ -40,16 +40,16 @@ public static class SpanFactsReader
             Status = span.StatusCode,
             Error = span.StatusCode == StatusCode.Error ? ErrorOf(span) : null,
             FaasInvocationId = faasInvocationId,
-            FunctionName = Attributes.String(a, "faas.name") ?? Attributes.String(resource, "faas.name")
-                ?? FunctionFromArn(Attributes.String(a, "cloud.resource_id") ?? Attributes.String(resource, "cloud.resource_id")),
-            ColdStart = Attributes.Bool(a, "faas.coldstart"),
-            Retry = Attributes.Bool(a, "threadline.trigger.retry") ?? false,
-            FaasTrigger = isLambda ? Attributes.String(a, "faas.trigger") : null,
-            TriggerKind = Attributes.String(a, "threadline.trigger.kind")
+            FunctionName = AttributeReader.String(a, "faas.name") ?? AttributeReader.String(resource, "faas.name")
+                ?? FunctionFromArn(AttributeReader.String(a, "cloud.resource_id") ?? AttributeReader.String(resource, "cloud.resource_id")),
+            ColdStart = AttributeReader.Bool(a, "faas.coldstart"),
+            Retry = AttributeReader.Bool(a, "threadline.trigger.retry") ?? false,
+            FaasTrigger = isLambda ? AttributeReader.String(a, "faas.trigger") : null,
+            TriggerKind = AttributeReader.String(a, "threadline.trigger.kind")
                 ?? (receives ? TriggerKindOf(messagingSystem) : null),
-            TriggerResource = Attributes.String(a, "threadline.trigger.resource")
-                ?? (receives ? Attributes.String(a, "messaging.destination.name") : null)
-                ?? (span.Kind == SpanKind.Server ? Attributes.String(a, "http.route") : null),
+            TriggerResource = AttributeReader.String(a, "threadline.trigger.resource")
+                ?? (receives ? AttributeReader.String(a, "messaging.destination.name") : null)
+                ?? (span.Kind == SpanKind.Server ? AttributeReader.String(a, "http.route") : null),
             Inbound = inbound,
             Reads = reads,
             OutboundKeys = ReadOutboundKeys(span, rpcService, messagingSystem),
@@ -58,15 +58,15 @@ public static class SpanFactsReader
             CallResource = callResource,
             IsAwsCall = isAwsCall,
             AsyncInvoke = callService == HopService.Lambda
-                && (Attributes.Long(a, "http.response.status_code") == 202 || Attributes.String(a, "rpc.method") == "InvokeAsync"),
+                && (AttributeReader.Long(a, "http.response.status_code") == 202 || AttributeReader.String(a, "rpc.method") == "InvokeAsync"),
         };
     }
 
     /// <summary><c>threadline.trigger.keys</c>: DynamoDB keys become reads (with <c>threadline.trigger.times</c>), others inbound keys.</summary>
     private static List<DynamoRead> ReadTriggerKeys(IReadOnlyList<KeyValue> a, List<InboundKey> inbound)
     {
-        var keys = Attributes.Strings(a, "threadline.trigger.keys");
-        var times = Attributes.Longs(a, "threadline.trigger.times");
+        var keys = AttributeReader.Strings(a, "threadline.trigger.keys");
+        var times = AttributeReader.Longs(a, "threadline.trigger.times");
         var reads = new List<DynamoRead>();
         for (var i = 0; i < keys.Count; i++)
         {
@@ -92,10 +92,10 @@ public static class SpanFactsReader
     /// </summary>
     private static void ReadLink(SpanRecord span, SpanLink link, string? messagingSystem, List<InboundKey> inbound)
     {
-        var tracerVia = Attributes.String(link.Attributes, "threadline.link.via");
+        var tracerVia = AttributeReader.String(link.Attributes, "threadline.link.via");
         if (tracerVia is null
-            && Attributes.String(link.Attributes, "messaging.message.id") is { } messageId
-            && CorrelationKeys.ForMessageId(Attributes.String(link.Attributes, "messaging.system") ?? messagingSystem ?? "aws_sqs", null, messageId) is { } key)
+            && AttributeReader.String(link.Attributes, "messaging.message.id") is { } messageId
+            && CorrelationKeys.ForMessageId(AttributeReader.String(link.Attributes, "messaging.system") ?? messagingSystem ?? "aws_sqs", null, messageId) is { } key)
             inbound.Add(new InboundKey(key, Via.OtelLink));
         if (link.TraceId == 0 || link.SpanId == 0)
             return;
@@ -110,14 +110,14 @@ public static class SpanFactsReader
     private static List<string> ReadOutboundKeys(SpanRecord span, string? rpcService, string? messagingSystem)
     {
         var a = span.Attributes;
-        var keys = new List<string>(Attributes.Strings(a, "threadline.outbound.keys"));
+        var keys = new List<string>(AttributeReader.Strings(a, "threadline.outbound.keys"));
         if (span.Kind is SpanKind.Producer or SpanKind.Client)
         {
-            if (Attributes.String(a, "messaging.message.id") is { } messageId
+            if (AttributeReader.String(a, "messaging.message.id") is { } messageId
                 && CorrelationKeys.ForMessageId(messagingSystem, rpcService, messageId) is { } key)
                 keys.Add(key);
-            var method = Attributes.String(a, "rpc.method");
-            var requestId = Attributes.String(a, "aws.request_id") ?? Attributes.String(a, "aws.request.id");
+            var method = AttributeReader.String(a, "rpc.method");
+            var requestId = AttributeReader.String(a, "aws.request_id") ?? AttributeReader.String(a, "aws.request.id");
             if (requestId is not null && method is not null)
             {
                 if (rpcService == "S3" && S3Writes.Contains(method))
@@ -131,11 +131,11 @@ public static class SpanFactsReader
 
     private static List<DynamoWrite> ReadWrites(SpanRecord span)
     {
-        var pairs = Attributes.Strings(span.Attributes, "threadline.dynamodb.pairs");
+        var pairs = AttributeReader.Strings(span.Attributes, "threadline.dynamodb.pairs");
         if (pairs.Count == 0)
             return [];
-        var tables = Attributes.Strings(span.Attributes, "threadline.dynamodb.tables");
-        var fallbackTable = Attributes.String(span.Attributes, "threadline.resource");
+        var tables = AttributeReader.Strings(span.Attributes, "threadline.dynamodb.tables");
+        var fallbackTable = AttributeReader.String(span.Attributes, "threadline.resource");
         var writes = new List<DynamoWrite>(pairs.Count);
         for (var i = 0; i < pairs.Count; i++)
         {
@@ -149,23 +149,23 @@ public static class SpanFactsReader
     private static (string? Service, string? Resource, bool IsAws) ReadCall(SpanRecord span, string? rpcService, string? messagingSystem)
     {
         var a = span.Attributes;
-        var awsService = rpcService is not null && (Attributes.String(a, "rpc.system") is null or "aws-api")
+        var awsService = rpcService is not null && (AttributeReader.String(a, "rpc.system") is null or "aws-api")
             ? ServiceOfRpc(rpcService)
             : span.Kind == SpanKind.Producer ? TriggerKindOf(messagingSystem) : null;
         if (awsService is not null)
         {
-            var resource = Attributes.String(a, "threadline.resource")
-                ?? Attributes.String(a, "messaging.destination.name")
-                ?? Attributes.String(a, "aws.s3.bucket")
-                ?? Attributes.Strings(a, "aws.dynamodb.table_names").FirstOrDefault()
-                ?? Attributes.String(a, "faas.invoked_name");
+            var resource = AttributeReader.String(a, "threadline.resource")
+                ?? AttributeReader.String(a, "messaging.destination.name")
+                ?? AttributeReader.String(a, "aws.s3.bucket")
+                ?? AttributeReader.Strings(a, "aws.dynamodb.table_names").FirstOrDefault()
+                ?? AttributeReader.String(a, "faas.invoked_name");
             return (awsService, resource, true);
         }
         if (span.Kind == SpanKind.Client
-            && (Attributes.String(a, "http.request.method") ?? Attributes.String(a, "http.method") ?? Attributes.String(a, "url.full")) is not null)
+            && (AttributeReader.String(a, "http.request.method") ?? AttributeReader.String(a, "http.method") ?? AttributeReader.String(a, "url.full")) is not null)
         {
-            var host = Attributes.String(a, "server.address")
-                ?? (Uri.TryCreate(Attributes.String(a, "url.full"), UriKind.Absolute, out var url) ? url.Host : null);
+            var host = AttributeReader.String(a, "server.address")
+                ?? (Uri.TryCreate(AttributeReader.String(a, "url.full"), UriKind.Absolute, out var url) ? url.Host : null);
             return (HopService.Http, host, false);
         }
         return (null, null, false);
@@ -206,7 +206,7 @@ public static class SpanFactsReader
         foreach (var e in span.Events)
         {
             if (e.Name == "exception")
-                return Attributes.String(e.Attributes, "exception.message") ?? Attributes.String(e.Attributes, "exception.type");
+                return AttributeReader.String(e.Attributes, "exception.message") ?? AttributeReader.String(e.Attributes, "exception.type");
         }
         return null;
     }

@@ -17,7 +17,7 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
             TraceId = span.TraceId,
             SpanId = span.SpanId,
             Kind = span.Kind,
-            Timeout = AttributeReader.Bool(a, "threadline.timeout"),
+            Timeout = AttributeReader.Bool(a, "threadline.timeout") == true,
             Version = AttributeReader.String(a, "faas.version") ?? AttributeReader.String(r, "faas.version") ?? AttributeReader.String(r, "service.version"),
             CodeHash = AttributeReader.String(a, "threadline.code_hash") ?? AttributeReader.String(r, "threadline.code_hash"),
             MemoryBytes = AttributeReader.Long(a, "faas.max_memory") ?? AttributeReader.Long(r, "faas.max_memory"),

@@ -1,11 +1,10 @@
 using System.Collections;
 using System.Globalization;
-using Threadline.Telemetry;
 
-namespace Threadline.Stitching;
+namespace Threadline.Telemetry;
 
 /// <summary>Typed reads of attribute values, tolerant of the spellings OTLP decoders produce.</summary>
-internal static class Attributes
+public static class AttributeReader
 {
     public static object? Find(IReadOnlyList<KeyValue> attributes, string key)
     {
