@@ -44,14 +44,44 @@ public sealed partial class DemoCommandTests
             Assert.NotEmpty(list.GetProperty("transactions").EnumerateArray());
             Assert.Contains($"explore it at http://127.0.0.1:{api}", text);
 
-            using (var interrupt = Process.Start("kill", $"-INT {process.Id}"))
-                await interrupt.WaitForExitAsync(Ct);
+            await InterruptAsync(process);
             using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             exit.CancelAfter(ThreadlineUnderTest.Deadline);
             await process.WaitForExitAsync(exit.Token);
 
             Assert.Equal(0, process.ExitCode);
             Assert.True(File.Exists(Path.Combine(data, "threadline.duckdb")));
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            if (Directory.Exists(data))
+                Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_c_during_the_scenario_stops_it_and_exits_cleanly()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-demo-cli-tests", Guid.NewGuid().ToString("n"));
+        using var process = Start($"demo --duration 10m --data {data} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            deadline.CancelAfter(ThreadlineUnderTest.Deadline);
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line && !line.Contains("] phase: normal traffic", StringComparison.Ordinal))
+            {
+            }
+
+            await InterruptAsync(process);
+            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            exit.CancelAfter(ThreadlineUnderTest.Deadline);
+            await process.WaitForExitAsync(exit.Token);
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.DoesNotContain("scenario done", await process.StandardOutput.ReadToEndAsync(Ct), StringComparison.Ordinal);
         }
         finally
         {
@@ -76,6 +106,13 @@ public sealed partial class DemoCommandTests
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains(reason, errors);
+    }
+
+    /// <summary>Ctrl+C, as the terminal sends it.</summary>
+    private static async Task InterruptAsync(Process process)
+    {
+        using var interrupt = Process.Start("kill", $"-INT {process.Id}");
+        await interrupt.WaitForExitAsync(Ct);
     }
 
     [GeneratedRegex(@"UI and API:\s+http://127\.0\.0\.1:(\d+)")]

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Threadline.Demo.Hosting;
 using Threadline.Demo.Scenario;
 
@@ -43,6 +45,9 @@ internal static class DemoCommand
             if (running is null)
                 return exitCode;
             await using var _ = running;
+            // Ctrl+C and SIGTERM stop the server's host; the scenario stops with it.
+            var stopping = running.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
             var ui = $"http://{options.BindAddress}:{running.ApiPort}";
             // The functions' own console output goes to their logs in Threadline (as it goes to CloudWatch on AWS),
             // not to this terminal.
@@ -51,13 +56,13 @@ internal static class DemoCommand
             await using var app = await DemoApplication.StartAsync(new DemoApplicationOptions
             {
                 OtlpEndpoint = new Uri($"http://{options.BindAddress}:{running.OtlpHttpPort}"),
-            }, cancellationToken).ConfigureAwait(false);
+            }, stop.Token).ConfigureAwait(false);
             await terminal.WriteLineAsync($"  AWS sandbox: {app.Sandbox.Endpoint}").ConfigureAwait(false);
             await terminal.WriteLineAsync($"  Shop API:    POST {app.ShopApi}payments, GET {app.ShopApi}menu").ConfigureAwait(false);
             await terminal.WriteLineAsync().ConfigureAwait(false);
             try
             {
-                await new ScenarioDriver(app, scenario, terminal).RunAsync(cancellationToken).ConfigureAwait(false);
+                await new ScenarioDriver(app, scenario, terminal).RunAsync(stop.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
