@@ -126,8 +126,10 @@ public sealed partial class StitchEngine
             .ThenBy(i => i.Id)];
 
     /// <summary>
-    /// A duplicate delivery: another invocation of the same function consumed the same message key, or the same
-    /// stream record, and started earlier (ties: lower id).
+    /// A duplicate delivery: another invocation of the same function, through the same trigger, consumed the same
+    /// message key or the same stream record, and started earlier (ties: lower id). The trigger must match because
+    /// one message reaching a function by two paths (an SNS topic delivering directly and through a subscribed
+    /// queue) is fan-out, not a redelivery.
     /// </summary>
     private Invocation WithRetry(Invocation invocation)
     {
@@ -135,6 +137,7 @@ public sealed partial class StitchEngine
             otherId != invocation.Id
             && _state.GetInvocation(otherId) is { } other
             && other.Function == invocation.Function
+            && other.Trigger == invocation.Trigger
             && (other.StartTimeUnixNano < invocation.StartTimeUnixNano
                 || (other.StartTimeUnixNano == invocation.StartTimeUnixNano && other.Id.CompareTo(invocation.Id) < 0));
 

@@ -69,6 +69,22 @@ public sealed class TopologyTests
     }
 
     [Fact]
+    public void OneMessageReachingAFunctionByTwoPathsIsFanOutNotARetry()
+    {
+        var s = new ContractSpans();
+        s.Lambda("bot", "lunchbot", "schedule").Publish("lunch", "n1");
+        s.Lambda("direct", "send-email", "sns", "lunch", keys: ["sns:msg:n1"]);
+        s.Tick(10);
+        s.Lambda("queued", "send-email", "sqs", "lunch-queue", keys: ["sqs:msg:q1", "sns:msg:n1"]);
+
+        var engine = Stitch(s.Spans());
+
+        Assert.Equal(Sorted("bot -> direct async sns lunch sns.messageId", "bot -> queued async sns lunch sns.messageId"), Hops(engine, s));
+        var transaction = engine.GetTransaction(engine.TransactionsOf(s.Labels.Single(l => l.Value == "bot").Key).Single())!;
+        Assert.All(transaction.Invocations, i => Assert.False(i.Retry, $"{i.RequestId} is marked retry"));
+    }
+
+    [Fact]
     public void ConsumerFirstArrivalConvergesAndMeasuresTheStitchLag()
     {
         var s = new ContractSpans();
