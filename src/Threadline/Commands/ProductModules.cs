@@ -1,6 +1,7 @@
 using Threadline.Analysis;
 using Threadline.Analysis.Configuration;
 using Threadline.Server;
+using Threadline.Web;
 
 namespace Threadline.Commands;
 
@@ -11,6 +12,6 @@ internal static class ProductModules
     public static (IReadOnlyList<IServerModule> Modules, IReadOnlyList<string> Problems) FromEnvironment()
     {
         var (analysis, problems) = AnalysisEnvironment.Read(Environment.GetEnvironmentVariable);
-        return ([new AnalysisModule(analysis)], problems);
+        return ([new AnalysisModule(analysis), new WebModule()], problems);
     }
 }

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Threadline.Stitching;
+using Threadline.Telemetry;
+
+namespace Threadline.Web.Tests.Browser;
+
+/// <summary>What the tests look for in the stitched demo data.</summary>
+public static class DemoData
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A failed payment transaction whose send-email invocation was rejected by the Twilio-like API (waits for the
+    /// telemetry that the tracer exports a little after the scenario ends).
+    /// </summary>
+    public static async Task<(Transaction Transaction, Invocation Mail)> FailedPaymentAsync(WebRun run)
+    {
+        var engine = run.Server.Services.GetRequiredService<StitchEngine>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(Deadline);
+        using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(200));
+        do
+        {
+            foreach (var summary in engine.ListTransactions(new TransactionFilter { Status = StatusCode.Error, Entry = "POST /payments", Limit = 1000 }))
+            {
+                if (engine.GetTransaction(summary.Id) is { } transaction
+                    && transaction.Invocations.FirstOrDefault(i => i.Function == "send-email" && i.Error?.Contains("template not found", StringComparison.Ordinal) == true) is { } mail)
+                    return (transaction, mail);
+            }
+        }
+        while (await poll.WaitForNextTickAsync(deadline.Token));
+        throw new InvalidOperationException("unreachable");
+    }
+}
