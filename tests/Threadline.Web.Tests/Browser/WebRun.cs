@@ -44,7 +44,9 @@ public sealed class WebRun : IAsyncLifetime
         }, cancellationToken);
         App = await DemoApplication.StartAsync(new DemoApplicationOptions { OtlpEndpoint = new Uri($"http://127.0.0.1:{Server.OtlpHttpPort}") }, cancellationToken);
         await new ScenarioDriver(App, Scenario, _log).RunAsync(cancellationToken);
-        await SendScriptProbeAsync(cancellationToken);
+        var now = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+        await SendTracesAsync(ScriptProbe.TraceJson(now), cancellationToken);
+        await SendTracesAsync(LargeTransaction.TraceJson(now), cancellationToken);
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -76,11 +78,9 @@ public sealed class WebRun : IAsyncLifetime
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 
-    /// <summary>One Lambda invocation whose recorded event holds markup, sent as OTLP/JSON.</summary>
-    private async Task SendScriptProbeAsync(CancellationToken cancellationToken)
+    /// <summary>Sends an OTLP/JSON trace export request; answered 200 once stored.</summary>
+    private async Task SendTracesAsync(string body, CancellationToken cancellationToken)
     {
-        var start = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-        var body = ScriptProbe.TraceJson(start);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Server.OtlpHttpPort}") };
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
