@@ -45,6 +45,7 @@
           edges: edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, label: e.label, async: e.async } }))
         },
         style: style(),
+        maxZoom: 1.5,
         layout: { name: 'dagre', rankDir: 'LR', nodeSep: 40, rankSep: 90 }
       });
       cy.on('tap', 'node', (evt) => callback.invokeMethodAsync('SelectNode', evt.target.id()));
