@@ -15,6 +15,7 @@ public sealed record TimelineRow(
     int Depth,
     bool IsInvocation,
     bool Failed,
+    bool Critical,
     double OffsetMs,
     double DurationMs,
     double LeftPercent,
@@ -25,7 +26,7 @@ public sealed record TimelineRow(
 
 /// <summary>
 /// The waterfall across all invocations of a transaction on one time axis, rows in start order; the gaps between
-/// an async hop's sender and receiver show as empty axis.
+/// an async hop's sender and receiver show as empty axis. The invocations of the <see cref="CriticalPath"/> are marked.
 /// </summary>
 public sealed record TimelineModel(IReadOnlyList<TimelineRow> Rows, double TotalMs)
 {
@@ -48,6 +49,7 @@ public sealed record TimelineModel(IReadOnlyList<TimelineRow> Rows, double Total
         var end = Math.Max(owned.Max(s => s.EndTimeUnixNano), start + 1);
         var total = (double)(end - start);
         var byId = owned.ToDictionary(s => (s.TraceId, s.SpanId));
+        var critical = CriticalPath.Of(transaction).ToHashSet();
         var depths = new Dictionary<(UInt128, ulong), int>();
 
         int DepthOf(SpanRecord span)
@@ -70,7 +72,7 @@ public sealed record TimelineModel(IReadOnlyList<TimelineRow> Rows, double Total
             var offset = s.StartTimeUnixNano - start;
             var length = Math.Max(0, s.EndTimeUnixNano - s.StartTimeUnixNano);
             return new TimelineRow(TelemetryIds.FormatSpanId(s.SpanId), owner.Id.ToString(), owner.Function, s.Name, DepthOf(s),
-                s.SpanId == owner.SpanId, s.StatusCode == StatusCode.Error, offset / 1e6, length / 1e6,
+                s.SpanId == owner.SpanId, s.StatusCode == StatusCode.Error, s.SpanId == owner.SpanId && critical.Contains(owner.Id), offset / 1e6, length / 1e6,
                 offset / total * 100, Math.Max(length / total * 100, 0.2));
         }).ToList();
         return new TimelineModel(rows, total / 1e6);
