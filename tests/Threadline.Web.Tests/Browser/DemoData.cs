@@ -28,7 +28,23 @@ public static class DemoData
                     return (transaction, mail);
             }
         }
-        while (await poll.WaitForNextTickAsync(deadline.Token));
+        while (await WaitAsync(poll, deadline.Token));
+        var mails = engine.ListTransactions(new TransactionFilter { Limit = 1000 })
+            .SelectMany(t => engine.GetTransaction(t.Id)?.Invocations ?? [])
+            .Where(i => i.Function == "send-email").Select(i => $"{i.Status} {i.Error}").Distinct();
+        Assert.Fail($"No failed payment with a rejected mail within {Deadline}; send-email invocations seen:\n{string.Join("\n", mails)}");
         throw new InvalidOperationException("unreachable");
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer poll, CancellationToken deadline)
+    {
+        try
+        {
+            return await poll.WaitForNextTickAsync(deadline);
+        }
+        catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
     }
 }

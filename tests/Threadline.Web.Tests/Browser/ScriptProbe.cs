@@ -14,7 +14,10 @@ public static class ScriptProbe
 
     public static string TransactionId => $"{TraceId}-{SpanId}";
 
-    public static string TraceJson(long startUnixNano)
+    public static string TraceJson(long startUnixNano) => TraceJson(startUnixNano, Function, TraceId, SpanId, RequestId);
+
+    /// <summary>The same invocation shape for another function, trace and span (hex ids).</summary>
+    public static string TraceJson(long startUnixNano, string function, string traceId, string spanId, string requestId)
     {
         var trace = new
         {
@@ -22,7 +25,7 @@ public static class ScriptProbe
             {
                 new
                 {
-                    resource = new { attributes = new[] { Attribute("service.name", Function), Attribute("cloud.provider", "aws") } },
+                    resource = new { attributes = new[] { Attribute("service.name", function), Attribute("cloud.provider", "aws") } },
                     scopeSpans = new[]
                     {
                         new
@@ -32,16 +35,16 @@ public static class ScriptProbe
                             {
                                 new
                                 {
-                                    traceId = TraceId,
-                                    spanId = SpanId,
-                                    name = Function,
+                                    traceId,
+                                    spanId,
+                                    name = function,
                                     kind = 2,
                                     startTimeUnixNano = startUnixNano.ToString(CultureInfo.InvariantCulture),
                                     endTimeUnixNano = (startUnixNano + 25_000_000).ToString(CultureInfo.InvariantCulture),
                                     attributes = new[]
                                     {
-                                        Attribute("faas.name", Function),
-                                        Attribute("faas.invocation_id", RequestId),
+                                        Attribute("faas.name", function),
+                                        Attribute("faas.invocation_id", requestId),
                                         Attribute("faas.trigger", "http"),
                                         Attribute("threadline.event", JsonSerializer.Serialize(new { body = Script })),
                                         Attribute("threadline.response", Script),

@@ -79,7 +79,7 @@ public sealed class WebRun : IAsyncLifetime
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
 
     /// <summary>Sends an OTLP/JSON trace export request; answered 200 once stored.</summary>
-    private async Task SendTracesAsync(string body, CancellationToken cancellationToken)
+    public async Task SendTracesAsync(string body, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Server.OtlpHttpPort}") };
         using var content = new StringContent(body, Encoding.UTF8);
