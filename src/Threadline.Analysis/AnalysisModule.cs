@@ -51,6 +51,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<CostCalculator>();
         services.AddSingleton(new DeploymentLog(dataDirectory));
         services.AddSingleton<VerdictCalculator>();
+        services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
         services.AddSingleton<ConditionFinder>();
         services.AddSingleton<AlertLedger>();

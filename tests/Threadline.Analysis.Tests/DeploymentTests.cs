@@ -70,4 +70,34 @@ public sealed class DeploymentTests
         Assert.Equal("function is required. version is required. time must be Unix nanoseconds or an ISO 8601 time (got 'later').",
             error.GetProperty("error").GetString());
     }
+
+    [Fact]
+    public async Task Going_back_to_an_earlier_version_is_a_rollback_but_a_mixed_rollout_is_not()
+    {
+        await using var server = await AnalysisServer.StartAsync();
+        var invocations = new List<Inv>();
+        for (var i = 0; i < 10; i++)
+            invocations.Add(new Fn("checkout", "v1").Invoke(T0.AddMinutes(-50).AddMinutes(i), 100));
+        // The rollout of v2: old and new containers answer side by side for a while; v1 showing up again is no rollback.
+        for (var i = 0; i < 6; i++)
+            invocations.Add(new Fn("checkout", i % 2 == 0 ? "v2" : "v1").Invoke(T0.AddMinutes(-40).AddSeconds(i * 10), 100));
+        for (var i = 0; i < 10; i++)
+            invocations.Add(new Fn("checkout", "v2").Invoke(T0.AddMinutes(-35).AddMinutes(i), 100)
+                .Throws("InvalidOperationException", $"Cart {i} has no currency"));
+        for (var i = 0; i < 10; i++)
+            invocations.Add(new Fn("checkout", "v1").Invoke(T0.AddMinutes(-20).AddMinutes(i), 100));
+        await server.SendAsync(invocations);
+        var issue = Assert.Single((await server.IssuesOfAsync("checkout")).EnumerateArray()).GetProperty("id").GetString();
+
+        var deployments = (await server.GetAsync("/api/deployments?function=checkout")).EnumerateArray().ToList();
+
+        Assert.Equal(2, deployments.Count);
+        Assert.Equal(("v2", "v1", false), (deployments[0].GetProperty("version").GetString(), deployments[0].GetProperty("previousVersion").GetString(),
+            deployments[0].GetProperty("rollback").GetBoolean()));
+        Assert.Equal(T0.AddMinutes(-40), deployments[0].GetProperty("time").GetDateTimeOffset());
+        Assert.Equal(("v1", "v2", true), (deployments[1].GetProperty("version").GetString(), deployments[1].GetProperty("previousVersion").GetString(),
+            deployments[1].GetProperty("rollback").GetBoolean()));
+        Assert.Equal(T0.AddMinutes(-20), deployments[1].GetProperty("time").GetDateTimeOffset());
+        Assert.StartsWith($"rollback to v1 from v2: errors 20/h → 0/h after v1: fixed issue #{issue}", deployments[1].GetProperty("verdict").GetString());
+    }
 }

@@ -26,7 +26,7 @@ public sealed record ComparisonResponse(double ErrorsPerHourBefore, double Error
     int InvocationsBefore, int InvocationsAfter, IReadOnlyList<string> FixedIssues, IReadOnlyList<string> NewIssues);
 
 public sealed record DeploymentResponse(string Function, string Version, DateTimeOffset Time, string Verdict, string? PreviousVersion,
-    string Source, ComparisonResponse Comparison);
+    string Source, bool Rollback, ComparisonResponse Comparison);
 
 public sealed record RecordDeploymentRequest(string? Function, string? Version, string? Time);
 

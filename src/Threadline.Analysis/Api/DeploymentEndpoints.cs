@@ -21,10 +21,10 @@ internal static class DeploymentEndpoints
             .Produces<DeploymentResponse>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest);
     }
 
-    private static IResult List(string? function, AnalysisState state, DeploymentLog log, VerdictCalculator verdicts) =>
-        TypedResults.Ok(state.Read(view => Judge(view, log, verdicts).Where(d => function is null || d.Function == function).ToList()));
+    private static IResult List(string? function, AnalysisState state, DeploymentHistory history) =>
+        TypedResults.Ok(state.Read(view => Judge(view, history).Where(d => function is null || d.Function == function).ToList()));
 
-    private static IResult Record(RecordDeploymentRequest? body, AnalysisState state, DeploymentLog log, VerdictCalculator verdicts, AnalysisOptions options)
+    private static IResult Record(RecordDeploymentRequest? body, AnalysisState state, DeploymentLog log, DeploymentHistory history, AnalysisOptions options)
     {
         var errors = new List<string>();
         if (body is null)
@@ -37,20 +37,13 @@ internal static class DeploymentEndpoints
         if (errors.Count > 0)
             return TypedResults.BadRequest(new ApiError(string.Join(" ", errors)));
         log.Record(body.Function!, body.Version!, time ?? options.Time.GetUtcNow());
-        var recorded = state.Read(view => Judge(view, log, verdicts).First(d => d.Function == body.Function && d.Version == body.Version));
+        var recorded = state.Read(view => Judge(view, history).Last(d => d.Function == body.Function && d.Version == body.Version && d.Source == "recorded"));
         return TypedResults.Created($"/api/deployments?function={Uri.EscapeDataString(body.Function!)}", recorded);
     }
 
-    private static List<DeploymentResponse> Judge(IAnalysisView view, DeploymentLog log, VerdictCalculator verdicts)
-    {
-        var deployments = DeploymentDetector.Detect(view, log.Recorded);
-        return [.. deployments.Select(d =>
-        {
-            var next = deployments.Where(o => o.Function == d.Function && o.Time > d.Time).Select(o => (DateTimeOffset?)o.Time).FirstOrDefault();
-            var verdict = verdicts.Judge(view, d, next);
-            return new DeploymentResponse(d.Function, d.Version, d.Time, verdict.Text, d.PreviousVersion, d.Recorded ? "recorded" : "detected",
-                new ComparisonResponse(verdict.ErrorsPerHourBefore, verdict.ErrorsPerHourAfter, verdict.P95MsBefore, verdict.P95MsAfter,
-                    verdict.InvocationsBefore, verdict.InvocationsAfter, verdict.FixedIssues, verdict.NewIssues));
-        })];
-    }
+    private static List<DeploymentResponse> Judge(IAnalysisView view, DeploymentHistory history) =>
+        [.. history.Judge(view).Select(j => new DeploymentResponse(j.Deployment.Function, j.Deployment.Version, j.Deployment.Time, j.Verdict.Text,
+            j.Deployment.PreviousVersion, j.Deployment.Recorded ? "recorded" : "detected", j.Deployment.Rollback,
+            new ComparisonResponse(j.Verdict.ErrorsPerHourBefore, j.Verdict.ErrorsPerHourAfter, j.Verdict.P95MsBefore, j.Verdict.P95MsAfter,
+                j.Verdict.InvocationsBefore, j.Verdict.InvocationsAfter, j.Verdict.FixedIssues, j.Verdict.NewIssues)))];
 }

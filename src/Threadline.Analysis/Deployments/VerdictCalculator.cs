@@ -33,7 +33,7 @@ public sealed class VerdictCalculator(AnalysisOptions options)
         var fixedIssues = enoughAfter ? issuesBefore.Except(issuesAfter).Order(StringComparer.Ordinal).ToList() : [];
         var newIssues = issuesAfter.Where(id => view.OfIssue(id) is { Count: > 0 } o && o[0].Start >= t).Order(StringComparer.Ordinal).ToList();
 
-        var text = Text(deployment.Version, before.Count, after.Count, enoughAfter, errorsBefore, errorsAfter, p95Before, p95After, fixedIssues, newIssues);
+        var text = (deployment.Rollback ? $"rollback to {deployment.Version} from {deployment.PreviousVersion}: " : "") + Text(deployment.Version, before.Count, after.Count, enoughAfter, errorsBefore, errorsAfter, p95Before, p95After, fixedIssues, newIssues);
         return new Verdict(text, errorsBefore, errorsAfter, p95Before, p95After, before.Count, after.Count, fixedIssues, newIssues);
     }
 

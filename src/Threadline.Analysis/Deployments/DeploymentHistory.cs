@@ -1,0 +1,19 @@
+using Threadline.Analysis.Configuration;
+using Threadline.Analysis.Ingest;
+
+namespace Threadline.Analysis.Deployments;
+
+/// <summary>Every deployment (detected and recorded), oldest first, each judged against the next one of its function.</summary>
+public sealed class DeploymentHistory(AnalysisOptions options, DeploymentLog log, VerdictCalculator verdicts)
+{
+    public IReadOnlyList<JudgedDeployment> Judge(IAnalysisView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var deployments = DeploymentDetector.Detect(view, log.Recorded, options.DeploymentMinimumInvocations);
+        return [.. deployments.Select(d =>
+        {
+            var next = deployments.Where(o => o.Function == d.Function && o.Time > d.Time).Select(o => (DateTimeOffset?)o.Time).FirstOrDefault();
+            return new JudgedDeployment(d, verdicts.Judge(view, d, next));
+        })];
+    }
+}
