@@ -6,6 +6,7 @@ using Threadline.Ingest.Receive.Grpc;
 using Threadline.Ingest.Receive.Http;
 using Threadline.Server.Api;
 using Threadline.Server.Hosting;
+using Threadline.Server.Security;
 using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
@@ -24,6 +25,7 @@ public static class ThreadlineServer
             throw new ArgumentException("Invalid configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
 
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        var security = ServerSecurity.Decide(options, dataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
@@ -39,15 +41,19 @@ public static class ThreadlineServer
         });
 
         ConfigureServices(builder.Services, options, dataDirectory);
+        security.ConfigureServices(builder.Services, dataDirectory);
         var app = builder.Build();
+        ServerSecurity.UseSecurityHeaders(app);
         app.UseRouting();
         app.Use(ListenerRouting.FilterAsync);
+        security.UseAuthentication(app);
         app.MapGrpcService<OtlpGrpcTraceService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
         app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
+        security.MapEndpoints(app)?.WithMetadata(new ServedOn(Listener.Api));
         foreach (var module in options.Modules)
             module.MapEndpoints(app).WithMetadata(new ServedOn(Listener.Api));
 

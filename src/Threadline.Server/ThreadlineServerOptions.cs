@@ -10,7 +10,10 @@ public sealed class ThreadlineServerOptions
     public const int DefaultOtlpGrpcPort = 4317;
 
     public required string DataDirectory { get; init; }
+    /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+    /// <summary>Authentication on even while <c>auth.json</c> is empty (then the start is refused until a user or token exists).</summary>
+    public bool RequireAuthentication { get; init; }
     /// <summary>0 picks a free port; the chosen one is in <see cref="RunningServer"/>.</summary>
     public int ApiPort { get; init; } = DefaultApiPort;
     public int OtlpHttpPort { get; init; } = DefaultOtlpHttpPort;

@@ -19,10 +19,13 @@ internal static class ListenerRouting
         return next(connection);
     };
 
+    /// <summary>The listener the request's connection arrived on (the API listener for a connection without a tag).</summary>
+    public static Listener ArrivedOn(HttpContext context) =>
+        context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ItemKey, out var tag) == true ? (Listener)tag! : Listener.Api;
+
     public static async Task FilterAsync(HttpContext context, RequestDelegate next)
     {
-        var arrivedOn = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ItemKey, out var tag) == true
-            ? (Listener)tag! : Listener.Api;
+        var arrivedOn = ArrivedOn(context);
         var servedOn = context.GetEndpoint()?.Metadata.GetMetadata<ServedOn>()?.Listener ?? Listener.Api;
         if (servedOn != arrivedOn)
         {

@@ -1,0 +1,37 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Threadline.Server.Hosting;
+
+namespace Threadline.Server.Security;
+
+/// <summary>
+/// Authenticates OTLP requests by an ingest token in <c>Authorization: Bearer</c> or <c>X-Threadline-Token</c>.
+/// A refused request is answered before its body is read (401 with a google.rpc.Status body on OTLP/HTTP, gRPC
+/// <c>UNAUTHENTICATED</c> on OTLP/gRPC), so nothing of it is decoded or stored.
+/// </summary>
+internal sealed class IngestTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthRegistry registry)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = AuthSchemes.BearerToken(Request) ?? (Request.Headers[AuthSchemes.TokenHeader].ToString() is { Length: > 0 } header ? header.Trim() : null);
+        if (token is null)
+            return Task.FromResult(AuthenticateResult.NoResult());
+        var identity = registry.Authenticate(token, TokenKind.Ingest, Scheme.Name);
+        return Task.FromResult(identity is null
+            ? AuthenticateResult.Fail("The ingest token is not valid (unknown, revoked, or not an ingest token).")
+            : AuthenticateResult.Success(new AuthenticationTicket(new(identity), Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
+        var message = result.Failure?.Message
+            ?? $"An ingest token is required: send 'Authorization: Bearer <token>' or '{AuthSchemes.TokenHeader}: <token>' (create one with: threadline auth create-token NAME --kind ingest).";
+        if (ListenerRouting.ArrivedOn(Context) == Listener.OtlpGrpc)
+            UnauthenticatedResponses.WriteGrpc(Response, message);
+        else
+            await UnauthenticatedResponses.WriteOtlpHttpAsync(Context, message).ConfigureAwait(false);
+    }
+}
