@@ -54,7 +54,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
         services.AddSingleton<ConditionFinder>();
-        services.AddSingleton<AlertLedger>();
+        services.AddSingleton(new AlertLedger(dataDirectory));
         services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<EmailNotifier>();
         services.AddSingleton<AlertEvaluator>();
@@ -63,8 +63,8 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
 
-    /// <summary>Loads the alert rules (a bad file fails the start), rebuilds the analysis from every stored span, and
-    /// marks the conditions that already hold as notified.</summary>
+    /// <summary>Loads the alert rules (a bad file fails the start) and rebuilds the analysis from every stored span; on
+    /// a data folder without an alert ledger, marks the conditions that already hold as notified.</summary>
     public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         services.GetRequiredService<AlertRuleSource>().Load();

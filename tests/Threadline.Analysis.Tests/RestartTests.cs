@@ -80,4 +80,60 @@ public sealed class RestartTests
             File.Delete(rules);
         }
     }
+
+    [Fact]
+    public async Task After_a_restart_an_alert_already_sent_is_not_repeated_and_one_that_became_due_meanwhile_is_sent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var data = Path.Combine(Path.GetTempPath(), "threadline-analysis-tests", Guid.NewGuid().ToString("n"));
+        await using var receiver = await HttpReceiver.StartAsync();
+        var rules = Path.Combine(Path.GetTempPath(), $"threadline-alerts-{Guid.NewGuid():n}.json");
+        await File.WriteAllTextAsync(rules, $$"""
+            { "channels": [ { "name": "hook", "type": "webhook", "url": "{{receiver.BaseAddress}}hook" } ],
+              "rules": [ { "name": "new issues", "type": "newIssue", "channels": ["hook"] } ] }
+            """, ct);
+        AnalysisOptions Options(ManualTime time) => new() { Time = time, EvaluationInterval = null, AlertRulesPath = rules };
+        try
+        {
+            var first = await AnalysisServer.StartAsync(Options, data);
+            try
+            {
+                await first.SendAsync(new Fn("notify").Invoke(T0.AddSeconds(-50), 20).Throws("TwilioException", "Invalid number +15550001"));
+                var sent = Assert.Single(await first.Module.EvaluateAlertsAsync(ct));
+                Assert.StartsWith("New issue #", sent.Text, StringComparison.Ordinal);
+                // A second fault arrives, and the server stops before its next evaluation.
+                await first.SendAsync(new Fn("billing").Invoke(T0.AddSeconds(-40), 20).Throws("KeyNotFoundException", "No plan for tenant 7"));
+            }
+            finally
+            {
+                await first.Server.DisposeAsync();
+            }
+
+            await using var second = await AnalysisServer.StartAsync(Options, data);
+            var afterRestart = Assert.Single(await second.Module.EvaluateAlertsAsync(ct));
+            Assert.Equal("billing", afterRestart.Function);
+            Assert.Empty(await second.Module.EvaluateAlertsAsync(ct));
+            Assert.Equal(2, receiver.BodiesAt("/hook").Count);
+            var history = (await second.GetAsync("/api/alerts/notifications")).EnumerateArray().Select(n => n.GetProperty("function").GetString()).ToList();
+            Assert.Equal(["billing", "notify"], history);
+        }
+        finally
+        {
+            File.Delete(rules);
+        }
+    }
+
+    [Fact]
+    public async Task A_damaged_alert_ledger_fails_the_start_with_its_path()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-analysis-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(data);
+        var ledger = Path.Combine(data, "analysis-alerts.json");
+        await File.WriteAllTextAsync(ledger, "{ \"notified\": ", TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => AnalysisServer.StartAsync(time => new AnalysisOptions { Time = time, EvaluationInterval = null }, data));
+
+        var invalid = Assert.IsType<InvalidDataException>(error);
+        Assert.Contains(ledger, invalid.Message, StringComparison.Ordinal);
+    }
 }

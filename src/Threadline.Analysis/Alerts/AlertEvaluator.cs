@@ -45,11 +45,15 @@ public sealed partial class AlertEvaluator(
         }
     }
 
-    /// <summary>Marks what holds now as notified without sending, so a restart does not repeat the history's alerts.</summary>
+    /// <summary>
+    /// On a data folder without an alert ledger (first start, or one from before the ledger was kept), marks what holds
+    /// now as notified without sending, so the history's alerts are not all sent at once. A restored ledger already knows
+    /// what was sent; what became due while Threadline was down is sent by the next evaluation.
+    /// </summary>
     public void Prime()
     {
         var configuration = rules.Current();
-        if (configuration.Rules.Count == 0)
+        if (ledger.Restored || configuration.Rules.Count == 0)
             return;
         var found = state.Read(view => finder.Find(view, configuration.Rules));
         ledger.Due(found, options.Time.GetUtcNow(), configuration.RenotifyInterval);
