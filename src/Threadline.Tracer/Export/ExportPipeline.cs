@@ -111,6 +111,8 @@ internal sealed class ExportPipeline : IDisposable
             attributes.Add(new("faas.max_memory", (long)mb * 1024 * 1024));
         if (identity.LogStream is not null)
             attributes.Add(new("faas.instance", identity.LogStream));
+        if (HostArchitecture.Current is { } architecture)
+            attributes.Add(new("host.arch", architecture));
         return ResourceBuilder.CreateEmpty()
             .AddService(identity.Name, serviceVersion: identity.Version, autoGenerateServiceInstanceId: true)
             .AddTelemetrySdk()
