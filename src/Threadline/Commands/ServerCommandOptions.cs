@@ -19,6 +19,17 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_MAX_REQUEST_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes),
     };
 
+    private readonly Option<string> _bind = new("--bind")
+    {
+        Description = "IP address to listen on; anything but loopback needs authentication configured (threadline auth) [env: THREADLINE_BIND]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_BIND", "127.0.0.1"),
+    };
+    private readonly Option<bool> _requireAuth = new("--require-auth")
+    {
+        Description = "Require authentication even while no user or token exists (the start is then refused) [env: THREADLINE_REQUIRE_AUTH=true]",
+        DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("THREADLINE_REQUIRE_AUTH"), "true", StringComparison.OrdinalIgnoreCase),
+    };
+
     public ServerCommandOptions(string defaultDataDirectory)
     {
         _data = new Option<string>("--data")
@@ -31,6 +42,8 @@ internal sealed class ServerCommandOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_data);
+        command.Options.Add(_bind);
+        command.Options.Add(_requireAuth);
         command.Options.Add(_apiPort);
         command.Options.Add(_otlpHttpPort);
         command.Options.Add(_otlpGrpcPort);
@@ -41,15 +54,19 @@ internal sealed class ServerCommandOptions
     public (ThreadlineServerOptions Options, IReadOnlyList<string> Problems) Read(ParseResult parse)
     {
         var (modules, problems) = ProductModules.FromEnvironment();
+        var bind = parse.GetValue(_bind)!;
+        var bindAddress = System.Net.IPAddress.TryParse(bind, out var parsed) ? parsed : null;
         return (new ThreadlineServerOptions
         {
             DataDirectory = parse.GetValue(_data)!,
+            BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
+            RequireAuthentication = parse.GetValue(_requireAuth),
             ApiPort = parse.GetValue(_apiPort),
             OtlpHttpPort = parse.GetValue(_otlpHttpPort),
             OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
             MaxRequestBytes = parse.GetValue(_maxRequestBytes),
             Modules = modules,
-        }, problems);
+        }, bindAddress is null ? [.. problems, $"--bind '{bind}' is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)."] : problems);
     }
 
     /// <summary>
@@ -82,6 +99,7 @@ internal sealed class ServerCommandOptions
         Console.WriteLine($"  UI and API: http://{host}:{server.ApiPort}");
         Console.WriteLine($"  OTLP/HTTP:  http://{host}:{server.OtlpHttpPort}");
         Console.WriteLine($"  OTLP/gRPC:  http://{host}:{server.OtlpGrpcPort}");
+        Console.WriteLine("  " + AuthCommand.Describe(server));
         return (server, 0);
     }
 
