@@ -20,6 +20,7 @@ public sealed class WebModule : IServerModule
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();
         services.AddSingleton<TransactionReader>();
+        services.AddSingleton<AnalysisReader>();
         services.TryAddSingleton(TimeProvider.System);
     }
 

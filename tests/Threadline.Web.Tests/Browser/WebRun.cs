@@ -1,6 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Playwright;
+using Threadline.Analysis;
+using Threadline.Analysis.Configuration;
 using Threadline.Demo.Hosting;
 using Threadline.Demo.Scenario;
 using Threadline.Server;
@@ -40,7 +42,7 @@ public sealed class WebRun : IAsyncLifetime
             ApiPort = 0,
             OtlpHttpPort = 0,
             OtlpGrpcPort = 0,
-            Modules = [new WebModule()],
+            Modules = [new AnalysisModule(Analysis(_dataDirectory)), new WebModule()],
         }, cancellationToken);
         App = await DemoApplication.StartAsync(new DemoApplicationOptions { OtlpEndpoint = new Uri($"http://127.0.0.1:{Server.OtlpHttpPort}") }, cancellationToken);
         await new ScenarioDriver(App, Scenario, _log).RunAsync(cancellationToken);
@@ -58,6 +60,34 @@ public sealed class WebRun : IAsyncLifetime
         });
         Directory.CreateDirectory(ScreenshotFolder);
     }
+
+    /// <summary>
+    /// The analysis as the product runs it for the demo: users and VIPs from the payment request's body, and an alert rule
+    /// file whose webhook goes nowhere (so the alerts page shows a failed delivery).
+    /// </summary>
+    private static AnalysisOptions Analysis(string dataDirectory)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var rules = Path.Combine(dataDirectory, "alerts.json");
+        File.WriteAllText(rules, AlertRules);
+        return new AnalysisOptions
+        {
+            UserRule = new ValueRule { Source = ValueSource.JsonPath, Name = "$.body.userId" },
+            VipRule = new VipRule { Rule = new ValueRule { Source = ValueSource.JsonPath, Name = "$.body.vip" }, Values = ["true"] },
+            AlertRulesPath = rules,
+            EvaluationInterval = TimeSpan.FromSeconds(2),
+        };
+    }
+
+    public const string AlertRules = """
+        {
+          "channels": [ { "name": "ops", "type": "webhook", "url": "http://127.0.0.1:9/threadline" } ],
+          "rules": [
+            { "name": "new issues", "type": "newIssue", "channels": ["ops"] },
+            { "name": "slow payments", "type": "p95Duration", "function": "process-payment", "threshold": 60000, "channels": ["ops"] }
+          ]
+        }
+        """;
 
     /// <summary>A new page in its own context, sized like a laptop screen, that fails the test on a browser error.</summary>
     public async Task<IPage> NewPageAsync()

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Threadline.Analysis.Api;
+using Threadline.Analysis.Ingest;
+
+namespace Threadline.Web.Data;
+
+/// <summary>
+/// The analysis module's answers for the pages, in process. The web module also runs without the analysis module
+/// (<see cref="Enabled"/> is then false and the analysis pages say so).
+/// </summary>
+internal sealed class AnalysisReader(IServiceProvider services)
+{
+    private readonly AnalysisQueries? _queries = services.GetService<AnalysisState>() is null ? null : ActivatorUtilities.CreateInstance<AnalysisQueries>(services);
+
+    public bool Enabled => _queries is not null;
+
+    public AnalysisQueries Queries => _queries ?? throw new InvalidOperationException("The analysis module is not enabled on this server.");
+}
