@@ -31,20 +31,19 @@ public sealed partial class StitchEngine
         ArgumentNullException.ThrowIfNull(filter);
         lock (_lock)
         {
-            return [.. CandidateEntries(filter)
-                .Select(entry => Summarize(entry, _state.Members(entry)!.Select(_state.GetInvocation).OfType<Invocation>().ToList()))
+            if (filter.TraceId is null && filter.RequestId is null && filter.MessageId is null)
+                return [.. SummariesLatestFirst(filter.FromUnixNano, filter.ToUnixNano).Where(s => Matches(s, filter)).Take(filter.Limit)];
+            return [.. NamedEntries(filter)
+                .Select(entry => _summaries[entry])
                 .Where(s => Matches(s, filter))
-                .OrderByDescending(s => s.StartTimeUnixNano)
-                .ThenBy(s => s.EntryInvocation)
+                .Order(LatestFirst.Instance)
                 .Take(filter.Limit)];
         }
     }
 
-    /// <summary>All entries, or only those of the transactions holding the invocations the filter names.</summary>
-    private IEnumerable<InvocationId> CandidateEntries(TransactionFilter filter)
+    /// <summary>The entries of the transactions holding the invocations the filter names by id.</summary>
+    private List<InvocationId> NamedEntries(TransactionFilter filter)
     {
-        if (filter.TraceId is null && filter.RequestId is null && filter.MessageId is null)
-            return _state.Entries();
         IEnumerable<InvocationId>? invocations = null;
         if (filter.TraceId is { } traceId)
             invocations = _state.TraceInvocations(traceId);
@@ -52,7 +51,7 @@ public sealed partial class StitchEngine
             invocations = invocations?.Intersect(_state.InvocationsByRequestId(requestId)) ?? _state.InvocationsByRequestId(requestId);
         if (filter.MessageId is { } messageId)
             invocations = invocations?.Intersect(MessageSenders(messageId)) ?? MessageSenders(messageId);
-        return invocations!.SelectMany(_state.TransactionsOf).Distinct().ToList();
+        return [.. invocations!.SelectMany(_state.TransactionsOf).Distinct()];
     }
 
     /// <summary>The ids of the transactions an invocation belongs to (more than one for a shared batch consumer).</summary>

@@ -20,12 +20,15 @@ public sealed partial class StitchEngine
         {
             if (_state.GetInvocation(entry) is not null && _state.Incoming(entry).Count == 0)
             {
-                _state.SetMembers(entry, Closure(entry));
+                var members = Closure(entry);
+                _state.SetMembers(entry, members);
+                PutSummary(entry, members);
                 batch.ChangedTransactions.Add(entry.ToString());
             }
             else if (_state.Members(entry) is not null)
             {
                 _state.RemoveTransaction(entry);
+                DropSummary(entry);
                 batch.RemovedTransactions.Add(entry.ToString());
             }
         }

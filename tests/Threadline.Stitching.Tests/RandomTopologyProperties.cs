@@ -42,6 +42,28 @@ public sealed class RandomTopologyProperties
         Assert.Equal(
             first.ListTransactions(new TransactionFilter { Limit = int.MaxValue }),
             second.ListTransactions(new TransactionFilter { Limit = int.MaxValue }));
+        VerifyListIndex(first);
+    }
+
+    /// <summary>The list is answered from summaries kept as transactions change: each must equal a fresh one.</summary>
+    private static void VerifyListIndex(StitchEngine engine)
+    {
+        var listed = engine.ListTransactions(new TransactionFilter { Limit = int.MaxValue });
+        foreach (var summary in listed)
+            Assert.Equal(engine.GetTransaction(summary.Id)!.Summary, summary);
+        Assert.Equal(listed.OrderByDescending(s => s.StartTimeUnixNano).ThenBy(s => s.EntryInvocation), listed);
+        Assert.Equal(listed.Take(3), engine.ListTransactions(new TransactionFilter { Limit = 3 }));
+        if (listed.Count == 0)
+            return;
+        var (from, to) = (listed[listed.Count - 1 - (listed.Count / 3)].StartTimeUnixNano, listed[listed.Count / 3].StartTimeUnixNano);
+        Assert.Equal(
+            listed.Where(s => s.StartTimeUnixNano >= from && s.StartTimeUnixNano < to),
+            engine.ListTransactions(new TransactionFilter { FromUnixNano = from, ToUnixNano = to, Limit = int.MaxValue }));
+        Assert.Equal(
+            listed.Where(s => s.StartTimeUnixNano >= from),
+            engine.ListTransactions(new TransactionFilter { FromUnixNano = from, Limit = int.MaxValue }));
+        if (to > from)
+            Assert.Empty(engine.ListTransactions(new TransactionFilter { FromUnixNano = to, ToUnixNano = from, Limit = int.MaxValue }));
     }
 
     private static StitchEngine IngestShuffled(List<SpanRecord> spans, int seed)
