@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Threadline.Ingest;
+using Threadline.Ingest.Receive;
 using Threadline.Ingest.Receive.Grpc;
 using Threadline.Ingest.Receive.Http;
 using Threadline.Server.Api;
@@ -11,6 +12,7 @@ using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.DuckDb;
+using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
 namespace Threadline.Server;
@@ -64,6 +66,7 @@ public static class ThreadlineServer
             await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
             app.Services.GetRequiredService<ITelemetrySink>();
+            app.Services.GetRequiredService<RetentionWorker>().Start();
             foreach (var module in options.Modules)
                 await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +102,14 @@ public static class ThreadlineServer
         services.AddSingleton<GroupCommitSink>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
         services.AddSingleton<OtlpIngestService>();
-        services.Configure<OtlpReceiverOptions>(o => o.MaxRequestBytes = options.MaxRequestBytes);
+        services.Configure<OtlpReceiverOptions>(o =>
+        {
+            o.MaxRequestBytes = options.MaxRequestBytes;
+            o.MaxQueuedBytes = options.MaxQueuedBytes;
+        });
+        services.AddSingleton<QueuedBytesBudget>();
+        services.AddSingleton(new RetentionOptions { MaxAge = options.Retention, DiskBudgetBytes = options.DiskBudgetBytes, Interval = options.RetentionInterval });
+        services.AddSingleton<RetentionWorker>();
         services.AddOtlpGrpc(options.MaxRequestBytes);
         services.ConfigureHttpJsonOptions(json =>
         {

@@ -19,6 +19,14 @@ public sealed class ThreadlineServerOptions
     public int OtlpHttpPort { get; init; } = DefaultOtlpHttpPort;
     public int OtlpGrpcPort { get; init; } = DefaultOtlpGrpcPort;
     public int MaxRequestBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes;
+    /// <summary>Bytes of requests held at once until answered; beyond it senders get 503 + Retry-After / UNAVAILABLE.</summary>
+    public long MaxQueuedBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxQueuedBytes;
+    /// <summary>Data older than this is deleted in the background; null keeps everything.</summary>
+    public TimeSpan? Retention { get; init; }
+    /// <summary>When the stored data takes more bytes than this, the oldest is deleted in the background; null: no budget.</summary>
+    public long? DiskBudgetBytes { get; init; }
+    /// <summary>How often retention and the disk budget are enforced.</summary>
+    public TimeSpan RetentionInterval { get; init; } = Storage.Retention.RetentionOptions.DefaultInterval;
     /// <summary>
     /// The parts of the server beyond ingest, store, stitching and the core API; the executable passes the
     /// product's list, tests pass what they exercise.
@@ -38,6 +46,9 @@ public sealed class ThreadlineServerOptions
             errors.Add($"The API, OTLP/HTTP and OTLP/gRPC ports must differ (got {ApiPort}, {OtlpHttpPort}, {OtlpGrpcPort}).");
         if (MaxRequestBytes < 1024)
             errors.Add($"The request size limit must be at least 1024 bytes (got {MaxRequestBytes}).");
+        if (MaxQueuedBytes < 1024)
+            errors.Add($"The queued bytes limit must be at least 1024 bytes (got {MaxQueuedBytes}).");
+        errors.AddRange(new Storage.Retention.RetentionOptions { MaxAge = Retention, DiskBudgetBytes = DiskBudgetBytes, Interval = RetentionInterval }.Validate());
         return errors;
     }
 

@@ -18,6 +18,21 @@ internal sealed class ServerCommandOptions
         Description = "Largest OTLP request body accepted, before and after decompression [env: THREADLINE_MAX_REQUEST_BYTES]",
         DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_MAX_REQUEST_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes),
     };
+    private readonly Option<int> _maxQueuedBytes = new("--max-queued-bytes")
+    {
+        Description = "Bytes of OTLP requests held at once until stored; beyond it senders get 503 + Retry-After [env: THREADLINE_MAX_QUEUED_BYTES]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_MAX_QUEUED_BYTES", Ingest.OtlpReceiverOptions.DefaultMaxQueuedBytes),
+    };
+    private readonly Option<string?> _retention = new("--retention")
+    {
+        Description = "Delete data older than this age, e.g. 7d, 12h (default: keep everything) [env: THREADLINE_RETENTION]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_RETENTION") is { Length: > 0 } value ? value : null,
+    };
+    private readonly Option<string?> _diskBudget = new("--disk-budget")
+    {
+        Description = "Delete the oldest data when the store takes more than this, e.g. 10GB (default: no budget) [env: THREADLINE_DISK_BUDGET]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_DISK_BUDGET") is { Length: > 0 } value ? value : null,
+    };
 
     private readonly Option<string> _bind = new("--bind")
     {
@@ -48,12 +63,18 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_otlpHttpPort);
         command.Options.Add(_otlpGrpcPort);
         command.Options.Add(_maxRequestBytes);
+        command.Options.Add(_maxQueuedBytes);
+        command.Options.Add(_retention);
+        command.Options.Add(_diskBudget);
     }
 
     /// <summary>The server options, with the product's modules; <c>Problems</c> lists their configuration errors.</summary>
     public (ThreadlineServerOptions Options, IReadOnlyList<string> Problems) Read(ParseResult parse)
     {
-        var (modules, problems) = ProductModules.FromEnvironment();
+        var (modules, moduleProblems) = ProductModules.FromEnvironment();
+        var problems = new List<string>(moduleProblems);
+        var retention = parse.GetValue(_retention) is { } age ? Storage.Retention.RetentionValues.ParseAge(age, "--retention", problems) : null;
+        var diskBudget = parse.GetValue(_diskBudget) is { } size ? Storage.Retention.RetentionValues.ParseBytes(size, "--disk-budget", problems) : null;
         var bind = parse.GetValue(_bind)!;
         var bindAddress = System.Net.IPAddress.TryParse(bind, out var parsed) ? parsed : null;
         return (new ThreadlineServerOptions
@@ -65,6 +86,9 @@ internal sealed class ServerCommandOptions
             OtlpHttpPort = parse.GetValue(_otlpHttpPort),
             OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
             MaxRequestBytes = parse.GetValue(_maxRequestBytes),
+            MaxQueuedBytes = parse.GetValue(_maxQueuedBytes),
+            Retention = retention,
+            DiskBudgetBytes = diskBudget,
             Modules = modules,
         }, bindAddress is null ? [.. problems, $"--bind '{bind}' is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)."] : problems);
     }

@@ -8,8 +8,14 @@ namespace Threadline.Ingest.Receive.Grpc;
 /// <summary>Maps ingest failures to the gRPC status codes OTLP exporters understand.</summary>
 internal static class GrpcErrors
 {
-    public static async Task Translate(Func<ValueTask<int>> export)
+    /// <summary>
+    /// Runs the export holding <paramref name="bytes"/> of the queued-bytes budget (the message's size), or refuses
+    /// it with UNAVAILABLE when the budget is spent.
+    /// </summary>
+    public static async Task Translate(QueuedBytesBudget budget, long bytes, Func<ValueTask<int>> export)
     {
+        if (!budget.TryReserve(bytes))
+            throw Unavailable(budget.BusyMessage(bytes), budget.RetryAfter);
         try
         {
             await export().ConfigureAwait(false);
@@ -20,9 +26,18 @@ internal static class GrpcErrors
         }
         catch (TelemetryRejectedException e)
         {
-            // UNAVAILABLE is retryable for OTLP exporters; the retry delay goes in trailing metadata as well.
-            var trailers = new Metadata { { "retry-after", ((int)Math.Ceiling(e.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture) } };
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message), trailers);
+            throw Unavailable(e.Message, e.RetryAfter);
         }
+        finally
+        {
+            budget.Release(bytes);
+        }
+    }
+
+    /// <summary>UNAVAILABLE is retryable for OTLP exporters; the retry delay goes in trailing metadata as well.</summary>
+    private static RpcException Unavailable(string message, TimeSpan retryAfter)
+    {
+        var trailers = new Metadata { { "retry-after", ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture) } };
+        return new RpcException(new Status(StatusCode.Unavailable, message), trailers);
     }
 }

@@ -37,7 +37,8 @@ public static class OtlpHttpEndpoints
 
     private static async Task HandleAsync(HttpContext context, Export export, IMessage success)
     {
-        var encodingError = OtlpHttpBody.TryGetEncoding(context.Request, out var encoding);
+        var request = context.Request;
+        var encodingError = OtlpHttpBody.TryGetEncoding(request, out var encoding);
         if (encodingError is not null)
         {
             await WriteErrorAsync(context, encodingError, OtlpEncoding.Json).ConfigureAwait(false);
@@ -46,29 +47,52 @@ public static class OtlpHttpEndpoints
 
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
-        var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes).ConfigureAwait(false);
-        if (readError is not null)
+        var budget = services.GetRequiredService<QueuedBytesBudget>();
+        // Reserve what the sender declares before reading the body, so that an overloaded server refuses cheaply.
+        long reserved = request.ContentLength is { } declared && declared <= options.MaxRequestBytes ? declared : 0;
+        if (!budget.TryReserve(reserved))
         {
-            await WriteErrorAsync(context, readError, encoding).ConfigureAwait(false);
+            await WriteErrorAsync(context, OtlpHttpError.Unavailable(budget.BusyMessage(reserved), budget.RetryAfter), encoding).ConfigureAwait(false);
             return;
         }
 
         OtlpHttpError? error = null;
         try
         {
-            await export(services.GetRequiredService<OtlpIngestService>(), buffer.AsMemory(0, length), encoding, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OtlpFormatException e)
-        {
-            error = OtlpHttpError.BadRequest(e.Message);
-        }
-        catch (TelemetryRejectedException e)
-        {
-            error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
+            var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes).ConfigureAwait(false);
+            if (readError is not null)
+            {
+                await WriteErrorAsync(context, readError, encoding).ConfigureAwait(false);
+                return;
+            }
+            try
+            {
+                if (length > reserved && !budget.TryReserve(length - reserved))
+                {
+                    error = OtlpHttpError.Unavailable(budget.BusyMessage(length), budget.RetryAfter);
+                }
+                else
+                {
+                    reserved = Math.Max(reserved, length);
+                    await export(services.GetRequiredService<OtlpIngestService>(), buffer.AsMemory(0, length), encoding, context.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (OtlpFormatException e)
+            {
+                error = OtlpHttpError.BadRequest(e.Message);
+            }
+            catch (TelemetryRejectedException e)
+            {
+                error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer!);
+            }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer!);
+            budget.Release(reserved);
         }
 
         if (error is not null)

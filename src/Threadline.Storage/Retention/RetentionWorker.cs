@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+
+namespace Threadline.Storage.Retention;
+
+/// <summary>
+/// Enforces the retention age and the disk budget in the background, one pass every <see cref="RetentionOptions.Interval"/>,
+/// while ingest goes on (the store serializes its deletes with the group-commit writer's transactions).
+/// </summary>
+public sealed partial class RetentionWorker(ITelemetryStore store, RetentionOptions options, ILogger<RetentionWorker> logger, TimeProvider? time = null) : IAsyncDisposable
+{
+    /// <summary>Over budget, a pass deletes down to this share of it, so that it does not run again at once.</summary>
+    private const double BudgetTarget = 0.9;
+
+    /// <summary>Deletes per pass at most when the budget is exceeded; the next pass goes on.</summary>
+    private const int MaxBudgetSteps = 8;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Starts the background passes when retention or a budget is configured and the store supports it.</summary>
+    public void Start()
+    {
+        if (!options.Enabled)
+            return;
+        if (store is not IStoreRetention)
+        {
+            LogUnsupported(logger, store.GetType().Name);
+            return;
+        }
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                await RunPassAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A failed pass (a disk error, the store closing) is retried on the next one; ingest is not affected.
+                LogPassFailed(logger, e);
+            }
+            try
+            {
+                await Task.Delay(options.Interval, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One pass: the age first, then the budget. Returns what was deleted.</summary>
+    public async Task<DeletedRecords> RunPassAsync(CancellationToken cancellationToken)
+    {
+        if (store is not IStoreRetention retention)
+            return default;
+        var deleted = default(DeletedRecords);
+        if (options.MaxAge is { } maxAge)
+        {
+            var cutoff = (_time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds() * 1_000_000;
+            var aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+            if (aged.Total > 0)
+                LogAged(logger, aged.Spans, aged.Logs, maxAge);
+            deleted = Add(deleted, aged);
+        }
+        if (options.DiskBudgetBytes is { } budget)
+        {
+            for (var step = 0; step < MaxBudgetSteps; step++)
+            {
+                var used = await retention.GetUsedBytesAsync(cancellationToken).ConfigureAwait(false);
+                if (used <= budget)
+                    break;
+                var fraction = Math.Clamp((used - budget * BudgetTarget) / used, 0.01, 1.0);
+                if (await retention.GetCutoffForOldestAsync(fraction, cancellationToken).ConfigureAwait(false) is not { } cutoff)
+                    break;
+                var oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+                LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
+                deleted = Add(deleted, oldest);
+                if (oldest.Total == 0)
+                    break;
+            }
+        }
+        return deleted;
+    }
+
+    private static DeletedRecords Add(DeletedRecords a, DeletedRecords b) => new(a.Spans + b.Spans, a.Logs + b.Logs);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Spans} spans and {Logs} log records older than {MaxAge}")]
+    private static partial void LogAged(ILogger logger, long spans, long logs, TimeSpan maxAge);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Disk budget: the data took {Used} bytes of {Budget}; deleted the oldest {Spans} spans and {Logs} log records")]
+    private static partial void LogOverBudget(ILogger logger, long used, long budget, long spans, long logs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention pass failed; retrying on the next one")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention is configured but the store {Store} cannot delete; nothing will be deleted")]
+    private static partial void LogUnsupported(ILogger logger, string store);
+}

@@ -1,0 +1,69 @@
+using Threadline.Storage;
+using Threadline.Storage.Retention;
+using Threadline.Telemetry;
+
+namespace Threadline.Reliability.Tests;
+
+/// <summary>
+/// A test double around the real store: every write first waits for the gate to be open and then for
+/// <see cref="WriteDelay"/>, so the store is as slow as a test needs; everything else is the real store's.
+/// </summary>
+internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStoreRetention
+{
+    private volatile TaskCompletionSource _gate = Opened();
+
+    public TimeSpan WriteDelay { get; set; }
+
+    public int WritesWaiting => _writesWaiting;
+
+    private int _writesWaiting;
+
+    public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Open() => _gate.TrySetResult();
+
+    public StoreCapabilities Capabilities => inner.Capabilities;
+
+    public async Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writesWaiting);
+        try
+        {
+            await _gate.Task.WaitAsync(cancellationToken);
+            if (WriteDelay > TimeSpan.Zero)
+                await Task.Delay(WriteDelay, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writesWaiting);
+        }
+        await inner.WriteAsync(batches, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken) => inner.GetTraceAsync(traceId, cancellationToken);
+
+    public Task<IReadOnlyList<SpanRecord>> FindSpansAsync(SpanQuery query, CancellationToken cancellationToken) => inner.FindSpansAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<LogRecord>> FindLogsAsync(LogQuery query, CancellationToken cancellationToken) => inner.FindLogsAsync(query, cancellationToken);
+
+    public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken) => inner.ScanSpansAsync(pageSize, cancellationToken);
+
+    public Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) => inner.GetStatisticsAsync(cancellationToken);
+
+    public Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken) =>
+        ((IStoreRetention)inner).DeleteBeforeAsync(cutoffUnixNano, cancellationToken);
+
+    public Task<long> GetUsedBytesAsync(CancellationToken cancellationToken) => ((IStoreRetention)inner).GetUsedBytesAsync(cancellationToken);
+
+    public Task<long?> GetCutoffForOldestAsync(double fraction, CancellationToken cancellationToken) =>
+        ((IStoreRetention)inner).GetCutoffForOldestAsync(fraction, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private static TaskCompletionSource Opened()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gate.SetResult();
+        return gate;
+    }
+}

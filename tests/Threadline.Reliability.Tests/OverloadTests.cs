@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Threadline.Ingest.Receive;
+using Threadline.Server;
+using RpcStatus = Threadline.Ingest.Protocol.Rpc.Status;
+
+namespace Threadline.Reliability.Tests;
+
+/// <summary>
+/// Issue 9, overload: with the store held still, requests beyond <c>--max-queued-bytes</c> are refused at once with
+/// 503 + Retry-After (gRPC UNAVAILABLE + retry-after) instead of being queued, and the ones taken are stored when the
+/// store moves again.
+/// </summary>
+public sealed class OverloadTests
+{
+    private const int Requests = 24;
+    private const long Budget = 200_000;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Beyond_the_queued_bytes_bound_senders_get_503_with_retry_after_and_nothing_more_is_queued()
+    {
+        await using var server = await InProcessServer.StartAsync(data => new ThreadlineServerOptions { DataDirectory = data, MaxQueuedBytes = Budget });
+        var budget = server.Service<QueuedBytesBudget>();
+        server.Store.Close();
+
+        var random = new Random(9);
+        var batches = Enumerable.Range(0, Requests).Select(_ => OtlpBatches.Create(random, "overload", 10, 2_000)).ToList();
+        var size = batches[0].Request.CalculateSize();
+        Assert.All(batches, b => Assert.Equal(size, b.Request.CalculateSize()));
+        var fits = (int)(Budget / size);
+
+        using var http = new HttpClient();
+        var sends = batches.Select(b => PostAsync(http, server.OtlpHttpBase, b.Request)).ToList();
+        // Every request has either been refused or is held in the budget, waiting for the store.
+        await Poll.UntilAsync(() => budget.RejectedRequests + budget.UsedBytes / size == Requests, TimeSpan.FromSeconds(30),
+            () => $"{budget.RejectedRequests} refused and {budget.UsedBytes} bytes held of {Requests} requests of {size} bytes");
+
+        Assert.True(budget.UsedBytes <= Budget, $"{budget.UsedBytes} bytes held, over the bound of {Budget}");
+        Assert.Equal(Requests - fits, budget.RejectedRequests);
+        // The refused ones are answered at once, while the store still holds the others.
+        await Poll.UntilAsync(() => sends.Count(s => s.IsCompleted) == Requests - fits, TimeSpan.FromSeconds(30),
+            () => $"{sends.Count(s => s.IsCompleted)} answered while the store is held; expected {Requests - fits}");
+        var refused = sends.Where(s => s.IsCompleted).Select(s => s.Result).ToList();
+        foreach (var response in refused)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.Status);
+            Assert.Equal("1", response.RetryAfter);
+            Assert.Equal(14, response.Body.Code);
+            Assert.Contains("busy", response.Body.Message, StringComparison.Ordinal);
+        }
+
+        // gRPC is refused the same way while the budget is spent.
+        using (var channel = GrpcChannel.ForAddress(server.OtlpGrpcBase))
+        {
+            var raw = Marshallers.Create<byte[]>(b => b, b => b);
+            var method = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export", raw, raw);
+            var call = channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(cancellationToken: Ct), batches[0].Request.ToByteArray());
+            var exception = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+            Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
+            Assert.Equal("1", exception.Trailers.GetValue("retry-after"));
+        }
+
+        server.Store.Open();
+        var answers = await Task.WhenAll(sends);
+        Assert.Equal(fits, answers.Count(a => a.Status == HttpStatusCode.OK));
+        Assert.Equal(0, budget.UsedBytes);
+        for (var i = 0; i < Requests; i++)
+        {
+            var traceId = Convert.ToHexString(batches[i].Request.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId.Span).ToLowerInvariant();
+            var status = (await server.Api.GetAsync($"/api/traces/{traceId}", Ct)).StatusCode;
+            Assert.Equal(answers[i].Status == HttpStatusCode.OK ? HttpStatusCode.OK : HttpStatusCode.NotFound, status);
+        }
+    }
+
+    private static async Task<(HttpStatusCode Status, string? RetryAfter, RpcStatus Body)> PostAsync(HttpClient http, Uri baseAddress, IMessage request)
+    {
+        using var content = new ByteArrayContent(request.ToByteArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        using var response = await http.PostAsync(new Uri(baseAddress, "/v1/traces"), content, Ct);
+        var body = await response.Content.ReadAsByteArrayAsync(Ct);
+        return (response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            response.StatusCode == HttpStatusCode.OK ? new RpcStatus() : RpcStatus.Parser.ParseFrom(body));
+    }
+}
