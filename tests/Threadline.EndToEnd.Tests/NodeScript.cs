@@ -1,6 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
+using Threadline.Testing;
 
 namespace Threadline.EndToEnd.Tests;
 
@@ -26,76 +26,47 @@ internal static class NodeScript
 
     public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = ScriptsDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory };
         start.ArgumentList.Add(script);
         foreach (var name in start.Environment.Keys.Where(k => ScrubbedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
-        {
             start.Environment.Remove(name);
-        }
-
         foreach (var (name, value) in environment)
-        {
             start.Environment[name] = value;
-        }
-
         var reportFile = Path.Combine(Path.GetTempPath(), $"threadline-e2e-{Guid.NewGuid():n}.json");
         start.Environment["REPORT_FILE"] = reportFile;
 
-        Process process;
+        ProcessResult result;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned no process");
+            result = await ChildProcess.RunAsync(start, Deadline, TestContext.Current.CancellationToken);
         }
-        catch (Win32Exception e)
+        catch (InvalidOperationException e)
         {
-            Assert.Fail($"could not start node for {script} ({e.Message}); Node.js 20 or later must be on the PATH");
+            Assert.Fail($"{e.Message}; Node.js 20 or later must be on the PATH");
             throw;
         }
 
-        using (process)
+        if (result.ExitCode != 0)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-            timeout.CancelAfter(Deadline);
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"node {script} did not finish within {Deadline}");
-            }
+            var hint = Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "@opentelemetry"))
+                ? ""
+                : $"\n(js/node_modules is missing: run `npm ci` in {ScriptsDirectory}, as scripts/test does)";
+            Assert.Fail($"node {script} exited with {result.ExitCode}:\n{result.Error}\n{result.Output}{hint}");
+        }
 
-            var (stdout, stderr) = (await output, await error);
-            if (process.ExitCode != 0)
-            {
-                var hint = Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "@opentelemetry"))
-                    ? ""
-                    : $"\n(js/node_modules is missing: run `npm ci` in {ScriptsDirectory}, as scripts/test does)";
-                Assert.Fail($"node {script} exited with {process.ExitCode}:\n{stderr}\n{stdout}{hint}");
-            }
-
-            try
-            {
-                return new NodeRun(script, JsonDocument.Parse(await File.ReadAllTextAsync(reportFile, TestContext.Current.CancellationToken)).RootElement.Clone(), stdout, stderr);
-            }
-            catch (Exception e) when (e is JsonException or IOException)
-            {
-                Assert.Fail($"node {script} wrote no JSON report ({e.Message}):\n{stdout}\n{stderr}");
-                throw;
-            }
-            finally
-            {
-                File.Delete(reportFile);
-            }
+        try
+        {
+            return new NodeRun(script, JsonDocument.Parse(await File.ReadAllTextAsync(reportFile, TestContext.Current.CancellationToken)).RootElement.Clone(),
+                result.Output, result.Error);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            Assert.Fail($"node {script} wrote no JSON report ({e.Message}):\n{result.Output}\n{result.Error}");
+            throw;
+        }
+        finally
+        {
+            File.Delete(reportFile);
         }
     }
 

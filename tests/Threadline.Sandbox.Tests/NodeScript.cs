@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Threadline.Testing;
 
 namespace Threadline.Sandbox.Tests;
 
@@ -59,38 +60,12 @@ internal static class NodeScript
     private static async Task<(int ExitCode, string Output, string Error)> ExecuteAsync(
         string directory, string command, string[] arguments, IReadOnlyDictionary<string, string> environment, TimeSpan deadline)
     {
-        var start = new ProcessStartInfo(command)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(command) { WorkingDirectory = directory };
         foreach (var argument in arguments)
-        {
             start.ArgumentList.Add(argument);
-        }
-
         foreach (var (name, value) in environment)
-        {
             start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {command}");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(deadline);
-        var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var error = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} {string.Join(' ', arguments)} did not finish within {deadline}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        var result = await ChildProcess.RunAsync(start, deadline, TestContext.Current.CancellationToken);
+        return (result.ExitCode, result.Output, result.Error);
     }
 }

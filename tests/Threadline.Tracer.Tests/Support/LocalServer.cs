@@ -1,26 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Threadline.Testing;
 
 namespace Threadline.Tracer.Tests.Support;
 
 /// <summary>A real HTTP server on 127.0.0.1 with a free port; records requests and answers through a handler.</summary>
 public sealed class LocalServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHttpServer _http = null!;
 
-    private LocalServer(WebApplication app, Uri url)
-    {
-        _app = app;
-        Url = url;
-    }
-
-    public Uri Url { get; }
+    public Uri Url => _http.Url;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -41,12 +31,8 @@ public sealed class LocalServer : IAsyncDisposable
 
     public static async Task<LocalServer> StartAsync(Func<RecordedRequest, HttpContext, Task> handler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        LocalServer? server = null;
-        app.Run(async context =>
+        var server = new LocalServer();
+        server._http = await LoopbackHttpServer.StartAsync(app => app.Run(async context =>
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
@@ -55,21 +41,16 @@ public sealed class LocalServer : IAsyncDisposable
                 context.Request.Path + context.Request.QueryString,
                 context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 body.ToArray());
-            server!.Requests.Enqueue(recorded);
+            server.Requests.Enqueue(recorded);
             server.Arrived.Release();
             await handler(recorded, context);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new LocalServer(app, new Uri(address));
+        }));
         return server;
     }
 
     public async ValueTask DisposeAsync()
     {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await _app.StopAsync(stop.Token);
-        await _app.DisposeAsync();
+        await _http.DisposeAsync();
         Arrived.Dispose();
     }
 }
