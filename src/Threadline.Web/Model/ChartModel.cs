@@ -1,7 +1,7 @@
 namespace Threadline.Web.Model;
 
-/// <summary>One line or set of bars of a chart, a value per bucket.</summary>
-public sealed record ChartSeries(string Label, IReadOnlyList<double> Values, string Color);
+/// <summary>One line or set of bars of a chart, a value per bucket (null: no value, a gap the line spans).</summary>
+public sealed record ChartSeries(string Label, IReadOnlyList<double?> Values, string Color);
 
 /// <summary>A vertical marker (a deployment): where it falls on the axis, its short label and the text of its tooltip.</summary>
 public sealed record ChartMarker(double Position, string Label, string Text, DateTimeOffset Time);
@@ -14,10 +14,11 @@ public sealed record ChartModel(string Title, string Kind, IReadOnlyList<string>
     IReadOnlyList<ChartMarker> Markers, string? Unit = null, bool Integer = false)
 {
     /// <summary>Counts items per bucket.</summary>
-    public static IReadOnlyList<double> Count<T>(TimeBuckets buckets, IEnumerable<T> items, Func<T, DateTimeOffset> time)
+    public static IReadOnlyList<double?> Count<T>(TimeBuckets buckets, IEnumerable<T> items, Func<T, DateTimeOffset> time)
     {
         ArgumentNullException.ThrowIfNull(buckets);
-        var values = new double[buckets.Count];
+        var values = new double?[buckets.Count];
+        Array.Fill(values, 0);
         foreach (var item in items)
         {
             if (buckets.IndexOf(time(item)) is var i and >= 0)
@@ -26,8 +27,8 @@ public sealed record ChartModel(string Title, string Kind, IReadOnlyList<string>
         return values;
     }
 
-    /// <summary>A statistic of the values in each bucket (0 for an empty bucket).</summary>
-    public static IReadOnlyList<double> Aggregate<T>(TimeBuckets buckets, IEnumerable<T> items, Func<T, DateTimeOffset> time, Func<T, double> value,
+    /// <summary>A statistic of the values in each bucket (null for an empty bucket).</summary>
+    public static IReadOnlyList<double?> Aggregate<T>(TimeBuckets buckets, IEnumerable<T> items, Func<T, DateTimeOffset> time, Func<T, double> value,
         Func<IReadOnlyList<double>, double> statistic)
     {
         ArgumentNullException.ThrowIfNull(buckets);
@@ -37,6 +38,6 @@ public sealed record ChartModel(string Title, string Kind, IReadOnlyList<string>
             if (buckets.IndexOf(time(item)) is var i and >= 0)
                 groups[i].Add(value(item));
         }
-        return [.. groups.Select(g => g.Count == 0 ? 0 : statistic(g))];
+        return [.. groups.Select(g => g.Count == 0 ? (double?)null : statistic(g))];
     }
 }

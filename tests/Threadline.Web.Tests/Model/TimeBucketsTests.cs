@@ -49,6 +49,6 @@ public sealed class TimeBucketsTests
         var items = new (DateTimeOffset Time, double Ms)[] { (Noon, 10), (Noon.AddMilliseconds(500), 30), (Noon.AddSeconds(2), 5), (Noon.AddSeconds(99), 1) };
 
         Assert.Equal([2, 0, 1], ChartModel.Count(buckets, items, i => i.Time));
-        Assert.Equal([30, 0, 5], ChartModel.Aggregate(buckets, items, i => i.Time, i => i.Ms, v => v.Max()));
+        Assert.Equal([30, null, 5], ChartModel.Aggregate(buckets, items, i => i.Time, i => i.Ms, v => v.Max()));
     }
 }

@@ -49,7 +49,7 @@
           labels: model.labels,
           datasets: model.series.map((s) => ({
             label: s.label, data: s.values, borderColor: s.color, backgroundColor: model.kind === 'bar' ? s.color : s.color + '33',
-            fill: model.kind !== 'bar', tension: 0.2, pointRadius: 0, pointHitRadius: 6, borderWidth: 2
+            fill: model.kind !== 'bar', spanGaps: true, tension: 0.2, pointRadius: 0, pointHitRadius: 6, borderWidth: 2
           }))
         },
         options: {
