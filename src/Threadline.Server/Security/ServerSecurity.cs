@@ -66,6 +66,8 @@ public sealed class ServerSecurity
         services.AddSingleton<SignInCookieEvents>();
         // Sessions and antiforgery tokens are protected with keys kept in the data folder (0700), so a restart signs nobody out.
         services.AddDataProtection().SetApplicationName("Threadline").PersistKeysToFileSystem(PrivateDirectory(Path.Combine(dataDirectory, "keys")));
+        // It warns at every start that the keys are not encrypted at rest; the folder's permissions are their protection.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error));
         services.AddAntiforgery(o => o.Cookie.Name = "threadline.antiforgery");
         services.AddAuthentication(AuthSchemes.Default)
             .AddPolicyScheme(AuthSchemes.Default, "Threadline", o => o.ForwardDefaultSelector = SelectScheme)

@@ -38,11 +38,14 @@ internal static class SignInEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var name = form["name"].ToString();
         var returnUrl = LocalOrRoot(form["returnUrl"].ToString());
-        if (!throttle.TryAttempt(context))
-            return SignInForm(context, antiforgery, returnUrl, name, $"Too many sign-in attempts from this address; wait a minute and try again.", StatusCodes.Status429TooManyRequests);
+        if (throttle.IsBlocked(context))
+            return SignInForm(context, antiforgery, returnUrl, name, "Too many failed sign-ins from this address; wait a minute and try again.", StatusCodes.Status429TooManyRequests);
         var identity = registry.SignIn(name, form["password"].ToString(), AuthSchemes.Cookie);
         if (identity is null)
+        {
+            throttle.RecordFailure(context);
             return SignInForm(context, antiforgery, returnUrl, name, "The user name or password is not right.", StatusCodes.Status401Unauthorized);
+        }
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
         return Results.Redirect(returnUrl);
     }
