@@ -1,0 +1,21 @@
+namespace Threadline.Bench.Suites;
+
+/// <summary>Sizes of a run: the full suite, or --quick (the same steps on smaller sizes, a few minutes).</summary>
+internal sealed record BenchSettings(
+    bool Quick,
+    long IngestSpans,
+    long AspireSpans,
+    long WarmupSpans,
+    int Connections,
+    double RateSpansPerSecond,
+    long StorageSpans,
+    long[] QuerySizes,
+    int QueriesPerKind,
+    string TracerJob,
+    string WorkDirectory)
+{
+    /// <summary>The Aspire dashboard takes about 600 spans/s here, so it gets the first <see cref="AspireSpans"/> of the same load.</summary>
+    public static BenchSettings Create(bool quick, string workDirectory) => quick
+        ? new(true, 100_000, 30_000, 10_000, 4, 0, 100_000, [100_000, 300_000], 200, "short", workDirectory)
+        : new(false, 1_000_000, 150_000, 50_000, 4, 0, 1_000_000, [1_000_000, 10_000_000], 1000, "medium", workDirectory);
+}

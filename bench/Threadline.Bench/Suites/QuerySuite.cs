@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using Threadline.Bench.Measure;
+using Threadline.Bench.Receivers;
+using Threadline.Bench.Report;
+using Threadline.Bench.Workload;
+using Threadline.Storage.DuckDb;
+using System.Text.Json;
+
+namespace Threadline.Bench.Suites;
+
+/// <summary>2. Storage (bytes per span after a checkpoint) and 3. queries through the HTTP API on preloaded stores.</summary>
+internal static class QuerySuite
+{
+    public static async Task RunStorageAsync(BenchSettings settings, Results results)
+    {
+        foreach (var payloads in new[] { false, true })
+        {
+            var name = payloads ? "with_payloads" : "without_payloads";
+            Console.WriteLine($"== storage: {settings.StorageSpans:N0} spans {name.Replace('_', ' ')}");
+            var data = Path.Combine(settings.WorkDirectory, "storage-" + name);
+            var options = WorkloadOptions.EndingNow(seed: 3, payloads, settings.StorageSpans, TimeSpan.FromHours(1));
+            await Preloader.LoadAsync(data, options, settings.StorageSpans);
+            var bytes = Preloader.BytesOnDisk(data);
+            results.Add(new Figure($"storage.bytes_per_span_{name}", "storage", $"bytes per span on disk, {name.Replace('_', ' ')}",
+                (double)bytes / settings.StorageSpans, "B", payloads ? null : 40, Goal.AtMost,
+                $"{bytes / 1e6:F1} MB for {settings.StorageSpans:N0} spans after CHECKPOINT"));
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    public static async Task RunQueriesAsync(BenchSettings settings, Results results)
+    {
+        double? rssPerSpan = null;
+        foreach (var size in settings.QuerySizes)
+        {
+            var label = size >= 1_000_000 ? $"{size / 1_000_000}m" : $"{size / 1000}k";
+            var data = Path.Combine(settings.WorkDirectory, "query-" + label);
+            var options = WorkloadOptions.EndingNow(seed: 4, payloads: true, size, TimeSpan.FromHours(24));
+            // The server rebuilds its stitcher in memory at start; when that cannot fit, only the store is measured.
+            var needed = rssPerSpan * size;
+            var fits = needed is not { } bytes || bytes < 0.8 * AvailableBytes();
+            Console.WriteLine($"== queries: preloading {size:N0} spans");
+            var clock = Stopwatch.StartNew();
+            var sample = await Preloader.LoadAsync(data, options, size);
+            Console.WriteLine($"   preloaded in {clock.Elapsed.TotalSeconds:F0} s ({Preloader.BytesOnDisk(data) / 1e6:F0} MB)");
+
+            if (fits)
+            {
+                await using var server = await ThreadlineReceiver.StartAsync(data, TimeSpan.FromMinutes(30));
+                var rss = ProcessAccounting.PeakRssMegabytes(server.Process.Pid);
+                rssPerSpan = rss * 1024 * 1024 / size;
+                results.Add(new Figure($"query.{label}.server_start_s", "queries", $"{label} spans: server start (stitcher rebuilt from the store)",
+                    server.StartTime.TotalSeconds, "s", Note: $"peak RSS {rss:F0} MB after start"));
+                await MeasureAsync(server.Api, settings, sample.Items, label, size, results, options);
+            }
+            else
+            {
+                var note = $"server not started: rebuilding the stitcher would need ~{needed / 1e9:F0} GB ({rssPerSpan / 1024:F1} KB per span at the previous size), {AvailableBytes() / 1e9:F0} GB available";
+                Console.WriteLine("   " + note);
+                results.Add(new Figure($"query.{label}.server_start_s", "queries", $"{label} spans: server start", double.NaN, "s", Note: note));
+                await MeasureStoreOnlyAsync(data, settings, sample.Items, label, results);
+            }
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>Trace by id straight from the store, in this process (no HTTP, no stitcher): what the API's trace query costs at this size.</summary>
+    private static async Task MeasureStoreOnlyAsync(string data, BenchSettings settings, List<SampledTransaction> sample, string label, Results results)
+    {
+        await using var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = data });
+        var random = new Random(5);
+        var latencies = new List<double>(settings.QueriesPerKind);
+        for (var i = -5; i < settings.QueriesPerKind; i++)
+        {
+            var t = sample[random.Next(sample.Count)];
+            var clock = Stopwatch.StartNew();
+            var spans = await store.GetTraceAsync(t.TraceIds[random.Next(t.TraceIds.Length)], CancellationToken.None);
+            if (spans.Count == 0)
+                throw new InvalidOperationException("A sampled trace was not found in the store.");
+            if (i >= 0)
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        results.Add(new Figure($"query.{label}.trace_store_p50_ms", "queries", $"{label} spans: trace by id p50, store only", Percentiles.Of(latencies, 50), "ms"));
+        results.Add(new Figure($"query.{label}.trace_store_p99_ms", "queries", $"{label} spans: trace by id p99, store only", Percentiles.Of(latencies, 99), "ms",
+            20, Goal.AtMost, "GetTraceAsync in process: the API adds HTTP and JSON"));
+    }
+
+    private static double AvailableBytes()
+    {
+        var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
+    private static async Task MeasureAsync(Uri api, BenchSettings settings, List<SampledTransaction> sample, string label, long size,
+        Results results, WorkloadOptions options)
+    {
+        using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(1) };
+        var random = new Random(5);
+        // The targets are set for 10M spans; they are shown against the largest store of the run.
+        var isTarget = size == settings.QuerySizes.Max();
+        var note = size >= 10_000_000 ? null : "target is for 10M spans";
+
+        var (trace, _) = await TimeAsync(http, settings.QueriesPerKind, countItems: false, next: () =>
+        {
+            var t = sample[random.Next(sample.Count)];
+            return $"/api/traces/{t.TraceIds[random.Next(t.TraceIds.Length)]:x32}";
+        });
+        Add(results, label, "trace", "trace by id", trace, isTarget ? 20 : null, note);
+
+        var (transaction, _) = await TimeAsync(http, settings.QueriesPerKind, countItems: false, next: () => $"/api/transactions/{sample[random.Next(sample.Count)].Id}");
+        Add(results, label, "transaction", "transaction by id", transaction, isTarget ? 50 : null, note);
+
+        // A 15-minute window somewhere in the data's 24 hours, the newest 100 transactions in it.
+        var window = 15L * 60 * 1_000_000_000;
+        var span = options.SpacingNanos * (size / WorkloadOptions.MeanSpansPerTransaction);
+        var list = await TimeAsync(http, settings.QueriesPerKind, countItems: true, next: () =>
+        {
+            var from = options.StartUnixNano + (long)(random.NextDouble() * Math.Max(1, span - window));
+            return string.Create(CultureInfo.InvariantCulture, $"/api/transactions?from={from}&to={from + window}&limit=100");
+        });
+        Add(results, label, "list", "transaction list, 15-min range", list.Latencies, null,
+            $"{(double)list.Items / settings.QueriesPerKind:F0} transactions per answer on average (limit 100)");
+    }
+
+    private static void Add(Results results, string label, string key, string what, List<double> latencies, double? p99Target, string? note)
+    {
+        results.Add(new Figure($"query.{label}.{key}_p50_ms", "queries", $"{label} spans: {what} p50", Percentiles.Of(latencies, 50), "ms"));
+        results.Add(new Figure($"query.{label}.{key}_p95_ms", "queries", $"{label} spans: {what} p95", Percentiles.Of(latencies, 95), "ms"));
+        results.Add(new Figure($"query.{label}.{key}_p99_ms", "queries", $"{label} spans: {what} p99", Percentiles.Of(latencies, 99), "ms",
+            p99Target, p99Target is null ? Goal.None : Goal.AtMost, note));
+    }
+
+    /// <summary>Sequential requests (after a few unmeasured ones); every answer must be a 200.</summary>
+    private static async Task<(List<double> Latencies, long Items)> TimeAsync(HttpClient http, int count, bool countItems, Func<string> next)
+    {
+        for (var i = 0; i < 5; i++)
+            (await http.GetAsync(next())).Dispose();
+        var latencies = new List<double>(count);
+        long items = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var path = next();
+            var clock = Stopwatch.StartNew();
+            using var response = await http.GetAsync(path);
+            await response.Content.LoadIntoBufferAsync();
+            latencies.Add(clock.Elapsed.TotalMilliseconds);
+            if (!response.IsSuccessStatusCode)
+                throw new InvalidOperationException($"GET {path} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            if (countItems)
+            {
+                using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+                items += json.RootElement.GetProperty("transactions").GetArrayLength();
+            }
+        }
+        return (latencies, items);
+    }
+}
