@@ -17,14 +17,43 @@ internal sealed class TransactionReader(StitchEngine engine, ITelemetryStore sto
     public TransactionPage List(TransactionQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var rows = engine.ListTransactions(new TransactionFilter
+        IReadOnlyList<TransactionSummary> rows = engine.ListTransactions(new TransactionFilter
         {
             FromUnixNano = query.FromUnixNano,
             Entry = string.IsNullOrWhiteSpace(query.Entry) ? null : query.Entry.Trim(),
             Status = query.Status switch { "ok" => StatusCode.Ok, "error" => StatusCode.Error, _ => null },
             Limit = ScanLimit,
         });
+        var function = Blank(query.Function);
+        var edge = Blank(query.Edge);
+        var node = Blank(query.Node);
+        if (function is not null || edge is not null || node is not null)
+        {
+            rows = [.. rows.Where(r => engine.GetTransaction(r.Id) is { } transaction
+                && (function is null || transaction.Invocations.Any(i => i.Function == function))
+                && (edge is null && node is null || MapFilters.Crosses(TransactionGraph.Of(transaction), edge, node)))];
+        }
         return TransactionPage.Of(rows, query);
+    }
+
+    /// <summary>The transactions that started at or after <paramref name="fromUnixNano"/> (all when null), at most <see cref="ScanLimit"/>, latest first.</summary>
+    public IReadOnlyList<Transaction> Transactions(long? fromUnixNano) =>
+        [.. engine.ListTransactions(new TransactionFilter { FromUnixNano = fromUnixNano, Limit = ScanLimit })
+            .Select(s => engine.GetTransaction(s.Id)).OfType<Transaction>()];
+
+    /// <summary>A trace's invocations (as one pseudo-transaction, for the timeline), its spans and the transactions it is part of; null when unknown.</summary>
+    public async Task<TraceView?> GetTraceAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!TelemetryIds.TryParseTraceId(id?.Trim() ?? "", out var traceId))
+            return null;
+        var invocations = engine.FindByTraceId(traceId);
+        var spans = await store.GetTraceAsync(traceId, cancellationToken).ConfigureAwait(false);
+        if (invocations.Count == 0 && spans.Count == 0)
+            return null;
+        var members = invocations.Select(i => i.Id).ToHashSet();
+        var hops = invocations.SelectMany(i => engine.OutgoingHops(i.Id)).Where(h => members.Contains(h.To)).ToList();
+        var transactions = invocations.ToDictionary(i => i.Id.ToString(), i => engine.TransactionsOf(i.Id));
+        return TraceView.Of(TelemetryIds.FormatTraceId(traceId), invocations, hops, [.. spans.OrderBy(s => s.StartTimeUnixNano).ThenBy(s => s.SpanId)], transactions);
     }
 
     public async Task<TransactionView?> GetTransactionAsync(string id, CancellationToken cancellationToken)
@@ -46,7 +75,7 @@ internal sealed class TransactionReader(StitchEngine engine, ITelemetryStore sto
         return DeepDive.Of(invocation, spans, logs, engine.IncomingHops(invocationId), engine.OutgoingHops(invocationId));
     }
 
-    /// <summary>Where a searched id leads: a transaction id, trace id, Lambda request id or message id.</summary>
+    /// <summary>Where a searched id leads: a transaction id or an invocation's id (its transaction), a trace id (the trace view), a Lambda request id or message id (the transaction, that invocation selected).</summary>
     public string? Resolve(string text)
     {
         var id = text?.Trim() ?? "";
@@ -59,9 +88,11 @@ internal sealed class TransactionReader(StitchEngine engine, ITelemetryStore sto
             return engine.TransactionsOf(invocationId) is [var owner, ..] ? Links.Transaction(owner, id) : null;
         }
         if (TelemetryIds.TryParseTraceId(id, out var traceId))
-            return First(engine.FindByTraceId(traceId));
+            return engine.FindByTraceId(traceId).Count > 0 ? Links.Trace(TelemetryIds.FormatTraceId(traceId)) : null;
         return First(engine.FindByRequestId(id)) ?? First(engine.FindByMessageId(id));
     }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private string? First(IReadOnlyList<Invocation> invocations)
     {

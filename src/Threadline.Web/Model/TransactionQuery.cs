@@ -11,6 +11,12 @@ public sealed record TransactionQuery
     public string? Entry { get; init; }
     /// <summary>"ok", "error" or null (any).</summary>
     public string? Status { get; init; }
+    /// <summary>Only transactions with an invocation of this function.</summary>
+    public string? Function { get; init; }
+    /// <summary>Only transactions whose graph has this edge (<c>from|to</c> node ids, as the system map links it).</summary>
+    public string? Edge { get; init; }
+    /// <summary>Only transactions whose graph has this node id (<c>function:notify</c>, <c>sqs:payments-queue</c>).</summary>
+    public string? Node { get; init; }
     /// <summary>Matched, ignoring case, against the id, entry and status of each row.</summary>
     public string? Text { get; init; }
     public int Page { get; init; } = 1;

@@ -10,11 +10,14 @@ public partial class Home
     private static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(2);
 
     private TransactionPage? _page;
+    private IReadOnlyDictionary<string, decimal> _costs = new Dictionary<string, decimal>();
     private string? _error;
     private bool _live;
     private CancellationTokenSource? _refresh;
 
     [Inject] private TransactionReader Reader { get; set; } = null!;
+
+    [Inject] private AnalysisReader Analysis { get; set; } = null!;
 
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
@@ -26,11 +29,23 @@ public partial class Home
 
     [SupplyParameterFromQuery] public string? Status { get; set; }
 
+    [SupplyParameterFromQuery] public string? Function { get; set; }
+
+    [SupplyParameterFromQuery] public string? Edge { get; set; }
+
+    [SupplyParameterFromQuery] public string? Node { get; set; }
+
     [SupplyParameterFromQuery] public string? Q { get; set; }
 
     [SupplyParameterFromQuery(Name = "page")] public int? PageNumber { get; set; }
 
-    private bool HasFilters => Range is not null || !string.IsNullOrEmpty(Entry) || !string.IsNullOrEmpty(Status) || !string.IsNullOrEmpty(Q);
+    private bool HasFilters => Range is not null || !string.IsNullOrEmpty(Entry) || !string.IsNullOrEmpty(Status) || !string.IsNullOrEmpty(Q)
+        || !string.IsNullOrEmpty(Function) || !string.IsNullOrEmpty(Edge) || !string.IsNullOrEmpty(Node);
+
+    private string ClearCrossingHref => Navigation.GetUriWithQueryParameters(new Dictionary<string, object?> { ["edge"] = null, ["node"] = null, ["page"] = null });
+
+    /// <summary>The row's cost from the analysis module (each invocation's share), or a dash without it.</summary>
+    private string CostOf(string id) => _costs.TryGetValue(id, out var usd) ? Format.Usd(usd) : "—";
 
     private bool Live
     {
@@ -56,9 +71,13 @@ public partial class Home
                 FromUnixNano = TimeRanges.From(Range, Time.GetUtcNow()),
                 Entry = Entry,
                 Status = Status,
+                Function = Function,
+                Edge = Edge,
+                Node = Node,
                 Text = Q,
                 Page = PageNumber ?? 1,
             });
+            _costs = Analysis.Enabled ? Analysis.Queries.TransactionCosts(_page.Rows.Select(r => r.Id)) : new Dictionary<string, decimal>();
             _error = null;
         }
         catch (InvalidOperationException e)
@@ -67,7 +86,7 @@ public partial class Home
         }
     }
 
-    private void Apply(string? range = null, string? entry = null, string? status = null, string? text = null, int? page = null)
+    private void Apply(string? range = null, string? entry = null, string? status = null, string? text = null, int? page = null, string? function = null)
     {
         var parameters = new Dictionary<string, object?>
         {
@@ -75,6 +94,7 @@ public partial class Home
             ["entry"] = Blank(entry ?? Entry),
             ["status"] = Blank(status ?? Status),
             ["q"] = Blank(text ?? Q),
+            ["function"] = Blank(function ?? Function),
             ["page"] = page is > 1 ? page : null,
         };
         Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(parameters));

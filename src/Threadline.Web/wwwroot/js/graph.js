@@ -1,5 +1,6 @@
 // Draws a transaction graph with cytoscape and the dagre layout (libraries pinned in package-lock.json, copied into
-// wwwroot/lib by the build). Blazor calls threadlineGraph.render; a tapped node calls back SelectNode(id).
+// wwwroot/lib by the build). Blazor calls threadlineGraph.render; a tapped node calls back SelectNode(id), and, with
+// options.edges (the system map), a tapped edge SelectEdge(id).
 (function () {
   const shapes = {
     function: 'round-rectangle', queue: 'rectangle', topic: 'diamond', stream: 'barrel', table: 'cut-rectangle',
@@ -28,27 +29,30 @@
           'line-color': '#8a8a8a', 'target-arrow-color': '#8a8a8a'
         }
       },
-      { selector: 'edge[?async]', style: { 'line-style': 'dashed' } }
+      { selector: 'edge[?async]', style: { 'line-style': 'dashed' } },
+      { selector: 'edge[?failed]', style: { 'line-color': '#ff5f5f', 'target-arrow-color': '#ff5f5f' } }
     ];
   }
 
   const graphs = new WeakMap();
 
   window.threadlineGraph = {
-    render(element, nodes, edges, callback) {
+    render(element, nodes, edges, callback, options) {
+      const settings = options || {};
       const old = graphs.get(element);
       if (old) old.destroy();
       const cy = cytoscape({
         container: element,
         elements: {
           nodes: nodes.map((n) => ({ data: { id: n.id, label: n.label, kind: n.kind, failed: n.failed } })),
-          edges: edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, label: e.label, async: e.async } }))
+          edges: edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, label: e.label, async: e.async, failed: !!e.failed } }))
         },
         style: style(),
         maxZoom: 1.5,
-        layout: { name: 'dagre', rankDir: 'LR', nodeSep: 40, rankSep: 90 }
+        layout: { name: 'dagre', rankDir: 'LR', nodeSep: settings.nodeSep || 40, rankSep: settings.rankSep || 90 }
       });
       cy.on('tap', 'node', (evt) => callback.invokeMethodAsync('SelectNode', evt.target.id()));
+      if (settings.edges) cy.on('tap', 'edge', (evt) => callback.invokeMethodAsync('SelectEdge', evt.target.id()));
       graphs.set(element, cy);
       element.dataset.nodeCount = String(cy.nodes().length);
       element.dataset.edgeCount = String(cy.edges().length);
