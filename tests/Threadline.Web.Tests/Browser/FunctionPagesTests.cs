@@ -33,6 +33,15 @@ public sealed class FunctionPagesTests(WebRun run)
         await Expect(page.GetByTestId("chart-errors").Locator("canvas")).ToHaveAttributeAsync("aria-label", new Regex(@"[1-9][0-9]* markers"));
         await Expect(page.GetByTestId("deployment-markers")).ToContainTextAsync($"after {v2}");
         await Expect(page.GetByTestId("failures").Locator("tbody tr").First).ToContainTextAsync("HTTP 400");
+
+        // The pointer on the v2 marker of the errors chart shows its verdict.
+        var canvas = page.GetByTestId("chart-errors").Locator("canvas");
+        var point = await canvas.EvaluateAsync<double[]>(
+            "c => { const chart = Chart.getChart(c); const line = Object.values(chart.options.plugins.annotation.annotations)[0];" +
+            " return [chart.scales.x.getPixelForValue(line.value), (chart.chartArea.top + chart.chartArea.bottom) / 2]; }");
+        await canvas.HoverAsync(new() { Position = new() { X = (float)point[0], Y = (float)point[1] } });
+        await Expect(page.GetByTestId("chart-errors").GetByRole(AriaRole.Tooltip)).ToContainTextAsync($"{v2}: ");
+        await Expect(page.GetByTestId("chart-errors").GetByRole(AriaRole.Tooltip)).ToContainTextAsync($"after {v2}");
         await WebRun.ScreenshotAsync(page, "function-send-email");
     }
 

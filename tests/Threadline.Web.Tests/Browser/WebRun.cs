@@ -102,6 +102,11 @@ public sealed class WebRun : IAsyncLifetime
         var test = TestContext.Current.Test?.TestDisplayName ?? "";
         page.Console += (_, message) => _console.Enqueue($"{test}: {message.Type}: {message.Text}");
         page.PageError += (_, error) => _console.Enqueue($"{test}: page error: {error}");
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+                _console.Enqueue($"{test}: {response.Status} {response.Request.Method} {response.Url}");
+        };
         return page;
     }
 
