@@ -5,11 +5,17 @@ namespace Threadline.Storage.DuckDb;
 
 /// <summary>
 /// Deleting for retention and the disk budget. A delete takes the same lock as the group-commit writer's transactions,
-/// so it runs between two groups and never conflicts with a write; it is one short transaction (DuckDB marks rows
-/// deleted), followed by a checkpoint that drops emptied row groups and frees their blocks for reuse.
+/// so it runs between two groups and never conflicts with a write; it is one transaction followed by a checkpoint.
+/// DuckDB only frees the blocks of a row group once every row of it is deleted (deleted rows inside a row group keep
+/// their space, and VACUUM does not reclaim them), so the rows that survive in the row groups the delete touched are
+/// moved to the end of the table in the same transaction; the checkpoint then drops those row groups and their blocks
+/// are reused. The file does not shrink, but it stops growing.
 /// </summary>
 public sealed partial class DuckDbTelemetryStore : IStoreRetention
 {
+    /// <summary>DuckDB's rows per row group (the default of the storage format).</summary>
+    private const long RowGroupRows = 122_880;
+
     public async Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -29,13 +35,36 @@ public sealed partial class DuckDbTelemetryStore : IStoreRetention
         long spans, logs;
         using (var transaction = _writer.BeginTransaction())
         {
-            spans = Execute("DELETE FROM spans WHERE start_time_unix_nano < $cutoff", cutoffUnixNano);
-            logs = Execute("DELETE FROM logs WHERE time_unix_nano < $cutoff", cutoffUnixNano);
+            spans = DeleteAndCompact("spans", "start_time_unix_nano", cutoffUnixNano);
+            logs = DeleteAndCompact("logs", "time_unix_nano", cutoffUnixNano);
             transaction.Commit();
         }
         if (spans + logs > 0)
             Execute("CHECKPOINT", null);
         return new DeletedRecords(spans, logs);
+    }
+
+    private long DeleteAndCompact(string table, string timeColumn, long cutoffUnixNano)
+    {
+        if (Scalar($"SELECT max(rowid) FROM {table} WHERE {timeColumn} < $cutoff", cutoffUnixNano) is not { } lastDeleted)
+            return 0;
+        var lastRow = Scalar($"SELECT max(rowid) FROM {table}", null)!.Value;
+        var deleted = Execute($"DELETE FROM {table} WHERE {timeColumn} < $cutoff", cutoffUnixNano);
+        // Every row group up to the last deleted row: copy its survivors to the end, then delete them there, so the
+        // row groups are empty. The copies get row ids past the last existing row, so the second delete spares them.
+        var boundary = Math.Min((lastDeleted / RowGroupRows + 1) * RowGroupRows, lastRow + 1);
+        Execute($"INSERT INTO {table} SELECT * FROM {table} WHERE rowid < {boundary}", null);
+        Execute($"DELETE FROM {table} WHERE rowid < {boundary}", null);
+        return deleted;
+    }
+
+    private long? Scalar(string sql, long? cutoff)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        if (cutoff is { } value)
+            command.Parameters.Add(new DuckDBParameter("cutoff", value));
+        return command.ExecuteScalar() is { } result and not DBNull ? Convert.ToInt64(result, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private long Execute(string sql, long? cutoff)
