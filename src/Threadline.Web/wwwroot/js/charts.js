@@ -28,8 +28,9 @@
         enter(context, event) {
           const element = tip(box);
           element.textContent = m.label + ': ' + m.text;
-          element.style.left = Math.max(0, event.x - 40) + 'px';
-          element.style.top = Math.max(0, event.y + 12) + 'px';
+          // Above the plot, so that Chart.js's own tooltip (which follows the data) does not cover it.
+          element.style.left = Math.max(0, event.x + 8) + 'px';
+          element.style.top = '0px';
           element.hidden = false;
         },
         leave() { tip(box).hidden = true; }
