@@ -61,6 +61,9 @@ public sealed class AnalysisQueries(
         state.Read(view => view.OfFunction(function).Where(i => i.Failed && InRange(i, from, to)).Reverse().Take(limit)
             .Select(i => new FailedInvocation(i, view.Engine.TransactionsOf(i.Id))).ToList());
 
+    /// <summary>One invocation as the analysis sees it (version, user, cost, failure); null when unknown.</summary>
+    public AnalyzedInvocation? Invocation(Stitching.InvocationId id) => state.Read(view => view.Get(id));
+
     /// <summary>The cost of each transaction (its invocations' shares); null for a transaction unknown to the analysis.</summary>
     public IReadOnlyDictionary<string, decimal> TransactionCosts(IEnumerable<string> transactionIds) =>
         state.Read(view => transactionIds.Distinct().Select(id => cost.TransactionOf(view, id)).OfType<TransactionCost>()

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Threadline.Analysis.Ingest;
 using Threadline.Web.Data;
 using Threadline.Web.Model;
 
@@ -11,7 +12,11 @@ public partial class DeepDivePanel
     private bool _loading = true;
     private string? _error;
 
+    private AnalyzedInvocation? _analyzed;
+
     [Inject] private TransactionReader Reader { get; set; } = null!;
+
+    [Inject] private AnalysisReader Analysis { get; set; } = null!;
 
     [Parameter, EditorRequired] public string InvocationId { get; set; } = "";
 
@@ -28,6 +33,7 @@ public partial class DeepDivePanel
         try
         {
             _dive = await Reader.GetInvocationAsync(InvocationId, CancellationToken.None);
+            _analyzed = _dive is not null && Analysis.Enabled ? Analysis.Queries.Invocation(_dive.Invocation.Id) : null;
             _error = null;
             _loaded = InvocationId;
         }

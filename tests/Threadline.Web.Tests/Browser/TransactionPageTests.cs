@@ -33,6 +33,9 @@ public sealed class TransactionPageTests(WebRun run)
         await Expect(dive.GetByTestId("error")).ToContainTextAsync("template not found");
         await Expect(dive.Locator("details.call.failed summary")).ToContainTextAsync("HTTP 400");
         await Expect(dive.Locator("details.call.failed")).ToContainTextAsync("/2010-04-01/Messages.json");
+        await Expect(dive.GetByTestId("invocation-cost")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$0\.0+[1-9]"));
+        await Expect(dive.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^#[0-9a-f]{12}$") })).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("transaction-cost")).ToContainTextAsync("cost $");
         await Expect(page.Locator("ol.story li.failed").Filter(new() { HasText = "send-email failed" })).Not.ToHaveCountAsync(0);
         await WebRun.ScreenshotAsync(page, "transaction-send-email");
     }

@@ -15,7 +15,11 @@ public partial class TransactionDetails
     private bool _loading = true;
     private string? _error;
 
+    private decimal? _cost;
+
     [Inject] private TransactionReader Reader { get; set; } = null!;
+
+    [Inject] private AnalysisReader Analysis { get; set; } = null!;
 
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
@@ -33,6 +37,7 @@ public partial class TransactionDetails
         try
         {
             _view = await Reader.GetTransactionAsync(Id, CancellationToken.None);
+            _cost = _view is not null && Analysis.Enabled && Analysis.Queries.TransactionCosts([Id]).TryGetValue(Id, out var usd) ? usd : null;
             _error = null;
             _loadedId = Id;
         }
