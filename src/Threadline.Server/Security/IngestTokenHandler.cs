@@ -11,23 +11,16 @@ namespace Threadline.Server.Security;
 /// <c>UNAUTHENTICATED</c> on OTLP/gRPC), so nothing of it is decoded or stored.
 /// </summary>
 internal sealed class IngestTokenHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, AuthRegistry registry)
-    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    : TokenAuthenticationHandler(options, logger, encoder, registry)
 {
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
-    {
-        var token = AuthSchemes.BearerToken(Request) ?? (Request.Headers[AuthSchemes.TokenHeader].ToString() is { Length: > 0 } header ? header.Trim() : null);
-        if (token is null)
-            return Task.FromResult(AuthenticateResult.NoResult());
-        var identity = registry.Authenticate(token, TokenKind.Ingest, Scheme.Name);
-        return Task.FromResult(identity is null
-            ? AuthenticateResult.Fail("The ingest token is not valid (unknown, revoked, or not an ingest token).")
-            : AuthenticateResult.Success(new AuthenticationTicket(new(identity), Scheme.Name)));
-    }
+    protected override TokenKind Kind => TokenKind.Ingest;
+
+    protected override string? ReadToken() =>
+        AuthSchemes.BearerToken(Request) ?? (Request.Headers[AuthSchemes.TokenHeader].ToString() is { Length: > 0 } header ? header.Trim() : null);
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        var result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        var message = result.Failure?.Message
+        var message = await FailureAsync().ConfigureAwait(false)
             ?? $"An ingest token is required: send 'Authorization: Bearer <token>' or '{AuthSchemes.TokenHeader}: <token>' (create one with: threadline auth create-token NAME --kind ingest).";
         if (ListenerRouting.ArrivedOn(Context) == Listener.OtlpGrpc)
             UnauthenticatedResponses.WriteGrpc(Response, message);
