@@ -33,6 +33,36 @@ public sealed class SignInTests(SecuredServer fixture)
     }
 
     [Fact]
+    public async Task A_signed_in_browser_can_open_the_ui_s_blazor_connection()
+    {
+        using var browser = fixture.NewBrowser();
+        using (await SecuredServer.SignInAsync(browser, SecuredServer.UserName, SecuredServer.Password)) { }
+
+        using var negotiate = await browser.PostAsync(new Uri("/_blazor/negotiate?negotiateVersion=1", UriKind.Relative), null, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, negotiate.StatusCode);
+        using var body = JsonDocument.Parse(await negotiate.Content.ReadAsStringAsync(Ct));
+        Assert.False(string.IsNullOrEmpty(body.RootElement.GetProperty("connectionToken").GetString()));
+    }
+
+    [Fact]
+    public async Task The_sign_in_page_is_a_labelled_form_with_its_own_stylesheet()
+    {
+        using var browser = fixture.NewBrowser();
+        var html = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative), Ct);
+        using var css = await browser.GetAsync(new Uri("/signin.css", UriKind.Relative), Ct);
+
+        Assert.Contains("<html lang=\"en\">", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"name\">", html, StringComparison.Ordinal);
+        Assert.Contains("<label for=\"password\">", html, StringComparison.Ordinal);
+        Assert.Contains("autocomplete=\"current-password\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal("text/css", css.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_wrong_password_or_unknown_user_is_refused_with_the_form_again()
     {
         using var browser = fixture.NewBrowser();
