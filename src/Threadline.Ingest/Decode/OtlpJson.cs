@@ -21,8 +21,9 @@ internal static class OtlpJson
         {
             canonical = RewriteIds(json);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Utf8JsonReader reports a string that is not valid UTF-8 with InvalidOperationException (found by fuzzing).
             throw new OtlpFormatException($"The body is not valid JSON: {e.Message}", e);
         }
 

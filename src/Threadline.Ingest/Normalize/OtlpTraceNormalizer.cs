@@ -40,18 +40,18 @@ public static class OtlpTraceNormalizer
             TraceId = IdReader.RequiredTraceId(span.TraceId, location),
             SpanId = IdReader.RequiredSpanId(span.SpanId, location),
             ParentSpanId = IdReader.OptionalSpanId(span.ParentSpanId, location, "parentSpanId"),
-            TraceState = span.TraceState.Length == 0 ? null : span.TraceState,
+            TraceState = NormalizationLimits.OptionalText(span.TraceState),
             Flags = span.Flags,
-            Name = span.Name,
+            Name = NormalizationLimits.Text(span.Name),
             Kind = (SpanKind)Math.Clamp((int)span.Kind, 0, 5),
             StartTimeUnixNano = (long)span.StartTimeUnixNano,
             EndTimeUnixNano = (long)span.EndTimeUnixNano,
             StatusCode = span.Status is null ? StatusCode.Unset : (StatusCode)Math.Clamp((int)span.Status.Code, 0, 2),
-            StatusMessage = span.Status is null || span.Status.Message.Length == 0 ? null : span.Status.Message,
+            StatusMessage = span.Status is null ? null : NormalizationLimits.OptionalText(span.Status.Message),
             Attributes = AnyValueConverter.ToAttributes(span.Attributes),
             Events = ToEvents(span, location),
             Links = ToLinks(span, location),
-            DroppedAttributesCount = span.DroppedAttributesCount,
+            DroppedAttributesCount = span.DroppedAttributesCount + AnyValueConverter.Excess(span.Attributes),
             DroppedEventsCount = span.DroppedEventsCount,
             DroppedLinksCount = span.DroppedLinksCount,
             Resource = resource,
@@ -69,7 +69,8 @@ public static class OtlpTraceNormalizer
             var e = span.Events[i];
             if (e.TimeUnixNano > long.MaxValue)
                 throw new OtlpFormatException($"{location}.events[{i}]: timeUnixNano must be below 2^63 nanoseconds.");
-            events[i] = new SpanEvent(e.Name, (long)e.TimeUnixNano, AnyValueConverter.ToAttributes(e.Attributes), e.DroppedAttributesCount);
+            events[i] = new SpanEvent(NormalizationLimits.Text(e.Name), (long)e.TimeUnixNano, AnyValueConverter.ToAttributes(e.Attributes),
+                e.DroppedAttributesCount + AnyValueConverter.Excess(e.Attributes));
         }
         return events;
     }
@@ -86,10 +87,10 @@ public static class OtlpTraceNormalizer
             links[i] = new SpanLink(
                 IdReader.RequiredTraceId(link.TraceId, linkLocation),
                 IdReader.RequiredSpanId(link.SpanId, linkLocation),
-                link.TraceState.Length == 0 ? null : link.TraceState,
+                NormalizationLimits.OptionalText(link.TraceState),
                 AnyValueConverter.ToAttributes(link.Attributes),
                 link.Flags,
-                link.DroppedAttributesCount);
+                link.DroppedAttributesCount + AnyValueConverter.Excess(link.Attributes));
         }
         return links;
     }

@@ -26,7 +26,8 @@ internal static class ResourceScopeFactory
                 service = name;
         }
         var id = ContentId(resource, schemaUrl);
-        return new ResourceRecord(id, service, attributes, schemaUrl.Length == 0 ? null : schemaUrl, resource.DroppedAttributesCount);
+        return new ResourceRecord(id, service, attributes, NormalizationLimits.OptionalText(schemaUrl),
+            resource.DroppedAttributesCount + AnyValueConverter.Excess(resource.Attributes));
     }
 
     public static ScopeRecord CreateScope(InstrumentationScope? scope)
@@ -34,10 +35,10 @@ internal static class ResourceScopeFactory
         scope ??= new InstrumentationScope();
         return new ScopeRecord(
             ContentId(scope, string.Empty),
-            scope.Name,
-            scope.Version.Length == 0 ? null : scope.Version,
+            NormalizationLimits.Text(scope.Name),
+            NormalizationLimits.OptionalText(scope.Version),
             AnyValueConverter.ToAttributes(scope.Attributes),
-            scope.DroppedAttributesCount);
+            scope.DroppedAttributesCount + AnyValueConverter.Excess(scope.Attributes));
     }
 
     private static ulong ContentId(IMessage message, string salt)
