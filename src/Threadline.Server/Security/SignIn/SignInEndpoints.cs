@@ -29,7 +29,7 @@ internal static class SignInEndpoints
     private static IResult ShowSignIn(HttpContext context, IAntiforgery antiforgery, string? returnUrl) =>
         SignInForm(context, antiforgery, LocalOrRoot(returnUrl), "", error: null, StatusCodes.Status200OK);
 
-    private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, AuthRegistry registry, SignInThrottle throttle)
+    private static async Task<IResult> SignInAsync(HttpContext context, IAntiforgery antiforgery, AuthRegistry registry, SignInThrottle throttle, ILoggerFactory loggers)
     {
         if (!context.Request.HasFormContentType)
             return Html(SignInPages.Message("Sign-in failed", "Send the sign-in form."), StatusCodes.Status400BadRequest);
@@ -38,12 +38,19 @@ internal static class SignInEndpoints
         var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
         var name = form["name"].ToString();
         var returnUrl = LocalOrRoot(form["returnUrl"].ToString());
+        var address = context.Connection.RemoteIpAddress;
+        var log = loggers.CreateLogger("Threadline.SignIn");
         if (throttle.IsBlocked(context))
+        {
+            log.LogWarning("Sign-in from {Address} refused: too many failed sign-ins in the last minute", address);
             return SignInForm(context, antiforgery, returnUrl, name, "Too many failed sign-ins from this address; wait a minute and try again.", StatusCodes.Status429TooManyRequests);
+        }
         var identity = registry.SignIn(name, form["password"].ToString(), AuthSchemes.Cookie);
         if (identity is null)
         {
             throttle.RecordFailure(context);
+            // Only a well-formed name is logged as given, so a name cannot forge log lines.
+            log.LogWarning("Failed sign-in as {Name} from {Address}", AccountNames.Problem(name) is null ? name : "(not a valid name)", address);
             return SignInForm(context, antiforgery, returnUrl, name, "The user name or password is not right.", StatusCodes.Status401Unauthorized);
         }
         await context.SignInAsync(AuthSchemes.Cookie, new ClaimsPrincipal(identity)).ConfigureAwait(false);
