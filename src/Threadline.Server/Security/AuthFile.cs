@@ -60,7 +60,7 @@ public static class AuthFile
     public static void Write(string path, AuthDocument document)
     {
         var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
+        PrivateDirectory.Create(directory);
         var temporary = Path.Combine(directory, $".{FileName}.{Guid.NewGuid():n}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())

@@ -69,7 +69,7 @@ public sealed class AuthStore(string dataDirectory, TimeProvider? time = null)
     private FileStream AcquireLock()
     {
         var path = FilePath + ".lock";
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        PrivateDirectory.Create(Path.GetDirectoryName(path)!);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {

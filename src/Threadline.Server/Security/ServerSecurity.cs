@@ -33,6 +33,8 @@ public sealed class ServerSecurity
     /// <exception cref="InvalidOperationException">The auth file is malformed, or the server would be reachable without authentication.</exception>
     public static ServerSecurity Decide(ThreadlineServerOptions options, string dataDirectory)
     {
+        // A new data folder is created owner-only: it will hold payloads, user ids and errors.
+        PrivateDirectory.Create(dataDirectory);
         var path = AuthFile.PathIn(dataDirectory);
         AuthDocument document;
         try
@@ -65,7 +67,7 @@ public sealed class ServerSecurity
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<SignInCookieEvents>();
         // Sessions and antiforgery tokens are protected with keys kept in the data folder (0700), so a restart signs nobody out.
-        services.AddDataProtection().SetApplicationName("Threadline").PersistKeysToFileSystem(PrivateDirectory(Path.Combine(dataDirectory, "keys")));
+        services.AddDataProtection().SetApplicationName("Threadline").PersistKeysToFileSystem(PrivateDirectory.Create(Path.Combine(dataDirectory, "keys")));
         // It warns at every start that the keys are not encrypted at rest; the folder's permissions are their protection.
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error));
         services.AddAntiforgery(o => o.Cookie.Name = "threadline.antiforgery");
@@ -108,13 +110,6 @@ public sealed class ServerSecurity
         ListenerRouting.ArrivedOn(context) != Listener.Api ? AuthSchemes.IngestToken
         : AuthSchemes.BearerToken(context.Request) is not null ? AuthSchemes.ApiToken
         : AuthSchemes.Cookie;
-
-    private static DirectoryInfo PrivateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-            return Directory.CreateDirectory(path);
-        return Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
 }

@@ -74,7 +74,10 @@ public sealed partial class AuthCommandLineTests : IDisposable
         Assert.DoesNotContain(apiToken.Trim(), stored, StringComparison.Ordinal);
         Assert.DoesNotContain("a long enough password", stored, StringComparison.Ordinal);
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
+        }
 
         var (_, list, _) = await RunAsync($"auth list --data {_data}");
         Assert.Matches(@"alice\s+user", list);

@@ -32,6 +32,16 @@ public sealed class StartupRuleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_data_folder_is_created_owner_only()
+    {
+        await using (await ThreadlineServer.StartAsync(Options(), Ct)) { }
+
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_data));
+        Assert.True(File.Exists(Path.Combine(_data, "threadline.duckdb")));
+    }
+
+    [Fact]
     public async Task A_malformed_auth_file_stops_the_start_with_its_path()
     {
         Directory.CreateDirectory(_data);
