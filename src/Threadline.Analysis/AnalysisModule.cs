@@ -57,6 +57,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton(new AlertLedger(dataDirectory));
         services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<EmailNotifier>();
+        services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AnalysisLoop>();
     }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Deployments;
-using Threadline.Analysis.Ingest;
 using Threadline.Server.Api.Contracts;
 
 namespace Threadline.Analysis.Api;
@@ -21,10 +20,9 @@ internal static class DeploymentEndpoints
             .Produces<DeploymentResponse>(StatusCodes.Status201Created).Produces<ApiError>(StatusCodes.Status400BadRequest);
     }
 
-    private static IResult List(string? function, AnalysisState state, DeploymentHistory history) =>
-        TypedResults.Ok(state.Read(view => Judge(view, history).Where(d => function is null || d.Function == function).ToList()));
+    private static IResult List(string? function, AnalysisQueries analysis) => TypedResults.Ok(analysis.Deployments(function));
 
-    private static IResult Record(RecordDeploymentRequest? body, AnalysisState state, DeploymentLog log, DeploymentHistory history, AnalysisOptions options)
+    private static IResult Record(RecordDeploymentRequest? body, AnalysisQueries analysis, DeploymentLog log, AnalysisOptions options)
     {
         var errors = new List<string>();
         if (body is null)
@@ -37,13 +35,7 @@ internal static class DeploymentEndpoints
         if (errors.Count > 0)
             return TypedResults.BadRequest(new ApiError(string.Join(" ", errors)));
         log.Record(body.Function!, body.Version!, time ?? options.Time.GetUtcNow());
-        var recorded = state.Read(view => Judge(view, history).Last(d => d.Function == body.Function && d.Version == body.Version && d.Source == "recorded"));
+        var recorded = analysis.Deployments(body.Function).Last(d => d.Version == body.Version && d.Source == "recorded");
         return TypedResults.Created($"/api/deployments?function={Uri.EscapeDataString(body.Function!)}", recorded);
     }
-
-    private static List<DeploymentResponse> Judge(IAnalysisView view, DeploymentHistory history) =>
-        [.. history.Judge(view).Select(j => new DeploymentResponse(j.Deployment.Function, j.Deployment.Version, j.Deployment.Time, j.Verdict.Text,
-            j.Deployment.PreviousVersion, j.Deployment.Recorded ? "recorded" : "detected", j.Deployment.Rollback,
-            new ComparisonResponse(j.Verdict.ErrorsPerHourBefore, j.Verdict.ErrorsPerHourAfter, j.Verdict.P95MsBefore, j.Verdict.P95MsAfter,
-                j.Verdict.InvocationsBefore, j.Verdict.InvocationsAfter, j.Verdict.FixedIssues, j.Verdict.NewIssues)))];
 }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Threadline.Analysis.Cost;
-using Threadline.Analysis.Functions;
 using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
 using Threadline.Server.Api.Contracts;
@@ -29,21 +28,14 @@ internal static class FunctionEndpoints
             .Produces<TransactionCost>().Produces<ApiError>(StatusCodes.Status404NotFound);
     }
 
-    private static IResult List(string? from, string? to, AnalysisState state, CostCalculator cost)
+    private static IResult List(string? from, string? to, AnalysisQueries analysis)
     {
         var errors = new List<string>();
         var fromTime = QueryParsing.Time(from, "from", errors);
         var toTime = QueryParsing.Time(to, "to", errors);
         if (errors.Count > 0)
             return TypedResults.BadRequest(new ApiError(string.Join(" ", errors)));
-        return TypedResults.Ok(state.Read(view => view.Functions.Order(StringComparer.Ordinal).Select(function =>
-        {
-            var invocations = view.OfFunction(function).Where(i => (fromTime is null || i.Start >= fromTime) && (toTime is null || i.Start < toTime)).ToList();
-            var stats = FunctionStats.Of(function, invocations);
-            var spend = cost.OfFunction(view, function);
-            return new FunctionResponse(function, stats.Invocations, stats.Errors, stats.P50Ms, stats.P95Ms, stats.P99Ms, stats.ColdStarts, stats.CostUsd,
-                spend.LastHourUsd, spend.BaselinePerHourUsd, spend.Spike);
-        }).ToList()));
+        return TypedResults.Ok(analysis.Functions(fromTime, toTime));
     }
 
     private static IResult Impact(string name, AnalysisState state, ImpactCalculator impact) =>

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Threadline.Analysis.Impact;
-using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
 using Threadline.Server.Api.Contracts;
 
@@ -25,7 +23,7 @@ internal static class IssueEndpoints
             .Produces<IssueDetailResponse>().Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status400BadRequest);
     }
 
-    private static IResult List(AnalysisState analysis, IssueTracker issues, HttpRequest request)
+    private static IResult List(AnalysisQueries analysis, HttpRequest request)
     {
         var query = request.Query;
         var errors = new List<string>();
@@ -48,31 +46,21 @@ internal static class IssueEndpoints
         if (errors.Count > 0)
             return TypedResults.BadRequest(new ApiError(string.Join(" ", errors)));
         var function = query["function"].FirstOrDefault();
-        return TypedResults.Ok(analysis.Read(view => issues.All(view)
-            .Where(i => state is null || i.State == state)
-            .Where(i => function is null || i.Function == function)
-            .Where(i => (from is null && to is null)
-                || i.Occurrences.Any(o => (from is null || o.Start >= from) && (to is null || o.Start < to)))
-            .Select(IssueMapper.Summary)
-            .ToList()));
+        return TypedResults.Ok(analysis.Issues(state, function, from, to));
     }
 
-    private static IResult Get(string id, AnalysisState analysis, IssueTracker issues, ImpactCalculator impact)
+    private static IResult Get(string id, AnalysisQueries analysis)
     {
         if (!QueryParsing.IsIssueId(id))
             return Malformed(id);
-        return analysis.Read<IResult>(view => issues.Get(view, id) is { } issue
-            ? TypedResults.Ok(IssueMapper.Detail(issue, impact.Of(view, issue.Occurrences), view))
-            : NotFound(id));
+        return analysis.Issue(id) is { } issue ? TypedResults.Ok(issue.Detail) : NotFound(id);
     }
 
-    private static IResult Resolve(string id, AnalysisState analysis, IssueTracker issues, ImpactCalculator impact)
+    private static IResult Resolve(string id, AnalysisQueries analysis)
     {
         if (!QueryParsing.IsIssueId(id))
             return Malformed(id);
-        return analysis.Read<IResult>(view => issues.Resolve(view, id) && issues.Get(view, id) is { } issue
-            ? TypedResults.Ok(IssueMapper.Detail(issue, impact.Of(view, issue.Occurrences), view))
-            : NotFound(id));
+        return analysis.Resolve(id) is { } issue ? TypedResults.Ok(issue.Detail) : NotFound(id);
     }
 
     private static IResult Malformed(string id) =>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Analysis.Api;
-using Threadline.Analysis.Ingest;
 
 namespace Threadline.Web.Data;
 
@@ -10,7 +9,7 @@ namespace Threadline.Web.Data;
 /// </summary>
 internal sealed class AnalysisReader(IServiceProvider services)
 {
-    private readonly AnalysisQueries? _queries = services.GetService<AnalysisState>() is null ? null : ActivatorUtilities.CreateInstance<AnalysisQueries>(services);
+    private readonly AnalysisQueries? _queries = services.GetService<AnalysisQueries>();
 
     public bool Enabled => _queries is not null;
 
