@@ -42,6 +42,15 @@ public sealed partial class DemoCommandTests
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
             var list = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/transactions?entry=POST%20/payments&limit=1000", UriKind.Relative), Ct)).RootElement;
             Assert.NotEmpty(list.GetProperty("transactions").EnumerateArray());
+            // The demo identifies users by the payment's userId (its default user rule): the failures have an exposure.
+            var issues = JsonDocument.Parse(await http.GetStringAsync(new Uri("/api/issues", UriKind.Relative), Ct)).RootElement;
+            var users = 0;
+            foreach (var issue in issues.EnumerateArray())
+            {
+                var detail = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/api/issues/{issue.GetProperty("id").GetString()}", UriKind.Relative), Ct)).RootElement;
+                users += detail.GetProperty("exposure").GetProperty("users").GetInt32();
+            }
+            Assert.True(users > 0, $"no issue of the demo run names an affected user: {issues}");
             Assert.Contains($"explore it at http://127.0.0.1:{api}", text);
 
             await InterruptAsync(process);

@@ -13,9 +13,16 @@ namespace Threadline.Commands;
 /// </summary>
 internal static class DemoCommand
 {
+    /// <summary>The demo's payments carry the user and the VIP flag in the API request's JSON body.</summary>
+    private static readonly Dictionary<string, string> DemoAnalysisDefaults = new()
+    {
+        ["THREADLINE_USER_RULE"] = "jsonpath:$.body.userId",
+        ["THREADLINE_VIP_RULE"] = "jsonpath:$.body.vip=true",
+    };
+
     public static Command Create()
     {
-        var server = new ServerCommandOptions("./threadline-demo-data");
+        var server = new ServerCommandOptions("./threadline-demo-data", DemoAnalysisDefaults);
         var duration = new Option<TimeSpan>("--duration")
         {
             Description = "How long the scenario drives traffic, in seconds or with a unit (90, 90s, 2m); its phases scale with it",

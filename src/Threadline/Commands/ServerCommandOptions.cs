@@ -45,8 +45,12 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("THREADLINE_REQUIRE_AUTH"), "true", StringComparison.OrdinalIgnoreCase),
     };
 
-    public ServerCommandOptions(string defaultDataDirectory)
+    private readonly IReadOnlyDictionary<string, string>? _moduleDefaults;
+
+    /// <param name="moduleDefaults">Values for the modules' THREADLINE_* variables when they are not set.</param>
+    public ServerCommandOptions(string defaultDataDirectory, IReadOnlyDictionary<string, string>? moduleDefaults = null)
     {
+        _moduleDefaults = moduleDefaults;
         _data = new Option<string>("--data")
         {
             Description = "The data folder for the embedded store [env: THREADLINE_DATA]",
@@ -71,7 +75,7 @@ internal sealed class ServerCommandOptions
     /// <summary>The server options, with the product's modules; <c>Problems</c> lists their configuration errors.</summary>
     public (ThreadlineServerOptions Options, IReadOnlyList<string> Problems) Read(ParseResult parse)
     {
-        var (modules, moduleProblems) = ProductModules.FromEnvironment();
+        var (modules, moduleProblems) = ProductModules.FromEnvironment(_moduleDefaults);
         var problems = new List<string>(moduleProblems);
         var retention = parse.GetValue(_retention) is { } age ? Storage.Retention.RetentionValues.ParseAge(age, "--retention", problems) : null;
         var diskBudget = parse.GetValue(_diskBudget) is { } size ? Storage.Retention.RetentionValues.ParseBytes(size, "--disk-budget", problems) : null;
