@@ -19,6 +19,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentBag<DuckDBConnection> _readers = [];
     private readonly ResourceScopeCache _cache = new();
+    private readonly Utf8Text _text = new();
     private readonly string _databasePath;
     private bool _disposed;
 
@@ -38,6 +39,11 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
         try
         {
             connection.Open();
+            using (var settings = connection.CreateCommand())
+            {
+                settings.CommandText = options.SettingsSql;
+                settings.ExecuteNonQuery();
+            }
             var store = new DuckDbTelemetryStore(connection, options.DatabasePath);
             store.EnsureSchema();
             store._cache.Load(connection);
@@ -103,8 +109,8 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
                 Append("resources", newResources.Values, RowAppender.AppendResource);
             if (newScopes.Count > 0)
                 Append("scopes", newScopes.Values, RowAppender.AppendScope);
-            Append("spans", batches.SelectMany(b => b.Spans), RowAppender.AppendSpan);
-            Append("logs", batches.SelectMany(b => b.Logs), RowAppender.AppendLog);
+            Append("spans", batches.SelectMany(b => b.Spans), (appender, span) => RowAppender.AppendSpan(appender, span, _text));
+            Append("logs", batches.SelectMany(b => b.Logs), (appender, log) => RowAppender.AppendLog(appender, log, _text));
             transaction.Commit();
         }
         catch
