@@ -5,7 +5,7 @@ using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb.Write;
 
-/// <summary>Appends records as rows through DuckDB's appender (columnar, batched), in schema column order.</summary>
+/// <summary>Appends records as rows through DuckDB's appender (columnar, batched), in schema column order; spans' and logs' text as UTF-8 (<see cref="Utf8Text"/>).</summary>
 internal static class RowAppender
 {
     public static BigInteger ToHugeInt(UInt128 traceId) => (BigInteger)(Int128)traceId;
@@ -30,45 +30,49 @@ internal static class RowAppender
             .AppendValue(scope.DroppedAttributesCount)
             .EndRow();
 
-    public static void AppendSpan(DuckDBAppender appender, SpanRecord span) =>
-        appender.CreateRow()
+    public static void AppendSpan(DuckDBAppender appender, SpanRecord span, Utf8Text text)
+    {
+        var row = appender.CreateRow()
             .AppendValue(ToHugeInt(span.TraceId))
             .AppendValue(span.SpanId)
             .AppendValue(span.ParentSpanId)
             .AppendValue(span.StartTimeUnixNano)
-            .AppendValue(span.EndTimeUnixNano - span.StartTimeUnixNano)
-            .AppendValue(span.Name)
+            .AppendValue(span.EndTimeUnixNano - span.StartTimeUnixNano);
+        row = text.Append(row, span.Name)
             .AppendValue((byte)span.Kind)
-            .AppendValue((byte)span.StatusCode)
-            .AppendValue(span.StatusMessage)
-            .AppendValue(span.Service)
+            .AppendValue((byte)span.StatusCode);
+        row = text.Append(row, span.StatusMessage);
+        row = text.Append(row, span.Service)
             .AppendValue(span.Resource.Id)
-            .AppendValue(span.Scope.Id)
-            .AppendValue(span.TraceState)
-            .AppendValue(span.Flags)
-            .AppendValue(TelemetryJson.WriteAttributes(span.Attributes))
-            .AppendValue(TelemetryJson.WriteEvents(span.Events))
-            .AppendValue(TelemetryJson.WriteLinks(span.Links))
+            .AppendValue(span.Scope.Id);
+        row = text.Append(row, span.TraceState)
+            .AppendValue(span.Flags);
+        row = text.Append(row, TelemetryJson.WriteAttributes(span.Attributes));
+        row = text.Append(row, TelemetryJson.WriteEvents(span.Events));
+        row = text.Append(row, TelemetryJson.WriteLinks(span.Links))
             .AppendValue(span.DroppedAttributesCount)
             .AppendValue(span.DroppedEventsCount)
-            .AppendValue(span.DroppedLinksCount)
-            .EndRow();
+            .AppendValue(span.DroppedLinksCount);
+        row.EndRow();
+    }
 
-    public static void AppendLog(DuckDBAppender appender, LogRecord log) =>
-        appender.CreateRow()
+    public static void AppendLog(DuckDBAppender appender, LogRecord log, Utf8Text text)
+    {
+        var row = appender.CreateRow()
             .AppendValue(log.TimeUnixNano)
             .AppendValue(log.ObservedTimeUnixNano)
             .AppendValue(ToHugeInt(log.TraceId))
             .AppendValue(log.SpanId)
             .AppendValue(log.Flags)
-            .AppendValue(log.SeverityNumber)
-            .AppendValue(log.SeverityText)
-            .AppendValue(log.EventName)
-            .AppendValue(TelemetryJson.WriteValue(log.Body))
-            .AppendValue(TelemetryJson.WriteAttributes(log.Attributes))
-            .AppendValue(log.Resource.Service)
+            .AppendValue(log.SeverityNumber);
+        row = text.Append(row, log.SeverityText);
+        row = text.Append(row, log.EventName);
+        row = text.Append(row, TelemetryJson.WriteValue(log.Body));
+        row = text.Append(row, TelemetryJson.WriteAttributes(log.Attributes));
+        row = text.Append(row, log.Resource.Service)
             .AppendValue(log.Resource.Id)
             .AppendValue(log.Scope.Id)
-            .AppendValue(log.DroppedAttributesCount)
-            .EndRow();
+            .AppendValue(log.DroppedAttributesCount);
+        row.EndRow();
+    }
 }
