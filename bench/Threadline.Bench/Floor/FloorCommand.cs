@@ -36,9 +36,16 @@ internal static class FloorCommand
         batcher.Flush();
 
         // The store creates the schema; then the appender writes on a bare connection.
-        await (await Task.Run(() => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }))).DisposeAsync();
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(dataDirectory, DuckDbStoreOptions.FileName)}");
+        var storeOptions = new DuckDbStoreOptions { DataDirectory = dataDirectory };
+        await (await Task.Run(() => DuckDbTelemetryStore.Open(storeOptions))).DisposeAsync();
+        using var connection = new DuckDBConnection($"Data Source={storeOptions.DatabasePath}");
         connection.Open();
+        using (var settings = connection.CreateCommand())
+        {
+            // The same DuckDB settings as the store (checkpoint threshold).
+            settings.CommandText = storeOptions.SettingsSql;
+            settings.ExecuteNonQuery();
+        }
 
         var pid = Environment.ProcessId;
         var cpuBefore = ProcessAccounting.CpuSeconds(pid);
@@ -55,6 +62,12 @@ internal static class FloorCommand
             AppendLogs(connection, logRows, logIndex, logEnd);
             transaction.Commit();
             logIndex = logEnd;
+        }
+        // The rows still in the write-ahead log are compressed into the file at the next checkpoint: count that too.
+        using (var checkpoint = connection.CreateCommand())
+        {
+            checkpoint.CommandText = "CHECKPOINT";
+            checkpoint.ExecuteNonQuery();
         }
         var elapsed = clock.Elapsed;
         var cpu = ProcessAccounting.CpuSeconds(pid) - cpuBefore;

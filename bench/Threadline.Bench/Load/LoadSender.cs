@@ -13,8 +13,9 @@ internal static class LoadSender
 {
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(20);
 
+    /// <param name="duration">When set, the requests are sent over and over until this much time has passed (a warm-up).</param>
     public static async Task<LoadResult> SendAsync(Uri baseUri, IReadOnlyList<Workload.EncodedRequest> requests, int connections,
-        double spansPerSecond, CancellationToken cancellationToken)
+        double spansPerSecond, CancellationToken cancellationToken, TimeSpan? duration = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
@@ -26,11 +27,14 @@ internal static class LoadSender
 
         async Task WorkerAsync()
         {
-            int index;
-            while ((index = Interlocked.Increment(ref next)) < requests.Count)
+            while (true)
             {
+                var index = Interlocked.Increment(ref next);
+                if (duration is { } limit ? clock.Elapsed >= limit : index >= requests.Count)
+                    return;
+                index %= requests.Count;
                 var request = requests[index];
-                if (schedule is not null && schedule[index] > clock.Elapsed)
+                if (schedule is not null && duration is null && schedule[index] > clock.Elapsed)
                     await Task.Delay(schedule[index] - clock.Elapsed, cancellationToken).ConfigureAwait(false);
                 while (true)
                 {

@@ -5,7 +5,9 @@ internal static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string ThreadlineExecutable => Path.Combine(Root, "src/Threadline/bin/Release/net10.0/threadline");
+    /// <summary>The server under test; THREADLINE_BENCH_SERVER names another build (e.g. of an older commit) to compare.</summary>
+    public static string ThreadlineExecutable =>
+        Environment.GetEnvironmentVariable("THREADLINE_BENCH_SERVER") is { Length: > 0 } other ? other : Path.Combine(Root, "src/Threadline/bin/Release/net10.0/threadline");
 
     public static string TracerBenchmarks => Path.Combine(Root, "bench/Threadline.Tracer.Benchmarks/bin/Release/net10.0/Threadline.Tracer.Benchmarks.dll");
 

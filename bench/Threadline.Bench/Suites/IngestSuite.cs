@@ -19,7 +19,7 @@ internal static class IngestSuite
     public static async Task RunAsync(BenchSettings settings, Results results)
     {
         var options = WorkloadOptions.EndingNow(seed: 1, payloads: true, settings.IngestSpans, TimeSpan.FromMinutes(10));
-        Console.WriteLine($"== ingest: encoding {settings.IngestSpans:N0} spans (and {settings.WarmupSpans:N0} for warm-up)");
+        Console.WriteLine($"== ingest: encoding {settings.IngestSpans:N0} spans (and {settings.WarmupSpans:N0} for {settings.WarmupSeconds} s of warm-up)");
         var load = EncodedLoad.Build(options, settings.IngestSpans);
         var warmup = EncodedLoad.Build(options with { Seed = 2 }, settings.WarmupSpans);
         results.Add(new Figure("ingest.load.spans", "ingest", "load: spans (+ log records)", load.Spans, $"spans, {load.Logs:N0} logs, {load.Transactions:N0} transactions"));
@@ -58,7 +58,8 @@ internal static class IngestSuite
     {
         Console.WriteLine($"== ingest: {name}");
         await using var receiver = await start();
-        var warm = await LoadSender.SendAsync(receiver.OtlpHttp, warmup.Requests, settings.Connections, settings.RateSpansPerSecond, CancellationToken.None);
+        var warm = await LoadSender.SendAsync(receiver.OtlpHttp, warmup.Requests, settings.Connections, settings.RateSpansPerSecond, CancellationToken.None,
+            TimeSpan.FromSeconds(settings.WarmupSeconds));
         if (warm.Failures > 0)
             throw new InvalidOperationException($"{name} refused the warm-up load: {warm.FirstFailure}");
 
