@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Threadline.Testing;
 
 namespace Threadline.Demo.Tests;
 
@@ -102,6 +103,59 @@ public sealed partial class DemoCommandTests
         }
     }
 
+    [Fact]
+    public async Task With_authentication_on_the_functions_send_a_token_of_their_own_valid_only_while_the_demo_runs()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-demo-cli-tests", Guid.NewGuid().ToString("n"));
+        var created = await RunToEndAsync($"auth create-token scripts --kind api --data {data}");
+        Assert.Equal(0, created.ExitCode);
+        var apiToken = created.Output.Trim();
+        using var process = Start($"demo --bind 0.0.0.0 --duration 4s --rate 2 --seed 3 --data {data} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
+        try
+        {
+            var output = new List<string>();
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            deadline.CancelAfter(ThreadlineUnderTest.Deadline * 2);
+            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+            {
+                output.Add(line);
+                if (line.StartsWith("Threadline keeps running", StringComparison.Ordinal))
+                    break;
+            }
+            var text = string.Join("\n", output);
+            var api = int.Parse(AnyApiLine().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
+            var payments = new Uri("/api/transactions?entry=POST%20/payments&limit=1000", UriKind.Relative);
+
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync(payments, Ct)).StatusCode);
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiToken);
+            var list = JsonDocument.Parse(await http.GetStringAsync(payments, Ct)).RootElement;
+            Assert.NotEmpty(list.GetProperty("transactions").EnumerateArray());
+            Assert.Contains("threadline-demo-functions", (await RunToEndAsync($"auth list --data {data}")).Output, StringComparison.Ordinal);
+
+            await InterruptAsync(process);
+            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            exit.CancelAfter(ThreadlineUnderTest.Deadline);
+            await process.WaitForExitAsync(exit.Token);
+
+            Assert.Equal(0, process.ExitCode);
+            var after = await RunToEndAsync($"auth list --data {data}");
+            Assert.DoesNotContain("threadline-demo-functions", after.Output, StringComparison.Ordinal);
+            Assert.Contains("scripts", after.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            if (Directory.Exists(data))
+                Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static Task<ProcessResult> RunToEndAsync(string arguments) =>
+        ChildProcess.RunAsync(new ProcessStartInfo("dotnet", $"{Path.Combine(AppContext.BaseDirectory, "threadline.dll")} {arguments}"), ThreadlineUnderTest.Deadline, Ct);
+
     [Theory]
     [InlineData("--duration soon", "--duration 'soon' is not a duration")]
     [InlineData("--rate 0", "--rate must be between 0 (exclusive) and 200")]
@@ -126,4 +180,7 @@ public sealed partial class DemoCommandTests
 
     [GeneratedRegex(@"UI and API:\s+http://127\.0\.0\.1:(\d+)")]
     private static partial Regex ApiLine();
+
+    [GeneratedRegex(@"UI and API:\s+http://\S+:(\d+)")]
+    private static partial Regex AnyApiLine();
 }

@@ -34,7 +34,7 @@ public sealed class DemoApplication : IAsyncDisposable
 
     public static async Task<DemoApplication> StartAsync(DemoApplicationOptions options, CancellationToken cancellationToken = default)
     {
-        var tracers = new FunctionTracers(options.OtlpEndpoint, options.FlushBudget);
+        var tracers = new FunctionTracers(options.OtlpEndpoint, options.FlushBudget, options.IngestToken);
         var sandbox = await SandboxHost.StartAsync(new SandboxOptions
         {
             Port = options.SandboxPort,

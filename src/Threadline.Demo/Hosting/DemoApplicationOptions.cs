@@ -6,6 +6,9 @@ public sealed class DemoApplicationOptions
     /// <summary>The Threadline server's OTLP/HTTP base address.</summary>
     public required Uri OtlpEndpoint { get; init; }
 
+    /// <summary>The ingest token the functions send, when the server requires one.</summary>
+    public string? IngestToken { get; init; }
+
     /// <summary>The sandbox's port on 127.0.0.1; 0 picks a free one.</summary>
     public int SandboxPort { get; init; }
 

@@ -9,7 +9,7 @@ namespace Threadline.Demo.Hosting;
 /// environment (so its cold-start flag is the environment's), with the function's own identity, exporting to
 /// the Threadline server. Disposing shuts every tracer's export pipeline down.
 /// </summary>
-public sealed class FunctionTracers(Uri otlpEndpoint, TimeSpan flushBudget) : IDisposable
+public sealed class FunctionTracers(Uri otlpEndpoint, TimeSpan flushBudget, string? ingestToken = null) : IDisposable
 {
     private readonly ConcurrentBag<ThreadlineTracer> _tracers = [];
 
@@ -21,6 +21,7 @@ public sealed class FunctionTracers(Uri otlpEndpoint, TimeSpan flushBudget) : ID
             FunctionVersion = function.Version,
             MemorySizeMb = function.Definition.MemoryMb,
             Endpoint = otlpEndpoint,
+            Token = ingestToken,
             FlushBudget = flushBudget,
         });
         _tracers.Add(tracer);

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Threadline.Demo.Hosting;
 using Threadline.Demo.Scenario;
+using Threadline.Server.Security;
 
 namespace Threadline.Commands;
 
@@ -55,14 +57,19 @@ internal static class DemoCommand
             // Ctrl+C and SIGTERM stop the server's host; the scenario stops with it.
             var stopping = running.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
-            var ui = $"http://{options.BindAddress}:{running.ApiPort}";
+            // Bound to every address, the server is reached locally through the loopback address.
+            var local = options.BindAddress.Equals(IPAddress.Any) || options.BindAddress.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : options.BindAddress;
+            var host = local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local}]" : local.ToString();
+            var ui = $"http://{host}:{running.ApiPort}";
+            using var token = running.Services.GetRequiredService<ServerSecurity>().Enabled ? DemoIngestToken.Create(running.DataDirectory) : null;
             // The functions' own console output goes to their logs in Threadline (as it goes to CloudWatch on AWS),
             // not to this terminal.
             var terminal = Console.Out;
             Console.SetOut(TextWriter.Null);
             await using var app = await DemoApplication.StartAsync(new DemoApplicationOptions
             {
-                OtlpEndpoint = new Uri($"http://{options.BindAddress}:{running.OtlpHttpPort}"),
+                OtlpEndpoint = new Uri($"http://{host}:{running.OtlpHttpPort}"),
+                IngestToken = token?.Token,
             }, stop.Token).ConfigureAwait(false);
             await terminal.WriteLineAsync($"  AWS sandbox: {app.Sandbox.Endpoint}").ConfigureAwait(false);
             await terminal.WriteLineAsync($"  Shop API:    POST {app.ShopApi}payments, GET {app.ShopApi}menu").ConfigureAwait(false);
