@@ -66,9 +66,12 @@ public static class JsonPath
                 if (close < 0)
                     throw new FormatException($"Unclosed '[' in JSON path '{path}'.");
                 var inside = path[(i + 1)..close].Trim();
-                steps.Add(inside.Length > 1 && inside[0] is '\'' or '"'
-                    ? inside[1..^1]
-                    : int.Parse(inside, NumberStyles.None, CultureInfo.InvariantCulture));
+                if (inside.Length > 1 && inside[0] is '\'' or '"')
+                    steps.Add(inside[1..^1]);
+                else if (int.TryParse(inside, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+                    steps.Add(index);
+                else
+                    throw new FormatException($"'[{inside}]' in JSON path '{path}' is neither a quoted name nor an index up to {int.MaxValue}.");
                 i = close + 1;
             }
             else

@@ -60,6 +60,40 @@ public sealed class EventParserFuzzTests
         });
 
     [Fact]
+    public Task Generated_json_paths_are_parsed_or_refused_with_format_exception() =>
+        FuzzRun.ForAllSeedsAsync(seed =>
+        {
+            var random = new Random(seed);
+            var path = new StringBuilder(random.Next(4) == 0 ? "" : "$");
+            for (var i = random.Next(6); i > 0; i--)
+            {
+                path.Append(random.Next(6) switch
+                {
+                    0 => "." + RandomText(random, random.Next(0, 6)),
+                    1 => "['" + RandomText(random, random.Next(0, 6)) + "']",
+                    2 => "[" + string.Concat(Enumerable.Range(0, random.Next(1, 22)).Select(_ => (char)('0' + random.Next(10)))) + "]",
+                    3 => "[" + RandomText(random, random.Next(0, 4)),
+                    4 => "[\"" + RandomText(random, random.Next(0, 4)) + "\"]",
+                    _ => RandomText(random, 1),
+                });
+            }
+            var text = path.ToString();
+            try
+            {
+                JsonPath.Steps(text);
+                JsonPath.Select("""{"a":[{"b":"c"}]}""", text);
+            }
+            catch (FormatException)
+            {
+            }
+            var errors = new List<string>();
+            Assert.True(ValueRule.Parse("jsonpath:" + text, errors) is not null || errors.Count > 0);
+        });
+
+    private static string RandomText(Random random, int length) =>
+        string.Concat(Enumerable.Range(0, length).Select(_ => "ab$.[]'\"-0 \u00e9"[random.Next(12)]));
+
+    [Fact]
     public Task Span_facts_and_span_details_are_read_from_random_attributes_without_throwing() =>
         FuzzRun.ForAllSeedsAsync(seed =>
         {
