@@ -27,7 +27,10 @@ public sealed class SignInTests(SecuredServer fixture)
         Assert.Equal("/transactions/abc?invocation=1", signedIn.Headers.Location!.OriginalString);
         using var home = await browser.GetAsync(new Uri("/", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, home.StatusCode);
-        Assert.Contains("blazor.web.js", await home.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var homeHtml = await home.Content.ReadAsStringAsync(Ct);
+        Assert.Contains("blazor.web.js", homeHtml, StringComparison.Ordinal);
+        Assert.Contains($">{SecuredServer.UserName}</span>", homeHtml, StringComparison.Ordinal);
+        Assert.Contains("href=\"/signout\"", homeHtml, StringComparison.Ordinal);
         using var health = await browser.GetAsync(new Uri("/api/health", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
