@@ -4,7 +4,7 @@ namespace Threadline.Ingest;
 public sealed class OtlpReceiverOptions
 {
     public const int DefaultMaxRequestBytes = 16 * 1024 * 1024;
-    public const int DefaultMaxQueuedBytes = 64 * 1024 * 1024;
+    public const int DefaultMaxQueuedBytes = 16 * 1024 * 1024;
 
     /// <summary>The largest request body accepted, both as sent and after gzip decompression.</summary>
     public int MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
