@@ -61,13 +61,42 @@ internal sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>
+    /// Stops the process with SIGTERM and returns its CPU time as last seen before it exited (read every 10 ms),
+    /// so that work deferred to shutdown (a store's final checkpoint) is counted.
+    /// </summary>
+    public async Task<double> StopAndReadFinalCpuAsync()
+    {
+        var last = ProcessAccounting.CpuSeconds(Pid);
+        await SignalTermAsync().ConfigureAwait(false);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (!_process.HasExited && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = ProcessAccounting.CpuSeconds(Pid);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                break;
+            }
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+        return last;
+    }
+
+    private async Task SignalTermAsync()
+    {
+        using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await term.WaitForExitAsync().ConfigureAwait(false);
+    }
+
     /// <summary>SIGTERM, so that a server shuts down cleanly (DuckDB checkpoints on close); killed if it does not exit in time.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
-            using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-                await term.WaitForExitAsync().ConfigureAwait(false);
+            await SignalTermAsync().ConfigureAwait(false);
             try
             {
                 await WaitForExitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);

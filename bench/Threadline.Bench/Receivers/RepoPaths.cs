@@ -9,6 +9,9 @@ internal static class RepoPaths
     public static string ThreadlineExecutable =>
         Environment.GetEnvironmentVariable("THREADLINE_BENCH_SERVER") is { Length: > 0 } other ? other : Path.Combine(Root, "src/Threadline/bin/Release/net10.0/threadline");
 
+    /// <summary>THREADLINE_BENCH_BASELINE: another build of <c>threadline</c> measured side by side on the same ingest load.</summary>
+    public static string? BaselineExecutable => Environment.GetEnvironmentVariable("THREADLINE_BENCH_BASELINE") is { Length: > 0 } path ? path : null;
+
     public static string TracerBenchmarks => Path.Combine(Root, "bench/Threadline.Tracer.Benchmarks/bin/Release/net10.0/Threadline.Tracer.Benchmarks.dll");
 
     public static string BenchDll => typeof(RepoPaths).Assembly.Location;

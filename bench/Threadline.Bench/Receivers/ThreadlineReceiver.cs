@@ -26,10 +26,10 @@ internal sealed partial class ThreadlineReceiver : IReceiver
     /// <summary>From starting the process to its listeners being up (includes rebuilding the stitcher from the store).</summary>
     public TimeSpan StartTime { get; }
 
-    public static async Task<ThreadlineReceiver> StartAsync(string dataDirectory, TimeSpan timeout)
+    public static async Task<ThreadlineReceiver> StartAsync(string dataDirectory, TimeSpan timeout, string? executable = null)
     {
         var clock = Stopwatch.StartNew();
-        var process = ChildProcess.Start(RepoPaths.ThreadlineExecutable,
+        var process = ChildProcess.Start(executable ?? RepoPaths.ThreadlineExecutable,
             ["serve", "--data", dataDirectory, "--api-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0"], null, "threadline serve");
         try
         {
