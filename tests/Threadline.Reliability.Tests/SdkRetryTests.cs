@@ -11,7 +11,7 @@ namespace Threadline.Reliability.Tests;
 
 /// <summary>
 /// Issue 9, overload with a real sender: several OpenTelemetry .NET SDK exporters outrun a slow store behind a small
-/// queued-bytes bound, are refused with 503 + Retry-After, retry, and in the end every span is stored.
+/// queued-bytes bound, are refused with 503 + Retry-After (gRPC: UNAVAILABLE), retry, and in the end every span is stored.
 /// </summary>
 public sealed class SdkRetryTests
 {
@@ -20,8 +20,10 @@ public sealed class SdkRetryTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task The_sdk_retries_refused_exports_until_every_span_is_stored()
+    [Theory]
+    [InlineData(OtlpExportProtocol.HttpProtobuf)]
+    [InlineData(OtlpExportProtocol.Grpc)]
+    public async Task The_sdk_retries_refused_exports_until_every_span_is_stored(OtlpExportProtocol protocol)
     {
         // The .NET exporter 1.20 retries transient failures (429/502/503/504, honouring Retry-After) only when told to:
         // without this variable the refused batches are dropped (this test fails).
@@ -31,7 +33,7 @@ public sealed class SdkRetryTests
         var budget = server.Service<QueuedBytesBudget>();
 
         var sent = new ConcurrentBag<(string TraceId, string SpanId)>();
-        var exporters = Enumerable.Range(0, Exporters).Select(n => Task.Run(() => Export(n, server.OtlpHttpBase, sent), Ct)).ToArray();
+        var exporters = Enumerable.Range(0, Exporters).Select(n => Task.Run(() => Export(n, protocol, protocol == OtlpExportProtocol.Grpc ? server.OtlpGrpcBase : new Uri(server.OtlpHttpBase, "/v1/traces"), sent), Ct)).ToArray();
         await Task.WhenAll(exporters);
 
         Assert.True(budget.RejectedRequests > 0, "the store was never outrun, so nothing was retried");
@@ -48,7 +50,7 @@ public sealed class SdkRetryTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{budget.RejectedRequests} exports refused and retried");
     }
 
-    private static void Export(int exporter, Uri otlpHttp, ConcurrentBag<(string, string)> sent)
+    private static void Export(int exporter, OtlpExportProtocol protocol, Uri endpoint, ConcurrentBag<(string, string)> sent)
     {
         var sourceName = "threadline.reliability.retry." + exporter;
         using var source = new ActivitySource(sourceName);
@@ -58,8 +60,8 @@ public sealed class SdkRetryTests
             .SetSampler(new AlwaysOnSampler())
             .AddOtlpExporter(o =>
             {
-                o.Protocol = OtlpExportProtocol.HttpProtobuf;
-                o.Endpoint = new Uri(otlpHttp, "/v1/traces");
+                o.Protocol = protocol;
+                o.Endpoint = endpoint;
                 o.TimeoutMilliseconds = 30_000;
                 o.BatchExportProcessorOptions = new BatchExportProcessorOptions<Activity>
                 {
