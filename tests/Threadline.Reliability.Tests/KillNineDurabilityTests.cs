@@ -110,8 +110,6 @@ public sealed class KillNineDurabilityTests : IDisposable
     private async Task GrpcClientLoopAsync(int seed, CancellationToken stop)
     {
         var random = new Random(seed);
-        var raw = Marshallers.Create<byte[]>(b => b, b => b);
-        var method = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export", raw, raw);
         ThreadlineProcess? connectedTo = null;
         GrpcChannel? channel = null;
         try
@@ -132,7 +130,7 @@ public sealed class KillNineDurabilityTests : IDisposable
                 var (request, ids) = OtlpBatches.Create(random, "kill-nine-grpc", random.Next(1, 40), random.Next(200, 4000));
                 try
                 {
-                    await channel!.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), request.ToByteArray());
+                    await channel!.CreateCallInvoker().AsyncUnaryCall(RawGrpc.ExportTraces, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(10)), request.ToByteArray());
                     Acknowledge(ids);
                 }
                 catch (RpcException)

@@ -57,9 +57,7 @@ public sealed class OverloadTests
         // gRPC is refused the same way while the budget is spent.
         using (var channel = GrpcChannel.ForAddress(server.OtlpGrpcBase))
         {
-            var raw = Marshallers.Create<byte[]>(b => b, b => b);
-            var method = new Method<byte[], byte[]>(MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export", raw, raw);
-            var call = channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(cancellationToken: Ct), batches[0].Request.ToByteArray());
+            var call = channel.CreateCallInvoker().AsyncUnaryCall(RawGrpc.ExportTraces, null, new CallOptions(cancellationToken: Ct), batches[0].Request.ToByteArray());
             var exception = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
             Assert.Equal(StatusCode.Unavailable, exception.StatusCode);
             Assert.Equal("1", exception.Trailers.GetValue("retry-after"));
