@@ -50,6 +50,41 @@ public sealed class QueuedBytesBudget(IOptions<OtlpReceiverOptions> options)
         Interlocked.Add(ref _usedBytes, -bytes);
     }
 
+    /// <summary>An empty reservation that a request grows as its body is read and gives back when it is answered.</summary>
+    public Lease Open() => new(this);
+
     public string BusyMessage(long bytes) =>
         $"Threadline is busy: {UsedBytes} of {MaxBytes} bytes of requests are waiting to be stored, and this one needs {bytes}. Retry later.";
+
+    /// <summary>The bytes one request holds; disposing gives them back.</summary>
+    public sealed class Lease(QueuedBytesBudget budget) : IDisposable
+    {
+        public long Bytes { get; private set; }
+
+        /// <summary>Holds <paramref name="total"/> bytes in all, or returns false (holding what it held) when they do not fit.</summary>
+        public bool TryGrowTo(long total)
+        {
+            if (total <= Bytes)
+                return true;
+            if (!budget.TryReserve(total - Bytes))
+                return false;
+            Bytes = total;
+            return true;
+        }
+
+        /// <summary>Gives back what is held beyond <paramref name="total"/> bytes.</summary>
+        public void ShrinkTo(long total)
+        {
+            if (total >= Bytes)
+                return;
+            budget.Release(Bytes - total);
+            Bytes = total;
+        }
+
+        public void Dispose()
+        {
+            budget.Release(Bytes);
+            Bytes = 0;
+        }
+    }
 }

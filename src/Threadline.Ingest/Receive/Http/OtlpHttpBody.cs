@@ -28,8 +28,11 @@ internal static class OtlpHttpBody
         return OtlpHttpError.UnsupportedMediaType($"Unsupported Content-Type '{type}'; send application/x-protobuf or application/json.");
     }
 
-    /// <summary>Reads the whole body, decompressing gzip; the result is rented and must be returned to the pool.</summary>
-    public static async Task<(byte[]? Buffer, int Length, OtlpHttpError? Error)> ReadAsync(HttpContext context, int maxBytes)
+    /// <summary>
+    /// Reads the whole body, decompressing gzip; the result is rented and must be returned to the pool. The buffer's
+    /// bytes are held in <paramref name="lease"/> as it grows; when the budget has no room the read stops with a 503.
+    /// </summary>
+    public static async Task<(byte[]? Buffer, int Length, OtlpHttpError? Error)> ReadAsync(HttpContext context, int maxBytes, QueuedBytesBudget.Lease lease, QueuedBytesBudget budget)
     {
         var request = context.Request;
         if (request.ContentLength > maxBytes)
@@ -62,6 +65,11 @@ internal static class OtlpHttpBody
         {
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, (int?)request.ContentLength + 1 ?? 64 * 1024));
             var length = 0;
+            if (!lease.TryGrowTo(buffer.Length))
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                return (null, 0, OtlpHttpError.Unavailable(budget.BusyMessage(buffer.Length), budget.RetryAfter));
+            }
             try
             {
                 while (true)
@@ -71,9 +79,16 @@ internal static class OtlpHttpBody
                         if (length > maxBytes)
                             break;
                         var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, maxBytes + 1L));
+                        if (!lease.TryGrowTo((long)buffer.Length + larger.Length))
+                        {
+                            ArrayPool<byte>.Shared.Return(larger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            return (null, 0, OtlpHttpError.Unavailable(budget.BusyMessage((long)buffer.Length + larger.Length), budget.RetryAfter));
+                        }
                         buffer.AsSpan(0, length).CopyTo(larger);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = larger;
+                        lease.ShrinkTo(buffer.Length);
                     }
                     var read = await body.ReadAsync(buffer.AsMemory(length, buffer.Length - length), context.RequestAborted).ConfigureAwait(false);
                     if (read == 0)

@@ -48,51 +48,32 @@ public static class OtlpHttpEndpoints
         var services = context.RequestServices;
         var options = services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var budget = services.GetRequiredService<QueuedBytesBudget>();
-        // Reserve what the sender declares before reading the body, so that an overloaded server refuses cheaply.
-        long reserved = request.ContentLength is { } declared && declared <= options.MaxRequestBytes ? declared : 0;
-        if (!budget.TryReserve(reserved))
+        // The read holds what its buffers take in the budget (decompressed), the first one before any byte is read, so
+        // that an overloaded server refuses cheaply; the request gives it back once answered.
+        using var lease = budget.Open();
+        var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes, lease, budget).ConfigureAwait(false);
+        if (readError is not null)
         {
-            await WriteErrorAsync(context, OtlpHttpError.Unavailable(budget.BusyMessage(reserved), budget.RetryAfter), encoding).ConfigureAwait(false);
+            await WriteErrorAsync(context, readError, encoding).ConfigureAwait(false);
             return;
         }
 
         OtlpHttpError? error = null;
         try
         {
-            var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes).ConfigureAwait(false);
-            if (readError is not null)
-            {
-                await WriteErrorAsync(context, readError, encoding).ConfigureAwait(false);
-                return;
-            }
-            try
-            {
-                if (length > reserved && !budget.TryReserve(length - reserved))
-                {
-                    error = OtlpHttpError.Unavailable(budget.BusyMessage(length), budget.RetryAfter);
-                }
-                else
-                {
-                    reserved = Math.Max(reserved, length);
-                    await export(services.GetRequiredService<OtlpIngestService>(), buffer.AsMemory(0, length), encoding, context.RequestAborted).ConfigureAwait(false);
-                }
-            }
-            catch (OtlpFormatException e)
-            {
-                error = OtlpHttpError.BadRequest(e.Message);
-            }
-            catch (TelemetryRejectedException e)
-            {
-                error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer!);
-            }
+            await export(services.GetRequiredService<OtlpIngestService>(), buffer.AsMemory(0, length), encoding, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OtlpFormatException e)
+        {
+            error = OtlpHttpError.BadRequest(e.Message);
+        }
+        catch (TelemetryRejectedException e)
+        {
+            error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
         }
         finally
         {
-            budget.Release(reserved);
+            ArrayPool<byte>.Shared.Return(buffer!);
         }
 
         if (error is not null)
