@@ -79,10 +79,46 @@ public sealed class OverloadTests
         }
     }
 
-    private static async Task<(HttpStatusCode Status, string? RetryAfter, RpcStatus Body)> PostAsync(HttpClient http, Uri baseAddress, IMessage request)
+    [Fact]
+    public async Task A_gzip_body_is_counted_as_it_decompresses_and_refused_when_it_outgrows_the_bound()
     {
-        using var content = new ByteArrayContent(request.ToByteArray());
+        await using var server = await InProcessServer.StartAsync(data => new ThreadlineServerOptions { DataDirectory = data, MaxQueuedBytes = Budget });
+        var budget = server.Service<QueuedBytesBudget>();
+        server.Store.Close();
+        var random = new Random(5);
+        using var http = new HttpClient();
+        // One plain request waits in the store, holding part of the budget.
+        var waiting = PostAsync(http, server.OtlpHttpBase, OtlpBatches.Create(random, "overload", 10, 2_000).Request);
+        await Poll.UntilAsync(() => server.Store.WritesWaiting == 1, TimeSpan.FromSeconds(30), () => "the first request did not reach the store");
+        var held = budget.UsedBytes;
+
+        // A body of a few KB that decompresses to more than the bound.
+        var (large, _) = OtlpBatches.Create(random, "overload", 1, 0);
+        large.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes[0].Value.StringValue = new string('z', (int)Budget);
+        var refused = await PostAsync(http, server.OtlpHttpBase, large, gzip: true);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.Status);
+        Assert.Equal("1", refused.RetryAfter);
+        Assert.Equal(held, budget.UsedBytes);
+        server.Store.Open();
+        Assert.Equal(HttpStatusCode.OK, (await waiting).Status);
+        Assert.Equal(0, budget.UsedBytes);
+    }
+
+    private static async Task<(HttpStatusCode Status, string? RetryAfter, RpcStatus Body)> PostAsync(HttpClient http, Uri baseAddress, IMessage request, bool gzip = false)
+    {
+        var bytes = request.ToByteArray();
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var zip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal))
+                zip.Write(bytes);
+            bytes = compressed.ToArray();
+        }
+        using var content = new ByteArrayContent(bytes);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+        if (gzip)
+            content.Headers.ContentEncoding.Add("gzip");
         using var response = await http.PostAsync(new Uri(baseAddress, "/v1/traces"), content, Ct);
         var body = await response.Content.ReadAsByteArrayAsync(Ct);
         return (response.StatusCode, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
