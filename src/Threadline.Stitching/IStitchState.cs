@@ -20,6 +20,9 @@ public interface IStitchState
 
     IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId);
 
+    /// <summary>Forgets the facts of every span that started before the cutoff; returns the traces that lost some.</summary>
+    IReadOnlyCollection<UInt128> RemoveSpansStartedBefore(long cutoffUnixNano);
+
     Invocation? GetInvocation(InvocationId id);
 
     IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId);

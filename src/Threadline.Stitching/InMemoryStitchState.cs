@@ -1,12 +1,14 @@
 namespace Threadline.Stitching;
 
 /// <summary>
-/// <see cref="IStitchState"/> in dictionaries. Nothing is evicted yet: memory grows with the spans seen (only their
-/// <see cref="SpanFacts"/>, not payloads); see <c>docs/stitching.md</c> for the eviction horizon.
+/// <see cref="IStitchState"/> in dictionaries. Memory grows with the spans kept (only their <see cref="SpanFacts"/>, not
+/// payloads) until the store's retention deletes them (<see cref="StitchEngine.ForgetSpansStartedBefore"/>).
 /// </summary>
 public sealed class InMemoryStitchState : IStitchState
 {
     private readonly Dictionary<UInt128, Dictionary<ulong, SpanFacts>> _spans = [];
+    // The earliest span start of each trace, so that forgetting old spans looks only at the traces that have some.
+    private readonly Dictionary<UInt128, long> _traceEarliestStart = [];
     private readonly Dictionary<InvocationId, Invocation> _invocations = [];
     private readonly MultiMap<UInt128, InvocationId> _traceInvocations = new();
     private readonly MultiMap<string, InvocationId> _byRequestId = new();
@@ -23,7 +25,32 @@ public sealed class InMemoryStitchState : IStitchState
     {
         if (!_spans.TryGetValue(span.TraceId, out var trace))
             _spans[span.TraceId] = trace = [];
-        return trace.TryAdd(span.SpanId, span);
+        if (!trace.TryAdd(span.SpanId, span))
+            return false;
+        if (!_traceEarliestStart.TryGetValue(span.TraceId, out var earliest) || span.StartTimeUnixNano < earliest)
+            _traceEarliestStart[span.TraceId] = span.StartTimeUnixNano;
+        return true;
+    }
+
+    public IReadOnlyCollection<UInt128> RemoveSpansStartedBefore(long cutoffUnixNano)
+    {
+        var touched = _traceEarliestStart.Where(t => t.Value < cutoffUnixNano).Select(t => t.Key).ToList();
+        foreach (var traceId in touched)
+        {
+            var trace = _spans[traceId];
+            foreach (var old in trace.Values.Where(s => s.StartTimeUnixNano < cutoffUnixNano).Select(s => s.SpanId).ToList())
+                trace.Remove(old);
+            if (trace.Count == 0)
+            {
+                _spans.Remove(traceId);
+                _traceEarliestStart.Remove(traceId);
+            }
+            else
+            {
+                _traceEarliestStart[traceId] = trace.Values.Min(s => s.StartTimeUnixNano);
+            }
+        }
+        return touched;
     }
 
     public IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId) =>

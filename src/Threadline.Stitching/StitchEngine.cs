@@ -40,14 +40,20 @@ public sealed partial class StitchEngine
             }
             foreach (var traceId in traces)
                 ReExtract(traceId, batch);
-            foreach (var consumer in batch.Dirty)
-            {
-                if (_state.GetInvocation(consumer) is { } invocation)
-                    Relink(invocation, batch);
-            }
-            UpdateTransactions(batch);
-            return batch.Result();
+            return Settle(batch);
         }
+    }
+
+    /// <summary>Links the consumers the batch made dirty again and updates the transactions it touched.</summary>
+    private StitchResult Settle(Batch batch)
+    {
+        foreach (var consumer in batch.Dirty)
+        {
+            if (_state.GetInvocation(consumer) is { } invocation)
+                Relink(invocation, batch);
+        }
+        UpdateTransactions(batch);
+        return batch.Result();
     }
 
     /// <summary>Derives the invocations of one trace again and stores those whose spans changed.</summary>

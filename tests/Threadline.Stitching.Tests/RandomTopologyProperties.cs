@@ -43,6 +43,25 @@ public sealed class RandomTopologyProperties
             first.ListTransactions(new TransactionFilter { Limit = int.MaxValue }),
             second.ListTransactions(new TransactionFilter { Limit = int.MaxValue }));
         VerifyListIndex(first);
+        VerifyForgetting(spans, topology.Spans, first, secondOrder);
+    }
+
+    /// <summary>Forgetting the spans that started before a cutoff leaves what ingesting only the others gives.</summary>
+    private static void VerifyForgetting(List<SpanRecord> spans, ContractSpans labels, StitchEngine engine, int order)
+    {
+        if (spans.Count == 0)
+            return;
+        var cutoff = spans.Select(s => s.StartTimeUnixNano).Order().ElementAt(spans.Count / 2);
+        engine.ForgetSpansStartedBefore(cutoff);
+        var rest = IngestShuffled([.. spans.Where(s => s.StartTimeUnixNano >= cutoff)], order);
+
+        Assert.Equal(Hops(rest, labels), Hops(engine, labels));
+        Assert.Equal(Invocations(rest, labels), Invocations(engine, labels));
+        Assert.Equal(Transactions(rest, labels), Transactions(engine, labels));
+        Assert.Equal(
+            rest.ListTransactions(new TransactionFilter { Limit = int.MaxValue }),
+            engine.ListTransactions(new TransactionFilter { Limit = int.MaxValue }));
+        VerifyListIndex(engine);
     }
 
     /// <summary>The list is answered from summaries kept as transactions change: each must equal a fresh one.</summary>
