@@ -45,6 +45,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AnalysisState>();
         services.AddSingleton<AnalysisSignal>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
+        services.AddSingleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>();
         services.AddSingleton(new ResolutionStore(dataDirectory));
         services.AddSingleton<IssueTracker>();
         services.AddSingleton<ImpactCalculator>();

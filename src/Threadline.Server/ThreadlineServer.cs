@@ -98,6 +98,8 @@ public static class ThreadlineServer
         services.AddSingleton(new StitchEngine());
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();
+        // Registered before the modules' observers: they derive from the stitcher's answer.
+        services.AddSingleton<IDeletionObserver, StitchForgetting>();
         services.AddSingleton(new GroupCommitOptions());
         services.AddSingleton<GroupCommitSink>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());

@@ -32,8 +32,12 @@ internal sealed class AnalysisServer : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Starts a server whose analysis clock is at <see cref="T0"/>; <paramref name="configure"/> sets the other options.</summary>
-    public static async Task<AnalysisServer> StartAsync(Func<ManualTime, AnalysisOptions>? configure = null, string? dataDirectory = null)
+    /// <summary>
+    /// Starts a server whose analysis clock is at <see cref="T0"/>; <paramref name="configure"/> sets the other options.
+    /// With <paramref name="retention"/>, the store's retention (on the real clock) runs every 200 ms.
+    /// </summary>
+    public static async Task<AnalysisServer> StartAsync(Func<ManualTime, AnalysisOptions>? configure = null, string? dataDirectory = null,
+        TimeSpan? retention = null)
     {
         var time = new ManualTime(T0);
         var options = configure?.Invoke(time) ?? new AnalysisOptions { Time = time, EvaluationInterval = null };
@@ -45,6 +49,8 @@ internal sealed class AnalysisServer : IAsyncDisposable
             ApiPort = 0,
             OtlpHttpPort = 0,
             OtlpGrpcPort = 0,
+            Retention = retention,
+            RetentionInterval = TimeSpan.FromMilliseconds(200),
             Modules = [module],
         }, Ct);
         return new AnalysisServer(server, module, dataDirectory, time);

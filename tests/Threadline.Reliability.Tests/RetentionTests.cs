@@ -23,6 +23,7 @@ public sealed class RetentionTests : IAsyncLifetime
     private readonly string _data = Path.Combine(Path.GetTempPath(), "threadline-reliability", Guid.NewGuid().ToString("n"));
     private DuckDbTelemetryStore _store = null!;
     private ulong _nextSpanId = 1;
+    private readonly ToldCutoffs _told = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -59,6 +60,8 @@ public sealed class RetentionTests : IAsyncLifetime
         await writer;
 
         Assert.Equal(new DeletedRecords(200, 1), deleted);
+        var cutoff = Assert.Single(_told.Cutoffs);
+        Assert.InRange(cutoff, old.Spans[^1].StartTimeUnixNano + 1, recent.Spans[0].StartTimeUnixNano);
         Assert.Empty(await _store.GetTraceAsync(old.Spans[0].TraceId, Ct));
         Assert.Empty(await _store.FindLogsAsync(new LogQuery { TraceId = old.Spans[0].TraceId }, Ct));
         Assert.Equal(200, (await _store.GetTraceAsync(recent.Spans[0].TraceId, Ct)).Count);
@@ -168,7 +171,15 @@ public sealed class RetentionTests : IAsyncLifetime
         Assert.Contains(text, errors[0], StringComparison.Ordinal);
     }
 
-    private RetentionWorker Worker(RetentionOptions options) => new(_store, options, NullLogger<RetentionWorker>.Instance);
+    private RetentionWorker Worker(RetentionOptions options) => new(_store, options, [_told], NullLogger<RetentionWorker>.Instance);
+
+    /// <summary>Records the cutoffs the worker announces after deleting.</summary>
+    private sealed class ToldCutoffs : IDeletionObserver
+    {
+        public List<long> Cutoffs { get; } = [];
+
+        public void OnDeletedBefore(long cutoffUnixNano) => Cutoffs.Add(cutoffUnixNano);
+    }
 
     private TelemetryBatch Batch(long startUnixNano, int spans, int payload)
     {

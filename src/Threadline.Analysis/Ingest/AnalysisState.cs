@@ -15,6 +15,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     private readonly ConcurrentQueue<IReadOnlyList<SpanRecord>> _pending = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<UInt128, Dictionary<ulong, SpanDetails>> _spans = [];
+    // The earliest span start of each trace, so that forgetting old spans looks only at the traces that have some.
+    private readonly Dictionary<UInt128, long> _traceEarliestStart = [];
     private readonly Dictionary<UInt128, HashSet<InvocationId>> _byTrace = [];
     private readonly Dictionary<InvocationId, AnalyzedInvocation> _invocations = [];
     private readonly Dictionary<string, HashSet<InvocationId>> _byFunction = [];
@@ -44,11 +46,42 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
         {
             if (!_spans.TryGetValue(span.TraceId, out var trace))
                 _spans[span.TraceId] = trace = [];
-            if (trace.TryAdd(span.SpanId, reader.Read(span)))
-                traces.Add(span.TraceId);
+            if (!trace.TryAdd(span.SpanId, reader.Read(span)))
+                continue;
+            traces.Add(span.TraceId);
+            if (!_traceEarliestStart.TryGetValue(span.TraceId, out var earliest) || span.StartTimeUnixNano < earliest)
+                _traceEarliestStart[span.TraceId] = span.StartTimeUnixNano;
         }
         foreach (var traceId in traces)
             Rederive(traceId);
+    }
+
+    /// <summary>
+    /// The store deleted every span that started before the cutoff and the stitcher forgot them: drops their details
+    /// and derives the affected traces again (an issue whose occurrences are all gone disappears).
+    /// </summary>
+    public void ForgetSpansStartedBefore(long cutoffUnixNano)
+    {
+        lock (_gate)
+        {
+            while (_pending.TryDequeue(out var spans))
+                Apply(spans);
+            foreach (var traceId in _traceEarliestStart.Where(t => t.Value < cutoffUnixNano).Select(t => t.Key).ToList())
+            {
+                var trace = _spans[traceId];
+                foreach (var old in trace.Values.Where(s => s.StartTimeUnixNano < cutoffUnixNano).Select(s => s.SpanId).ToList())
+                    trace.Remove(old);
+                Rederive(traceId);
+                if (trace.Count > 0)
+                {
+                    _traceEarliestStart[traceId] = trace.Values.Min(s => s.StartTimeUnixNano);
+                    continue;
+                }
+                _spans.Remove(traceId);
+                _byTrace.Remove(traceId);
+                _traceEarliestStart.Remove(traceId);
+            }
+        }
     }
 
     private void Rederive(UInt128 traceId)

@@ -16,6 +16,7 @@ public sealed record SpanDetails
 {
     public required UInt128 TraceId { get; init; }
     public required ulong SpanId { get; init; }
+    public long StartTimeUnixNano { get; init; }
     public SpanKind Kind { get; init; }
     public bool Timeout { get; init; }
     public string? Version { get; init; }

@@ -16,6 +16,7 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
         {
             TraceId = span.TraceId,
             SpanId = span.SpanId,
+            StartTimeUnixNano = span.StartTimeUnixNano,
             Kind = span.Kind,
             Timeout = AttributeReader.Bool(a, "threadline.timeout") == true,
             Version = AttributeReader.String(a, "faas.version") ?? AttributeReader.String(r, "faas.version") ?? AttributeReader.String(r, "service.version"),

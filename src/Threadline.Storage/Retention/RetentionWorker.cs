@@ -6,7 +6,12 @@ namespace Threadline.Storage.Retention;
 /// Enforces the retention age and the disk budget in the background, one pass every <see cref="RetentionOptions.Interval"/>,
 /// while ingest goes on (the store serializes its deletes with the group-commit writer's transactions).
 /// </summary>
-public sealed partial class RetentionWorker(ITelemetryStore store, RetentionOptions options, ILogger<RetentionWorker> logger, TimeProvider? time = null) : IAsyncDisposable
+public sealed partial class RetentionWorker(
+    ITelemetryStore store,
+    RetentionOptions options,
+    IEnumerable<IDeletionObserver> observers,
+    ILogger<RetentionWorker> logger,
+    TimeProvider? time = null) : IAsyncDisposable
 {
     /// <summary>Over budget, a pass deletes down to this share of it, so that it does not run again at once.</summary>
     private const double BudgetTarget = 0.9;
@@ -70,7 +75,10 @@ public sealed partial class RetentionWorker(ITelemetryStore store, RetentionOpti
             var cutoff = (_time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds() * 1_000_000;
             var aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
             if (aged.Total > 0)
+            {
                 LogAged(logger, aged.Spans, aged.Logs, maxAge);
+                Notify(cutoff);
+            }
             deleted = Add(deleted, aged);
         }
         if (options.DiskBudgetBytes is { } budget)
@@ -85,12 +93,20 @@ public sealed partial class RetentionWorker(ITelemetryStore store, RetentionOpti
                     break;
                 var oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
                 LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
+                if (oldest.Total > 0)
+                    Notify(cutoff);
                 deleted = Add(deleted, oldest);
                 if (oldest.Total == 0)
                     break;
             }
         }
         return deleted;
+    }
+
+    private void Notify(long cutoffUnixNano)
+    {
+        foreach (var observer in observers)
+            observer.OnDeletedBefore(cutoffUnixNano);
     }
 
     private static DeletedRecords Add(DeletedRecords a, DeletedRecords b) => new(a.Spans + b.Spans, a.Logs + b.Logs);
