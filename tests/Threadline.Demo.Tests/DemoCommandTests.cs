@@ -22,17 +22,9 @@ public sealed partial class DemoCommandTests
     {
         var data = Path.Combine(Path.GetTempPath(), "threadline-demo-cli-tests", Guid.NewGuid().ToString("n"));
         using var process = Start($"demo --duration 4s --rate 2 --seed 3 --data {data} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
-        var output = new List<string>();
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            deadline.CancelAfter(ThreadlineUnderTest.Deadline * 2);
-            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-            {
-                output.Add(line);
-                if (line.StartsWith("Threadline keeps running", StringComparison.Ordinal))
-                    break;
-            }
+            var output = await ReadUntilScenarioIsOverAsync(process);
             var text = string.Join("\n", output);
 
             Assert.Contains("Threadline keeps running; press Ctrl+C to stop.", text);
@@ -113,16 +105,7 @@ public sealed partial class DemoCommandTests
         using var process = Start($"demo --bind 0.0.0.0 --duration 4s --rate 2 --seed 3 --data {data} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0");
         try
         {
-            var output = new List<string>();
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            deadline.CancelAfter(ThreadlineUnderTest.Deadline * 2);
-            while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
-            {
-                output.Add(line);
-                if (line.StartsWith("Threadline keeps running", StringComparison.Ordinal))
-                    break;
-            }
-            var text = string.Join("\n", output);
+            var text = string.Join("\n", await ReadUntilScenarioIsOverAsync(process));
             var api = int.Parse(AnyApiLine().Match(text).Groups[1].Value, CultureInfo.InvariantCulture);
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
             var payments = new Uri("/api/transactions?entry=POST%20/payments&limit=1000", UriKind.Relative);
@@ -151,6 +134,21 @@ public sealed partial class DemoCommandTests
             if (Directory.Exists(data))
                 Directory.Delete(data, recursive: true);
         }
+    }
+
+    /// <summary>The demo's output up to the line that says it keeps running after the scenario.</summary>
+    private static async Task<List<string>> ReadUntilScenarioIsOverAsync(Process process)
+    {
+        var output = new List<string>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(ThreadlineUnderTest.Deadline * 2);
+        while (await process.StandardOutput.ReadLineAsync(deadline.Token) is { } line)
+        {
+            output.Add(line);
+            if (line.StartsWith("Threadline keeps running", StringComparison.Ordinal))
+                break;
+        }
+        return output;
     }
 
     private static Task<ProcessResult> RunToEndAsync(string arguments) =>
