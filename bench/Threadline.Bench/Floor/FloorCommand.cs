@@ -21,19 +21,9 @@ internal static class FloorCommand
     {
         var spanRows = new List<SpanRow>();
         var logRows = new List<LogRow>();
-        var generator = new TransactionGenerator(options.Seed, options.Payloads, options.StartUnixNano, options.SpacingNanos);
-        var batcher = new OtlpBatcher(options.SpansPerRequest);
-        batcher.TracesReady += (request, _) => spanRows.AddRange(OtlpTraceNormalizer.Normalize(request).Select(SpanRow.Of));
-        batcher.LogsReady += (request, _) => logRows.AddRange(OtlpLogNormalizer.Normalize(request).Select(LogRow.Of));
-        long generated = 0;
-        while (generated < spans)
-        {
-            var transaction = generator.Next();
-            foreach (var invocation in transaction.Invocations)
-                batcher.Add(invocation);
-            generated += transaction.SpanCount;
-        }
-        batcher.Flush();
+        OtlpBatcher.Produce(options, spans,
+            (request, _) => spanRows.AddRange(OtlpTraceNormalizer.Normalize(request).Select(SpanRow.Of)),
+            (request, _) => logRows.AddRange(OtlpLogNormalizer.Normalize(request).Select(LogRow.Of)));
 
         // The store creates the schema; then the appender writes on a bare connection.
         var storeOptions = new DuckDbStoreOptions { DataDirectory = dataDirectory };

@@ -18,21 +18,14 @@ internal sealed class EncodedLoad
     public static EncodedLoad Build(WorkloadOptions options, long spans)
     {
         var load = new EncodedLoad();
-        var generator = new TransactionGenerator(options.Seed, options.Payloads, options.StartUnixNano, options.SpacingNanos);
-        var batcher = new OtlpBatcher(options.SpansPerRequest);
-        batcher.TracesReady += (request, count) => load.Add(new EncodedRequest("/v1/traces", request.ToByteArray(), count, 0));
-        batcher.LogsReady += (request, count) => load.Add(new EncodedRequest("/v1/logs", request.ToByteArray(), 0, count));
-        long generated = 0;
-        while (generated < spans)
-        {
-            var transaction = generator.Next();
-            foreach (var invocation in transaction.Invocations)
-                batcher.Add(invocation);
-            generated += transaction.SpanCount;
-            load.Transactions++;
-            load.Sample.Offer(transaction);
-        }
-        batcher.Flush();
+        OtlpBatcher.Produce(options, spans,
+            (request, count) => load.Add(new EncodedRequest("/v1/traces", request.ToByteArray(), count, 0)),
+            (request, count) => load.Add(new EncodedRequest("/v1/logs", request.ToByteArray(), 0, count)),
+            transaction =>
+            {
+                load.Transactions++;
+                load.Sample.Offer(transaction);
+            });
         return load;
     }
 

@@ -36,6 +36,30 @@ internal sealed class OtlpBatcher(int spansPerRequest)
             FlushLogs();
     }
 
+    /// <summary>
+    /// Generates the transactions of <paramref name="options"/> until about <paramref name="spans"/> spans, packs
+    /// them into requests (raising the events) and flushes the rest; each transaction is also handed to
+    /// <paramref name="each"/>.
+    /// </summary>
+    public static void Produce(WorkloadOptions options, long spans, Action<ExportTraceServiceRequest, int> traces,
+        Action<ExportLogsServiceRequest, int> logs, Action<GeneratedTransaction>? each = null)
+    {
+        var generator = new TransactionGenerator(options.Seed, options.Payloads, options.StartUnixNano, options.SpacingNanos);
+        var batcher = new OtlpBatcher(options.SpansPerRequest);
+        batcher.TracesReady += traces;
+        batcher.LogsReady += logs;
+        long generated = 0;
+        while (generated < spans)
+        {
+            var transaction = generator.Next();
+            foreach (var invocation in transaction.Invocations)
+                batcher.Add(invocation);
+            generated += transaction.SpanCount;
+            each?.Invoke(transaction);
+        }
+        batcher.Flush();
+    }
+
     public void Flush()
     {
         FlushSpans();
