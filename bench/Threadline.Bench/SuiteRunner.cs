@@ -48,7 +48,8 @@ internal static class SuiteRunner
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (Environment.GetEnvironmentVariable("THREADLINE_BENCH_KEEP") != "1")
+                Directory.Delete(work, recursive: true);
         }
         results.Info("load average at end", ProcessAccounting.LoadAverage().ToString("F2", CultureInfo.InvariantCulture));
         results.Info("duration", $"{clock.Elapsed.TotalMinutes:F1} min");

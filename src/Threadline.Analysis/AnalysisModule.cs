@@ -72,9 +72,12 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.GetRequiredService<AlertRuleSource>().Load();
         var state = services.GetRequiredService<AnalysisState>();
         var store = services.GetRequiredService<ITelemetryStore>();
+        // Page by page: queuing every page before draining would hold every stored span, payloads included, at once.
         await foreach (var page in store.ScanSpansAsync(RebuildPageSize, cancellationToken).ConfigureAwait(false))
+        {
             state.Enqueue(page);
-        state.Drain();
+            state.Drain();
+        }
         services.GetRequiredService<AlertEvaluator>().Prime();
         _services = services;
     }

@@ -61,7 +61,11 @@ internal static class QuerySuite
                 results.Add(new Figure($"query.{label}.server_start_s", "queries", $"{label} spans: server start", double.NaN, "s", Note: note));
                 await MeasureStoreOnlyAsync(data, settings, sample.Items, label, results);
             }
-            Directory.Delete(data, recursive: true);
+            // THREADLINE_BENCH_KEEP=1 keeps the preloaded stores, to start a server on one by hand (e.g. under a profiler).
+            if (Environment.GetEnvironmentVariable("THREADLINE_BENCH_KEEP") == "1")
+                Console.WriteLine($"   kept {data}");
+            else
+                Directory.Delete(data, recursive: true);
         }
     }
 
