@@ -21,8 +21,6 @@ namespace Threadline.Analysis;
 /// </summary>
 public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerModule
 {
-    private const int RebuildPageSize = 10_000;
-
     private readonly AnalysisOptions _options = options ?? new AnalysisOptions();
     private IServiceProvider? _services;
 
@@ -35,6 +33,9 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
             throw new ArgumentException("Invalid analysis configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => " - " + e)));
         var dataDirectory = Path.GetFullPath(serverOptions.DataDirectory);
         var rulesPath = _options.AlertRulesPath ?? Environment.GetEnvironmentVariable(AnalysisOptions.AlertRulesEnvironmentVariable);
+        // A malformed rule file fails the start before the store is opened and its spans read back.
+        if (rulesPath is not null)
+            AlertRuleSource.Parse(rulesPath);
         var effective = _options.BaseUrl is null && serverOptions.ApiPort != 0
             ? Clone(_options, new Uri($"http://127.0.0.1:{serverOptions.ApiPort}"))
             : _options;
@@ -65,21 +66,16 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
 
-    /// <summary>Loads the alert rules (a bad file fails the start) and rebuilds the analysis from every stored span; on
-    /// a data folder without an alert ledger, marks the conditions that already hold as notified.</summary>
-    public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Loads the alert rules (a bad file fails the start); on a data folder without an alert ledger, marks the
+    /// conditions that already hold as notified. The analysis was rebuilt from the stored spans just before.</summary>
+    public Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         services.GetRequiredService<AlertRuleSource>().Load();
-        var state = services.GetRequiredService<AnalysisState>();
-        var store = services.GetRequiredService<ITelemetryStore>();
-        // Page by page: queuing every page before draining would hold every stored span, payloads included, at once.
-        await foreach (var page in store.ScanSpansAsync(RebuildPageSize, cancellationToken).ConfigureAwait(false))
-        {
-            state.Enqueue(page);
-            state.Drain();
-        }
+        // The stored spans were replayed to the analysis observer with the stitcher's rebuild, before this step.
+        services.GetRequiredService<AnalysisState>().Drain();
         services.GetRequiredService<AlertEvaluator>().Prime();
         _services = services;
+        return Task.CompletedTask;
     }
 
     /// <summary>Evaluates the alert rules now (the background loop does it every interval) and returns what was sent.</summary>

@@ -63,7 +63,7 @@ public static class ThreadlineServer
         {
             // Open the store and rebuild derived state before listening, so a broken data folder fails the start
             // and the first answers are complete.
-            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetRequiredService<StitchEngine>(),
+            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetServices<ICommittedBatchObserver>(),
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
             app.Services.GetRequiredService<ITelemetrySink>();
             app.Services.GetRequiredService<RetentionWorker>().Start();

@@ -9,4 +9,12 @@ namespace Threadline.Storage;
 public interface ICommittedBatchObserver
 {
     void OnCommitted(IReadOnlyList<TelemetryBatch> batches);
+
+    /// <summary>
+    /// At start, before any new batch, the stored spans are read back once, page by page, and told to every observer
+    /// that derives state from them in memory (so the stitcher and the analysis share one scan of the store).
+    /// </summary>
+    void OnReplayed(IReadOnlyList<SpanRecord> spans)
+    {
+    }
 }

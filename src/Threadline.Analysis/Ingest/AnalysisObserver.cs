@@ -12,6 +12,13 @@ internal sealed class AnalysisObserver(AnalysisState state, AnalysisSignal signa
             state.Enqueue(batch.Spans);
         signal.Set();
     }
+
+    /// <summary>Stored spans read back at start (after the stitcher took them): applied at once, page by page.</summary>
+    public void OnReplayed(IReadOnlyList<SpanRecord> spans)
+    {
+        state.Enqueue(spans);
+        state.Drain();
+    }
 }
 
 /// <summary>Wakes the background loop when spans are queued.</summary>

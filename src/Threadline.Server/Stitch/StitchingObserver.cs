@@ -16,4 +16,7 @@ internal sealed class StitchingObserver(StitchEngine engine, StitchLagRecorder l
         if (spans.Count > 0)
             lags.Record(engine.Ingest(spans).LinkedHops);
     }
+
+    /// <summary>Stored spans read back at start: stitched, but their hops are no lag to record.</summary>
+    public void OnReplayed(IReadOnlyList<SpanRecord> spans) => engine.Ingest(spans);
 }
