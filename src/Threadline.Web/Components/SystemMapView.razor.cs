@@ -42,6 +42,12 @@ public sealed partial class SystemMapView
 
     public async ValueTask DisposeAsync()
     {
+        // Nothing was drawn when the component was only prerendered (no circuit, so no JavaScript to call).
+        if (_drawn is null)
+        {
+            _self?.Dispose();
+            return;
+        }
         try
         {
             await JS.InvokeVoidAsync("threadlineGraph.dispose", _canvas);

@@ -40,6 +40,9 @@ public sealed partial class TimeChart
 
     public async ValueTask DisposeAsync()
     {
+        // Nothing was drawn when the component was only prerendered (no circuit, so no JavaScript to call).
+        if (_drawn is null)
+            return;
         try
         {
             await JS.InvokeVoidAsync("threadlineCharts.dispose", _canvas);
