@@ -33,10 +33,14 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     public void Drain()
     {
         lock (_gate)
-        {
-            while (_pending.TryDequeue(out var spans))
-                Apply(spans);
-        }
+            ApplyPending();
+    }
+
+    /// <summary>Applies every queued span; the caller holds the gate.</summary>
+    private void ApplyPending()
+    {
+        while (_pending.TryDequeue(out var spans))
+            Apply(spans);
     }
 
     private void Apply(IReadOnlyList<SpanRecord> spans)
@@ -64,8 +68,7 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     {
         lock (_gate)
         {
-            while (_pending.TryDequeue(out var spans))
-                Apply(spans);
+            ApplyPending();
             foreach (var traceId in _traceEarliestStart.Where(t => t.Value < cutoffUnixNano).Select(t => t.Key).ToList())
             {
                 var trace = _spans[traceId];
@@ -131,8 +134,7 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     {
         lock (_gate)
         {
-            while (_pending.TryDequeue(out var spans))
-                Apply(spans);
+            ApplyPending();
             return read(new View(this));
         }
     }
