@@ -46,21 +46,14 @@ public sealed partial class DemoCommandTests
             Assert.True(users > 0, $"no issue of the demo run names an affected user: {issues}");
             Assert.Contains($"explore it at http://127.0.0.1:{api}", text);
 
-            await InterruptAsync(process);
-            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            exit.CancelAfter(ThreadlineUnderTest.Deadline);
-            await process.WaitForExitAsync(exit.Token);
+            await InterruptAndWaitAsync(process);
 
             Assert.Equal(0, process.ExitCode);
             Assert.True(File.Exists(Path.Combine(data, "threadline.duckdb")));
         }
         finally
         {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-            if (Directory.Exists(data))
-                Directory.Delete(data, recursive: true);
+            await StopAndDeleteAsync(process, data);
         }
     }
 
@@ -77,21 +70,14 @@ public sealed partial class DemoCommandTests
             {
             }
 
-            await InterruptAsync(process);
-            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            exit.CancelAfter(ThreadlineUnderTest.Deadline);
-            await process.WaitForExitAsync(exit.Token);
+            await InterruptAndWaitAsync(process);
 
             Assert.Equal(0, process.ExitCode);
             Assert.DoesNotContain("scenario done", await process.StandardOutput.ReadToEndAsync(Ct), StringComparison.Ordinal);
         }
         finally
         {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-            if (Directory.Exists(data))
-                Directory.Delete(data, recursive: true);
+            await StopAndDeleteAsync(process, data);
         }
     }
 
@@ -116,10 +102,7 @@ public sealed partial class DemoCommandTests
             Assert.NotEmpty(list.GetProperty("transactions").EnumerateArray());
             Assert.Contains("threadline-demo-functions", (await RunToEndAsync($"auth list --data {data}")).Output, StringComparison.Ordinal);
 
-            await InterruptAsync(process);
-            using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            exit.CancelAfter(ThreadlineUnderTest.Deadline);
-            await process.WaitForExitAsync(exit.Token);
+            await InterruptAndWaitAsync(process);
 
             Assert.Equal(0, process.ExitCode);
             var after = await RunToEndAsync($"auth list --data {data}");
@@ -128,11 +111,7 @@ public sealed partial class DemoCommandTests
         }
         finally
         {
-            if (!process.HasExited)
-                process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(Ct);
-            if (Directory.Exists(data))
-                Directory.Delete(data, recursive: true);
+            await StopAndDeleteAsync(process, data);
         }
     }
 
@@ -167,6 +146,25 @@ public sealed partial class DemoCommandTests
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains(reason, errors);
+    }
+
+    /// <summary>Ctrl+C, then the process's exit (within the deadline).</summary>
+    private static async Task InterruptAndWaitAsync(Process process)
+    {
+        await InterruptAsync(process);
+        using var exit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        exit.CancelAfter(ThreadlineUnderTest.Deadline);
+        await process.WaitForExitAsync(exit.Token);
+    }
+
+    /// <summary>Ends the process if a failed assertion left it running, and removes its data folder.</summary>
+    private static async Task StopAndDeleteAsync(Process process, string data)
+    {
+        if (!process.HasExited)
+            process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync(Ct);
+        if (Directory.Exists(data))
+            Directory.Delete(data, recursive: true);
     }
 
     /// <summary>Ctrl+C, as the terminal sends it.</summary>
