@@ -10,8 +10,22 @@ namespace Threadline.Storage.DuckDb;
 
 public sealed partial class DuckDbTelemetryStore
 {
-    public Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken) =>
-        QueryAsync(SqlText.GetTrace, [new DuckDBParameter("trace_id", RowAppender.ToHugeInt(traceId))], RowReader.ReadSpan, cancellationToken);
+    public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken)
+    {
+        var id = RowAppender.ToHugeInt(traceId);
+        var ranges = await QueryAsync(SqlText.TraceRange, [new DuckDBParameter("trace_id", id)],
+            (row, _) => row.IsDBNull(0) ? ((long, long)?)null : (row.GetInt64(0), row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
+        if (ranges[0] is not { } range)
+            return [];
+        var (minStart, maxStart) = range;
+        return await QueryAsync(SqlText.GetTrace,
+            [
+                new DuckDBParameter("trace_id", id),
+                new DuckDBParameter("min_start", minStart),
+                new DuckDBParameter("max_start", maxStart),
+            ],
+            RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<IReadOnlyList<SpanRecord>> FindSpansAsync(SpanQuery query, CancellationToken cancellationToken) =>
         QueryAsync(SqlText.FindSpans,

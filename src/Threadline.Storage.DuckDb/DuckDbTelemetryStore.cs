@@ -13,7 +13,7 @@ namespace Threadline.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbTelemetryStore : ITelemetryStore
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
 
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -62,17 +62,24 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
         command.CommandText = SqlText.Schema;
         command.ExecuteNonQuery();
         command.CommandText = "SELECT max(version) FROM threadline_schema";
-        var version = command.ExecuteScalar();
-        if (version is null or DBNull)
-        {
-            command.CommandText = $"INSERT INTO threadline_schema VALUES ({SchemaVersion})";
-            command.ExecuteNonQuery();
-        }
-        else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
+        var found = command.ExecuteScalar();
+        var version = found is null or DBNull ? (int?)null : Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture);
+        if (version == SchemaVersion)
+            return;
+        if (version is not (null or 1))
         {
             throw new InvalidOperationException(
-                $"The data folder holds schema version {version}; this Threadline reads version {SchemaVersion}.");
+                $"The data folder holds schema version {version}; this Threadline reads versions 1 and {SchemaVersion}.");
         }
+        using var transaction = _writer.BeginTransaction();
+        if (version == 1)
+        {
+            command.CommandText = SqlText.MigrateTo2;
+            command.ExecuteNonQuery();
+        }
+        command.CommandText = $"DELETE FROM threadline_schema; INSERT INTO threadline_schema VALUES ({SchemaVersion})";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     public async Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken)
@@ -110,6 +117,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
             if (newScopes.Count > 0)
                 Append("scopes", newScopes.Values, RowAppender.AppendScope);
             Append("spans", batches.SelectMany(b => b.Spans), (appender, span) => RowAppender.AppendSpan(appender, span, _text));
+            Append("trace_index", TraceRanges.Of(batches), RowAppender.AppendTraceRange);
             Append("logs", batches.SelectMany(b => b.Logs), (appender, log) => RowAppender.AppendLog(appender, log, _text));
             transaction.Commit();
         }

@@ -1,4 +1,5 @@
 using Threadline.Storage.DuckDb;
+using Threadline.Telemetry;
 
 namespace Threadline.Storage.Tests;
 
@@ -13,17 +14,63 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
         await DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }).DisposeAsync();
-        using (var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE threadline_schema SET version = 99";
-            command.ExecuteNonQuery();
-        }
+        Execute(folder, "UPDATE threadline_schema SET version = 99");
 
         var error = Assert.Throws<InvalidOperationException>(() => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }));
 
         Assert.Contains("schema version 99", error.Message);
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_folder_of_schema_version_1_is_upgraded_and_its_traces_are_found_by_id()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
+        var traceId = Records.NewTraceId();
+        await using (var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
+        {
+            await store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "a", 1_000), Records.Span(traceId, "b", 9_000)], [])], Ct);
+        }
+        // What version 1 wrote: the same tables without the trace index.
+        Execute(folder, "DROP TABLE trace_index; UPDATE threadline_schema SET version = 1");
+
+        await using (var upgraded = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
+        {
+            Assert.Equal(["a", "b"], (await upgraded.GetTraceAsync(traceId, Ct)).Select(s => s.Name));
+        }
+        Assert.Equal(2L, Scalar(folder, "SELECT max(version) FROM threadline_schema"));
+        Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task After_retention_a_trace_across_the_cutoff_keeps_its_later_spans_and_an_older_one_is_gone()
+    {
+        var straddling = Records.NewTraceId();
+        var old = Records.NewTraceId();
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(straddling, "before", 100), Records.Span(old, "old", 150)], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(straddling, "after", 300)], [])], Ct);
+
+        await ((Retention.IStoreRetention)Store).DeleteBeforeAsync(200, Ct);
+
+        Assert.Equal(["after"], (await Store.GetTraceAsync(straddling, Ct)).Select(s => s.Name));
+        Assert.Empty(await Store.GetTraceAsync(old, Ct));
+    }
+
+    private static void Execute(string folder, string sql)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(string folder, string sql)
+    {
+        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

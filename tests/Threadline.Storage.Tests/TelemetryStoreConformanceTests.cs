@@ -107,6 +107,26 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_trace_written_over_writes_days_apart_comes_back_whole()
+    {
+        const long hour = 3_600_000_000_000;
+        var traceId = Records.NewTraceId();
+        var first = Records.Span(traceId, "producer", 1 * hour);
+        var others = Enumerable.Range(0, 200).Select(i => Records.Span(Records.NewTraceId(), "other", 2 * hour + i)).ToList();
+        var late = Records.Span(traceId, "consumer", 50 * hour);
+        var earlier = Records.Span(traceId, "upstream", hour / 2);
+
+        await Store.WriteAsync([new TelemetryBatch([first], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch(others, [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([late], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([earlier, Records.Span(Records.NewTraceId(), "other", 60 * hour)], [])], Ct);
+
+        var trace = await Store.GetTraceAsync(traceId, Ct);
+
+        Assert.Equal(["upstream", "producer", "consumer"], trace.Select(s => s.Name));
+    }
+
+    [Fact]
     public async Task A_span_written_twice_is_returned_once()
     {
         var span = Records.Span(Records.NewTraceId(), "retried", 1_000);

@@ -37,6 +37,9 @@ public sealed partial class DuckDbTelemetryStore : IStoreRetention
         {
             spans = DeleteAndCompact("spans", "start_time_unix_nano", cutoffUnixNano);
             logs = DeleteAndCompact("logs", "time_unix_nano", cutoffUnixNano);
+            // A trace whose latest span is gone is gone; one that straddles the cutoff keeps its row, whose earlier
+            // minimum only widens the range its lookup reads.
+            DeleteAndCompact("trace_index", "max_start_unix_nano", cutoffUnixNano);
             transaction.Commit();
         }
         if (spans + logs > 0)

@@ -8,6 +8,8 @@ internal static class SqlText
     public static readonly string FindSpans = Load("span_columns.sql") + Load("find_spans.sql");
     public static readonly string ScanSpans = Load("span_columns.sql");
     public static readonly string FindLogs = Load("find_logs.sql");
+    public static readonly string TraceRange = Load("trace_range.sql");
+    public static readonly string MigrateTo2 = Load("migrate_to_2.sql");
 
     private static string Load(string name)
     {

@@ -1,4 +1,6 @@
 WHERE s.trace_id = $trace_id
+  -- The range from trace_index: lets DuckDB skip every row group outside it.
+  AND s.start_time_unix_nano BETWEEN $min_start AND $max_start
 -- An exporter retry stores a span twice; the contract returns each span id once.
 QUALIFY row_number() OVER (PARTITION BY s.span_id ORDER BY s.start_time_unix_nano) = 1
 ORDER BY s.start_time_unix_nano, s.span_id

@@ -1,4 +1,4 @@
--- Threadline embedded store, schema version 1.
+-- Threadline embedded store, schema version 2 (version 1 lacked trace_index; Sql/migrate_to_2.sql fills it).
 -- Ids are binary: a trace id is a HUGEINT (its 128 bits reinterpreted as signed), a span id a UBIGINT;
 -- 0 means "none" for a parent span id and for a log record's ids. Times are Unix nanoseconds; a span
 -- keeps its duration rather than its end time because durations compress far better.
@@ -60,4 +60,14 @@ CREATE TABLE IF NOT EXISTS logs (
     resource_id UBIGINT NOT NULL,
     scope_id UBIGINT NOT NULL,
     dropped_attributes_count UINTEGER NOT NULL
+);
+
+-- Where each trace's spans lie in time, so that trace by id reads only the row groups of that range: spans arrive
+-- roughly in start order, so DuckDB prunes `spans` by the min/max of start_time_unix_nano, while a random trace id
+-- prunes nothing. One row per trace per commit group (a trace that spans several groups has several rows); a
+-- reader takes the min and max over them. Far smaller than `spans`, so scanning its trace ids is cheap.
+CREATE TABLE IF NOT EXISTS trace_index (
+    trace_id HUGEINT NOT NULL,
+    min_start_unix_nano BIGINT NOT NULL,
+    max_start_unix_nano BIGINT NOT NULL
 );

@@ -30,6 +30,13 @@ internal static class RowAppender
             .AppendValue(scope.DroppedAttributesCount)
             .EndRow();
 
+    public static void AppendTraceRange(DuckDBAppender appender, TraceRanges.Range range) =>
+        appender.CreateRow()
+            .AppendValue(ToHugeInt(range.TraceId))
+            .AppendValue(range.MinStart)
+            .AppendValue(range.MaxStart)
+            .EndRow();
+
     public static void AppendSpan(DuckDBAppender appender, SpanRecord span, Utf8Text text)
     {
         var row = appender.CreateRow()
