@@ -13,7 +13,7 @@ public sealed partial class DuckDbTelemetryStore
     public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken)
     {
         var id = RowAppender.ToHugeInt(traceId);
-        var ranges = await QueryAsync(SqlText.TraceRange, [new DuckDBParameter("trace_id", id)],
+        var ranges = await QueryAsync(SqlText.TraceRange, [new DuckDBParameter("trace_key", RowAppender.TraceKey(traceId))],
             (row, _) => row.IsDBNull(0) ? ((long, long)?)null : (row.GetInt64(0), row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         if (ranges[0] is not { } range)
             return [];

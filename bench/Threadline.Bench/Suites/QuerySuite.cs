@@ -4,6 +4,7 @@ using Threadline.Bench.Measure;
 using Threadline.Bench.Receivers;
 using Threadline.Bench.Report;
 using Threadline.Bench.Workload;
+using DuckDB.NET.Data;
 using Threadline.Storage.DuckDb;
 using System.Text.Json;
 
@@ -69,25 +70,64 @@ internal static class QuerySuite
         }
     }
 
-    /// <summary>Trace by id straight from the store, in this process (no HTTP, no stitcher): what the API's trace query costs at this size.</summary>
+    /// <summary>
+    /// Trace by id straight from the store, in this process (no HTTP, no stitcher): what the API's trace query costs at
+    /// this size. Beside it, query by query on the same traces, the query of schema version 1 (a scan of the whole
+    /// trace_id column, before trace_index), so the two are compared under the same load.
+    /// </summary>
     private static async Task MeasureStoreOnlyAsync(string data, BenchSettings settings, List<SampledTransaction> sample, string label, Results results)
     {
         await using var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = data });
+        using var scan = new DuckDBConnection($"Data Source={new DuckDbStoreOptions { DataDirectory = data }.DatabasePath}");
+        scan.Open();
         var random = new Random(5);
-        var latencies = new List<double>(settings.QueriesPerKind);
+        var indexed = new List<double>(settings.QueriesPerKind);
+        var scanned = new List<double>(settings.QueriesPerKind);
         for (var i = -5; i < settings.QueriesPerKind; i++)
         {
             var t = sample[random.Next(sample.Count)];
+            var traceId = t.TraceIds[random.Next(t.TraceIds.Length)];
             var clock = Stopwatch.StartNew();
-            var spans = await store.GetTraceAsync(t.TraceIds[random.Next(t.TraceIds.Length)], CancellationToken.None);
+            var spans = await store.GetTraceAsync(traceId, CancellationToken.None);
+            var indexedMs = clock.Elapsed.TotalMilliseconds;
             if (spans.Count == 0)
                 throw new InvalidOperationException("A sampled trace was not found in the store.");
-            if (i >= 0)
-                latencies.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            var rows = ScanWithoutIndex(scan, traceId);
+            var scannedMs = clock.Elapsed.TotalMilliseconds;
+            if (rows != spans.Count)
+                throw new InvalidOperationException($"The version-1 query found {rows} spans where the store found {spans.Count}.");
+            if (i < 0)
+                continue;
+            indexed.Add(indexedMs);
+            scanned.Add(scannedMs);
         }
-        results.Add(new Figure($"query.{label}.trace_store_p50_ms", "queries", $"{label} spans: trace by id p50, store only", Percentiles.Of(latencies, 50), "ms"));
-        results.Add(new Figure($"query.{label}.trace_store_p99_ms", "queries", $"{label} spans: trace by id p99, store only", Percentiles.Of(latencies, 99), "ms",
+        results.Add(new Figure($"query.{label}.trace_store_p50_ms", "queries", $"{label} spans: trace by id p50, store only", Percentiles.Of(indexed, 50), "ms"));
+        results.Add(new Figure($"query.{label}.trace_store_p99_ms", "queries", $"{label} spans: trace by id p99, store only", Percentiles.Of(indexed, 99), "ms",
             20, Goal.AtMost, "GetTraceAsync in process: the API adds HTTP and JSON"));
+        results.Add(new Figure($"query.{label}.trace_scan_p50_ms", "queries", $"{label} spans: trace by id p50, version-1 scan", Percentiles.Of(scanned, 50), "ms",
+            Note: "same traces, interleaved: the query before trace_index (rows read, not decoded)"));
+        results.Add(new Figure($"query.{label}.trace_scan_p99_ms", "queries", $"{label} spans: trace by id p99, version-1 scan", Percentiles.Of(scanned, 99), "ms"));
+    }
+
+    private static int ScanWithoutIndex(DuckDBConnection connection, UInt128 traceId)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT * FROM spans WHERE trace_id = $trace_id
+            QUALIFY row_number() OVER (PARTITION BY span_id ORDER BY start_time_unix_nano) = 1
+            ORDER BY start_time_unix_nano, span_id
+            """;
+        command.Parameters.Add(new DuckDBParameter("trace_id", (System.Numerics.BigInteger)(Int128)traceId));
+        using var reader = command.ExecuteReader();
+        var rows = 0;
+        while (reader.Read())
+        {
+            for (var column = 0; column < reader.FieldCount; column++)
+                _ = reader.GetValue(column);
+            rows++;
+        }
+        return rows;
     }
 
     private static double AvailableBytes()

@@ -65,9 +65,11 @@ CREATE TABLE IF NOT EXISTS logs (
 -- Where each trace's spans lie in time, so that trace by id reads only the row groups of that range: spans arrive
 -- roughly in start order, so DuckDB prunes `spans` by the min/max of start_time_unix_nano, while a random trace id
 -- prunes nothing. One row per trace per commit group (a trace that spans several groups has several rows); a
--- reader takes the min and max over them. Far smaller than `spans`, so scanning its trace ids is cheap.
+-- reader takes the min and max over them. The key is the trace id's low 64 bits (random in W3C and X-Ray ids alike):
+-- filtering a UBIGINT column is about 100x faster here than a HUGEINT one (0.8M rows: 1.5 vs 150 ms). Two traces
+-- that share them only widen each other's range; the spans query still filters on the whole trace id.
 CREATE TABLE IF NOT EXISTS trace_index (
-    trace_id HUGEINT NOT NULL,
+    trace_key UBIGINT NOT NULL,
     min_start_unix_nano BIGINT NOT NULL,
     max_start_unix_nano BIGINT NOT NULL
 );

@@ -12,6 +12,9 @@ internal static class RowAppender
 
     public static UInt128 FromHugeInt(BigInteger value) => (UInt128)(Int128)value;
 
+    /// <summary>The key of a trace in <c>trace_index</c>: the low 64 bits of its id.</summary>
+    public static ulong TraceKey(UInt128 traceId) => (ulong)traceId;
+
     public static void AppendResource(DuckDBAppender appender, ResourceRecord resource) =>
         appender.CreateRow()
             .AppendValue(resource.Id)
@@ -32,7 +35,7 @@ internal static class RowAppender
 
     public static void AppendTraceRange(DuckDBAppender appender, TraceRanges.Range range) =>
         appender.CreateRow()
-            .AppendValue(ToHugeInt(range.TraceId))
+            .AppendValue(TraceKey(range.TraceId))
             .AppendValue(range.MinStart)
             .AppendValue(range.MaxStart)
             .EndRow();
