@@ -46,7 +46,7 @@ public sealed class ReleaseBuild : IAsyncLifetime
         Commit = (await RunAsync("git", ["rev-parse", "HEAD"], RepositoryRoot, TimeSpan.FromMinutes(1))).Output.Trim();
         Directory.CreateDirectory(Path.Combine(Scratch, "extracted"));
 
-        await RunAsync("bash", ["scripts/release", "--rid", Rid, "--out", Dist], RepositoryRoot, ReleaseDeadline);
+        await RunAsync("bash", ["scripts/release", "--rid", Rid, "--out", Dist], RepositoryRoot, ReleaseDeadline, WithoutTestHostMsBuild);
         await RunAsync("tar", ["-xzf", Path.Combine(Dist, TarballName), "-C", Path.Combine(Scratch, "extracted")], Scratch, TimeSpan.FromMinutes(2));
     }
 
@@ -72,6 +72,13 @@ public sealed class ReleaseBuild : IAsyncLifetime
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', start.ArgumentList)} exited with {result.ExitCode}:\n{result.Output}\n{result.Error}");
         return result;
+    }
+
+    /// <summary>A dotnet command started from the tests runs with its own MSBuild, not the test host's settings.</summary>
+    public static void WithoutTestHostMsBuild(ProcessStartInfo start)
+    {
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+            start.Environment.Remove(name);
     }
 
     private static string FindRepositoryRoot()

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -28,7 +29,8 @@ public sealed partial class ReleasedServerTests(ReleaseBuild release)
         var list = await server.PollJsonAsync($"/api/transactions?traceId={traceId}",
             l => l.GetProperty("transactions").GetArrayLength() == 1, TimeSpan.FromSeconds(30));
         var summary = list.GetProperty("transactions")[0];
-        Assert.Equal("POST /checkout", summary.GetProperty("entry").GetProperty("name").GetString());
+        Assert.Equal("release-checkout", summary.GetProperty("entry").GetProperty("name").GetString());
+        Assert.Equal(1, summary.GetProperty("invocationCount").GetInt32());
         var transaction = await server.GetJsonAsync($"/api/transactions/{summary.GetProperty("id").GetString()}");
         var spans = transaction.GetProperty("spans").EnumerateArray().ToList();
         Assert.Equal(["POST /checkout", "charge card"], spans.Select(s => s.GetProperty("name").GetString()).Order(StringComparer.Ordinal).Reverse());
@@ -62,10 +64,14 @@ public sealed partial class ReleasedServerTests(ReleaseBuild release)
             Assert.Equal(type, asset.Content.Headers.ContentType?.MediaType);
             Assert.NotEmpty(await asset.Content.ReadAsByteArrayAsync(Ct));
         }
-        // Fluent UI's JavaScript initializer is found through the modules manifest.
-        using var modules = await server.Http.GetAsync(new Uri("/threadline.modules.json", UriKind.Relative), Ct);
-        Assert.Equal(HttpStatusCode.OK, modules.StatusCode);
-        Assert.Contains("Microsoft.FluentUI.AspNetCore.Components", await modules.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        // Fluent UI's JavaScript initializer, which Blazor finds through the modules manifest and lists in the page.
+        var initializers = JsonSerializer.Deserialize<string[]>(Convert.FromBase64String(Initializers().Match(html).Groups[1].Value))!;
+        Assert.Contains("_content/Microsoft.FluentUI.AspNetCore.Components/Microsoft.FluentUI.AspNetCore.Components.lib.module.js", initializers);
+        foreach (var module in initializers)
+        {
+            using var asset = await server.Http.GetAsync(new Uri(module, UriKind.Relative), Ct);
+            Assert.True(asset.StatusCode == HttpStatusCode.OK, $"GET /{module}: {(int)asset.StatusCode}");
+        }
     }
 
     /// <summary>A SERVER span and a CLIENT child through the OpenTelemetry SDK's OTLP/HTTP exporter; returns the trace id.</summary>
@@ -102,4 +108,7 @@ public sealed partial class ReleasedServerTests(ReleaseBuild release)
 
     [GeneratedRegex("""<script src="([^"]+)"\s*>""")]
     private static partial Regex Script();
+
+    [GeneratedRegex("<!--Blazor-Web-Initializers:([A-Za-z0-9+/=]+)-->")]
+    private static partial Regex Initializers();
 }

@@ -94,12 +94,7 @@ public sealed class SampleFunctionTests(ReleaseBuild release)
     }
 
     private static Task DotnetAsync(string workingDirectory, params string[] arguments) =>
-        ReleaseBuild.RunAsync("dotnet", arguments, workingDirectory, DotnetDeadline, start =>
-        {
-            // The test host's MSBuild settings are not the sample's.
-            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
-                start.Environment.Remove(name);
-        });
+        ReleaseBuild.RunAsync("dotnet", arguments, workingDirectory, DotnetDeadline, ReleaseBuild.WithoutTestHostMsBuild);
 
     private byte[] PackedTracer()
     {
