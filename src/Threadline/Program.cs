@@ -5,4 +5,5 @@ var root = new RootCommand("Threadline: observability for serverless application
 root.Subcommands.Add(ServeCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(AuthCommand.Create());
+VersionOutput.ReplaceDefault(root);
 return await root.Parse(args).InvokeAsync();
