@@ -99,6 +99,23 @@ public sealed class LumigoFixtureTests
         Assert.Equal(Via.SqsMessageId, Assert.Single(transaction.Hops).Via);
     }
 
+    [Fact]
+    public void An_environment_the_tracer_cut_at_its_size_limit_is_read_as_far_as_it_goes_and_scrubbed()
+    {
+        const string cut = """{"DB_PASSWORD":"hunter2","AWS_LAMBDA_LOG_GROUP_NAME":"/aws/lambda/probe-fn","LUMIGO_TRACER_HOST":"127.0""";
+        var span = JsonSerializer.SerializeToElement(new object[]
+        {
+            new Dictionary<string, object> { ["id"] = "req-cut", ["type"] = "function", ["started"] = 1795663909556, ["name"] = "probe-fn", ["envs"] = cut },
+        });
+
+        var record = Assert.Single(LumigoSpanNormalizer.Normalize(span, []));
+
+        using var environment = JsonDocument.Parse(AttributeReader.String(record.Attributes, "threadline.environment")!);
+        Assert.Equal(["AWS_LAMBDA_LOG_GROUP_NAME", "DB_PASSWORD"], environment.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("[scrubbed]", environment.RootElement.GetProperty("DB_PASSWORD").GetString());
+        Assert.Equal(["threadline.environment"], AttributeReader.Strings(record.Attributes, "threadline.truncated"));
+    }
+
     private static List<SpanRecord> Load(string name)
     {
         using var bulk = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "real-clients", name)));

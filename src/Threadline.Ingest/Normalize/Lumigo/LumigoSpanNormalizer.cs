@@ -143,7 +143,9 @@ public static class LumigoSpanNormalizer
         AddTrigger(attributes, trigger);
         Add(attributes, "threadline.event", eventJson);
         Add(attributes, "threadline.response", LumigoJson.Payload(LumigoJson.Child(span, "return_value")));
-        Add(attributes, "threadline.environment", Environment(LumigoJson.Child(span, "envs")));
+        Add(attributes, "threadline.environment", Environment(LumigoJson.Child(span, "envs"), out var environmentCut));
+        if (environmentCut)
+            attributes.Add(new("threadline.truncated", new List<object?> { "threadline.environment" }));
         Add(attributes, "lumigo.transaction_id", LumigoJson.String(span, "transactionId"));
         var events = ErrorEvents(span, out var message);
         return new SpanRecord
@@ -171,14 +173,48 @@ public static class LumigoSpanNormalizer
             attributes.Add(new("threadline.trigger.keys", trigger.Keys.Take(NormalizationLimits.MaxArrayItems).Select(k => (object?)NormalizationLimits.Text(k)).ToList()));
     }
 
-    /// <summary>The environment as our tracer records it: a JSON object, sensitive names and values masked.</summary>
-    private static string? Environment(JsonElement? envs)
+    /// <summary>
+    /// The environment as our tracer records it: a JSON object, sensitive names and values masked. The tracer cuts the
+    /// serialised environment at its entry size limit (2 KB by default), so a cut object is read as far as it goes.
+    /// </summary>
+    private static string? Environment(JsonElement? envs, out bool truncated)
     {
-        var obj = LumigoJson.Object(envs);
-        if (obj is not { } variables)
-            return envs is null ? null : "[scrubbed: not a JSON object]";
-        return Scrubber.ScrubEnvironment(variables.EnumerateObject()
-            .Select(p => new KeyValuePair<string, string>(p.Name, LumigoJson.Payload(p.Value) ?? "")));
+        truncated = false;
+        if (LumigoJson.Object(envs) is { } variables)
+            return Scrubber.ScrubEnvironment(variables.EnumerateObject()
+                .Select(p => new KeyValuePair<string, string>(p.Name, LumigoJson.Payload(p.Value) ?? "")));
+        if (envs is not { ValueKind: JsonValueKind.String } text || text.GetString() is not { } cut)
+            return null;
+        truncated = true;
+        return Scrubber.ScrubEnvironment(ReadCutObject(cut));
+    }
+
+    /// <summary>The complete name/value pairs at the top of a JSON object that was cut off.</summary>
+    private static List<KeyValuePair<string, string>> ReadCutObject(string text)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(text), isFinalBlock: false, state: default);
+        string? name = null;
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth != 1)
+                    continue;
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                    name = reader.GetString();
+                else if (name is not null && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
+                {
+                    pairs.Add(new(name, reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan)));
+                    name = null;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all, or malformed after the pairs read so far.
+        }
+        return pairs;
     }
 
     /// <summary><c>error</c> (<c>type</c>, <c>message</c>, <c>stacktrace</c>) as OpenTelemetry's exception event.</summary>
