@@ -46,6 +46,9 @@ public static class LumigoBulkDecoder
 
     private static JsonDocument ParseArray(ReadOnlyMemory<byte> json)
     {
+        // JsonDocument checks a string's UTF-8 only when it is read; a bad one would fail the normalizer (found by fuzzing).
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+            throw new LumigoFormatException("The body is not valid UTF-8 JSON.");
         JsonDocument document;
         try
         {

@@ -241,8 +241,8 @@ public static class LumigoSpanNormalizer
     private static ResourceRecord Resource(JsonElement span, Dictionary<string, ResourceRecord> cache)
     {
         var arn = LumigoJson.String(span, "invokedArn");
-        var name = (LumigoJson.String(span, "type") == "function" ? LumigoJson.String(span, "name") : null)
-            ?? FunctionOfArn(arn) ?? LumigoJson.String(span, "name") ?? ResourceScopeFactory.UnknownService;
+        var name = NormalizationLimits.Text((LumigoJson.String(span, "type") == "function" ? LumigoJson.String(span, "name") : null)
+            ?? FunctionOfArn(arn) ?? LumigoJson.String(span, "name") ?? ResourceScopeFactory.UnknownService);
         var attributes = new List<KeyValue>
         {
             new("service.name", name),
@@ -262,7 +262,7 @@ public static class LumigoSpanNormalizer
         var content = string.Join('\n', attributes.Select(a => $"{a.Key}={a.Value}"));
         if (cache.TryGetValue(content, out var known))
             return known;
-        var resource = new ResourceRecord(ContentId("lumigo-resource\n" + content), NormalizationLimits.Text(name), attributes, null);
+        var resource = new ResourceRecord(ContentId("lumigo-resource\n" + content), name, attributes, null);
         cache[content] = resource;
         return resource;
     }
