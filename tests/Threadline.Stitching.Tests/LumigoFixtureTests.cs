@@ -116,6 +116,44 @@ public sealed class LumigoFixtureTests
         Assert.Equal(["threadline.environment"], AttributeReader.Strings(record.Attributes, "threadline.truncated"));
     }
 
+    [Fact]
+    public void Kinesis_puts_and_S3_uploads_of_a_Lumigo_function_give_the_keys_a_Threadline_consumer_records()
+    {
+        var template = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "real-clients", "lumigo-edge-2.json")));
+        using var bulk = JsonDocument.Parse(template);
+        var http = System.Text.Json.Nodes.JsonNode.Parse(bulk.RootElement[0].GetRawText())!;
+        var kinesis = http.DeepClone();
+        kinesis["id"] = "kinesis-put";
+        kinesis["service"] = "kinesis";
+        kinesis["info"]!["messageId"] = "4959";
+        kinesis["info"]!["resourceName"] = "clicks";
+        kinesis["info"]!["httpInfo"]!["host"] = "kinesis.us-east-1.amazonaws.com";
+        kinesis["info"]!["httpInfo"]!["request"]!["headers"] = """{"x-amz-target":"Kinesis_20131202.PutRecord"}""";
+        kinesis["info"]!["httpInfo"]!["request"]!["body"] = """{"StreamName":"clicks","PartitionKey":"u1","Data":"e30="}""";
+        kinesis["info"]!["httpInfo"]!["response"]!["body"] = """{"ShardId":"shardId-000000000001","SequenceNumber":"4959"}""";
+        var s3 = http.DeepClone();
+        s3["id"] = "s3-put";
+        s3["service"] = "external";
+        s3["info"]!.AsObject().Remove("resourceName");
+        s3["info"]!.AsObject().Remove("messageId");
+        s3["info"]!["httpInfo"]!["host"] = "invoices.s3.us-east-1.amazonaws.com";
+        s3["info"]!["httpInfo"]!["request"]!["method"] = "PUT";
+        s3["info"]!["httpInfo"]!["request"]!["path"] = "/2026/inv-1.pdf";
+        s3["info"]!["httpInfo"]!["request"]!["headers"] = "{}";
+        s3["info"]!["httpInfo"]!["response"]!["headers"] = """{"x-amz-request-id":"S3REQ1"}""";
+        var records = LumigoSpanNormalizer.Normalize(JsonSerializer.SerializeToElement(new[] { kinesis, s3, System.Text.Json.Nodes.JsonNode.Parse(bulk.RootElement[1].GetRawText()) }), []);
+        var contract = new ContractSpans();
+        var clicks = contract.Lambda("req-clicks", "count-clicks", "kinesis", "clicks", keys: ["kinesis:rec:clicks/shardId-000000000001/4959"]);
+        var invoices = contract.Lambda("req-invoices", "index-invoice", "s3", "invoices", keys: ["s3:req:S3REQ1"]);
+
+        var engine = Harness.Stitch(records.Concat(contract.Spans()));
+
+        var function = Assert.Single(engine.FindByRequestId("req-lumigo-1"));
+        Assert.Equal(
+            [(clicks.Id, "kinesis", "clicks", Via.KinesisSequenceNumber), (invoices.Id, "s3", "invoices", Via.S3RequestId)],
+            engine.OutgoingHops(function.Id).Select(h => (h.To, h.Service, h.Resource, h.Via)).OrderBy(h => h.Service));
+    }
+
     private static List<SpanRecord> Load(string name)
     {
         using var bulk = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "TestData", "real-clients", name)));

@@ -56,14 +56,14 @@ internal static class LumigoHttpCall
         var kind = SpanKind.Client;
         if (awsService is not null)
         {
-            var operation = Operation(awsService, requestHeaders, requestBody, path);
+            var operation = Operation(awsService, requestHeaders, requestBody, path, method);
             name = operation is null ? awsService : $"{awsService}.{operation}";
             attributes.Add(new("rpc.system", "aws-api"));
             attributes.Add(new("rpc.service", awsService));
             Add(attributes, "rpc.method", operation);
             var requestId = LumigoJson.Header(responseHeaders, "x-amzn-requestid") ?? LumigoJson.Header(responseHeaders, "x-amz-request-id");
             Add(attributes, "aws.request_id", requestId);
-            Add(attributes, "threadline.resource", Resource(info));
+            Add(attributes, "threadline.resource", Resource(info) ?? (awsService == "S3" ? S3Bucket(host, path) : null));
             var messageIds = MessageIds(info);
             var prefix = awsService switch
             {
@@ -76,6 +76,8 @@ internal static class LumigoHttpCall
                 keys.AddRange(messageIds.Select(id => prefix + id));
             if (awsService == "SQS" && operation == "SendMessageBatch")
                 keys.AddRange(BatchMessageIds(responseBody).Select(id => "sqs:msg:" + id));
+            if (awsService == "Kinesis")
+                keys.AddRange(KinesisKeys(requestBody, responseBody));
             if (awsService == "Lambda" && requestId is not null)
                 keys.Add("lambda:req:" + requestId);
             if (operation is "SendMessage" or "SendMessageBatch" or "Publish" or "PublishBatch" or "PutEvents" or "PutRecord" or "PutRecords")
@@ -106,7 +108,7 @@ internal static class LumigoHttpCall
     };
 
     /// <summary>The operation: the JSON protocols' <c>X-Amz-Target</c>, the query protocol's <c>Action</c>, Lambda's path.</summary>
-    private static string? Operation(string service, JsonElement? headers, string? body, string? path)
+    private static string? Operation(string service, JsonElement? headers, string? body, string? path, string? method)
     {
         if (LumigoJson.Header(headers, "x-amz-target") is { } target)
             return target[(target.LastIndexOf('.') + 1)..];
@@ -120,6 +122,9 @@ internal static class LumigoHttpCall
         }
         if (service == "Lambda" && path?.Contains("/invocations", StringComparison.Ordinal) == true)
             return "Invoke";
+        // S3's REST calls name no operation; an upload without a query is a PutObject, whose request id S3 events carry.
+        if (service == "S3" && method == "PUT" && path?.Contains('?', StringComparison.Ordinal) == false)
+            return "PutObject";
         return null;
     }
 
@@ -137,6 +142,16 @@ internal static class LumigoHttpCall
         return name.StartsWith("arn:", StringComparison.Ordinal) ? LumigoTrigger.ResourceOfArn(name) : name;
     }
 
+    /// <summary>The bucket of a virtual-hosted (<c>bucket.s3.region.amazonaws.com</c>) or path-style S3 request.</summary>
+    private static string? S3Bucket(string? host, string? path)
+    {
+        var at = host?.IndexOf(".s3.", StringComparison.Ordinal) ?? -1;
+        if (at > 0)
+            return host![..at];
+        var segments = path?.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is { Length: > 0 } ? segments[0] : null;
+    }
+
     private static List<string> MessageIds(JsonElement? info)
     {
         var ids = new List<string>();
@@ -146,6 +161,36 @@ internal static class LumigoHttpCall
             ids.Add(id);
         ids.AddRange(LumigoJson.Items(LumigoJson.Child(i, "messageIds")).Select(LumigoJson.Text).OfType<string>());
         return ids;
+    }
+
+    /// <summary>
+    /// Kinesis keys need the stream and shard besides Lumigo's sequence numbers: the request names the stream, the
+    /// response of PutRecord its shard and sequence number, of PutRecords one per record.
+    /// </summary>
+    private static IEnumerable<string> KinesisKeys(string? requestBody, string? responseBody)
+    {
+        if (requestBody is null || responseBody is null || !requestBody.StartsWith('{') || !responseBody.StartsWith('{'))
+            return [];
+        try
+        {
+            using var request = JsonDocument.Parse(requestBody);
+            using var response = JsonDocument.Parse(responseBody);
+            var stream = LumigoJson.String(request.RootElement, "StreamName")
+                ?? LumigoTrigger.ResourceOfArn(LumigoJson.String(request.RootElement, "StreamARN"));
+            if (stream is null)
+                return [];
+            var records = LumigoJson.Child(response.RootElement, "Records") is { ValueKind: JsonValueKind.Array } many
+                ? many.EnumerateArray().ToList()
+                : [response.RootElement];
+            return [.. records
+                .Select(r => (Shard: LumigoJson.String(r, "ShardId"), Sequence: LumigoJson.String(r, "SequenceNumber")))
+                .Where(r => r.Shard is not null && r.Sequence is not null)
+                .Select(r => $"kinesis:rec:{stream}/{r.Shard}/{r.Sequence}")];
+        }
+        catch (JsonException)
+        {
+            return []; // Cut by the tracer's size limit.
+        }
     }
 
     /// <summary>Lumigo records only the first message of a batch; the JSON protocol's response lists them all.</summary>
