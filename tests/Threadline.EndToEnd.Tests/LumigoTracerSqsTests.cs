@@ -96,40 +96,8 @@ public sealed class LumigoTracerSqsTests : IAsyncLifetime
         }));
         _sandbox.Mappings.Add(new EventSourceMappingConfig(_sandbox.Arns.Queue(QueueName), ConsumerFunction));
 
-        var producer = await NodeScript.RunAsync("producer.js", new Dictionary<string, string>
-        {
-            ["LUMIGO_TRACER_HOST"] = $"127.0.0.1:{_server.TlsPort}",
-            ["LUMIGO_TRACER_TOKEN"] = "t_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
-            ["LUMIGO_DEBUG"] = "TRUE",
-            // The tracer gives its edge 300 ms by default, then drops the spans; a loaded test machine needs more.
-            ["LUMIGO_CONNECTION_TIMEOUT"] = "10000",
-            ["LUMIGO_REQUEST_TIMEOUT_MS"] = "10000",
-            // The tracer cuts each payload (and the environment) at 2 KB by default; the test's environment is larger.
-            ["LUMIGO_MAX_ENTRY_SIZE"] = "65536",
-            ["NODE_EXTRA_CA_CERTS"] = _tls.CertificatePath,
-            // What Lambda sets for a Node.js function; LAMBDA_RUNTIME_DIR is how the tracer knows it runs in Lambda.
-            ["LAMBDA_RUNTIME_DIR"] = "/var/runtime",
-            ["LAMBDA_TASK_ROOT"] = NodeScript.LumigoScriptsDirectory,
-            ["AWS_EXECUTION_ENV"] = "AWS_Lambda_nodejs20.x",
-            ["AWS_LAMBDA_FUNCTION_NAME"] = ProducerFunction,
-            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
-            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
-            ["AWS_LAMBDA_LOG_GROUP_NAME"] = $"/aws/lambda/{ProducerFunction}",
-            ["AWS_LAMBDA_LOG_STREAM_NAME"] = "2026/12/07/[$LATEST]threadline",
-            ["AWS_REGION"] = _sandbox.Options.Region,
-            ["_X_AMZN_TRACE_ID"] = "Root=1-6753a8c0-5a1e2b3c4d5e6f708192a3b4;Parent=53995c3f42cd8ad8;Sampled=1",
-            [UnmaskedByLumigo] = "orders-secret-value",
-            ["SANDBOX_PORT"] = _sandbox.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["QUEUE_URL"] = queueUrl,
-            ["FUNCTION_ARN"] = _sandbox.Arns.Function(ProducerFunction),
-            ["REQUEST_ID"] = RequestId,
-        }, NodeScript.LumigoScriptsDirectory);
-
+        var (producer, messageId) = await RunLumigoProducerAsync(queueUrl);
         var context = producer.ToString();
-        var returned = JsonDocument.Parse(producer.Report.GetProperty("result").GetProperty("body").GetString()!).RootElement;
-        var messageId = returned.GetProperty("messageId").GetString()!;
-        // With LUMIGO_DEBUG the tracer logs each answer of its edge: the _started span and the end spans were both taken.
-        Assert.True(producer.Output.Split("Edge request completed").Length - 1 >= 2, "the tracer did not report twice to the edge\n" + context);
 
         var list = await WaitForTransactionAsync($"/api/transactions?messageId={messageId}", context);
         var summary = Assert.Single(list.GetProperty("transactions").EnumerateArray());
@@ -159,6 +127,82 @@ public sealed class LumigoTracerSqsTests : IAsyncLifetime
         Assert.Contains($"{ProducerFunction} started", spans.Select(s => s.GetProperty("name").GetString()));
         var environment = JsonDocument.Parse(Attribute(ProducerFunction, "threadline.environment")).RootElement;
         Assert.Equal(("[scrubbed]", ProducerFunction), (environment.GetProperty(UnmaskedByLumigo).GetString(), environment.GetProperty("AWS_LAMBDA_FUNCTION_NAME").GetString()));
+    }
+
+    /// <summary>
+    /// The OpenTelemetry JS consumer of js/ (instrumentation-aws-lambda, X-Ray propagation) receives the message the
+    /// Lumigo-traced producer sent: its CONSUMER span's link carries the message id, which the Lumigo SQS span recorded.
+    /// </summary>
+    [Fact]
+    public async Task A_Lumigo_traced_producer_and_an_OpenTelemetry_JS_consumer_are_one_transaction()
+    {
+        var queueUrl = _sandbox.Sqs.CreateQueue(QueueName);
+        var (producer, messageId) = await RunLumigoProducerAsync(queueUrl);
+        var consumer = await NodeScript.RunAsync("lambda-runtime.js", new Dictionary<string, string>
+        {
+            ["SANDBOX_ENDPOINT"] = _sandbox.Endpoint.ToString(),
+            ["SANDBOX_REGION"] = _sandbox.Options.Region,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{_server.OtlpHttpPort}",
+            ["PROPAGATION"] = "xray",
+            ["LAMBDA_TASK_ROOT"] = NodeScript.ScriptsDirectory,
+            ["_HANDLER"] = "handler.handler",
+            ["AWS_LAMBDA_FUNCTION_NAME"] = ConsumerFunction,
+            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
+            ["AWS_REGION"] = _sandbox.Options.Region,
+            ["FUNCTION_ARN"] = _sandbox.Arns.Function(ConsumerFunction),
+            ["QUEUE_URL"] = queueUrl,
+            ["QUEUE_ARN"] = _sandbox.Arns.Queue(QueueName),
+        });
+        var context = $"{producer}\n{consumer}";
+        Assert.True(messageId == consumer.Report.GetProperty("messageId").GetString(), "the consumer received another message\n" + context);
+
+        var list = await WaitForTransactionAsync($"/api/transactions?messageId={messageId}", context);
+        var summary = Assert.Single(list.GetProperty("transactions").EnumerateArray());
+        Assert.Equal((ProducerFunction, 2), (summary.GetProperty("entry").GetProperty("name").GetString(), summary.GetProperty("invocationCount").GetInt32()));
+        var transaction = await GetAsync($"/api/transactions/{summary.GetProperty("id").GetString()}", context);
+        Assert.Equal([RequestId, consumer.Report.GetProperty("requestId").GetString()],
+            transaction.GetProperty("invocations").EnumerateArray().Select(i => i.GetProperty("requestId").GetString()));
+        var hop = Assert.Single(transaction.GetProperty("hops").EnumerateArray());
+        Assert.Equal(("async", "sqs", "otel.link"), (hop.GetProperty("kind").GetString(), hop.GetProperty("service").GetString(), hop.GetProperty("via").GetString()));
+    }
+
+    /// <summary>Runs lumigo-js/producer.js once and returns its run and the id of the message it sent.</summary>
+    private async Task<(NodeRun Run, string MessageId)> RunLumigoProducerAsync(string queueUrl)
+    {
+        var producer = await NodeScript.RunAsync("producer.js", new Dictionary<string, string>
+        {
+            ["LUMIGO_TRACER_HOST"] = $"127.0.0.1:{_server.TlsPort}",
+            ["LUMIGO_TRACER_TOKEN"] = "t_" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
+            ["LUMIGO_DEBUG"] = "TRUE",
+            // The tracer gives its edge 300 ms by default, then drops the spans; a loaded test machine needs more.
+            ["LUMIGO_CONNECTION_TIMEOUT"] = "10000",
+            ["LUMIGO_REQUEST_TIMEOUT_MS"] = "10000",
+            // The tracer cuts each payload (and the environment) at 2 KB by default; the test's environment is larger.
+            ["LUMIGO_MAX_ENTRY_SIZE"] = "65536",
+            ["NODE_EXTRA_CA_CERTS"] = _tls.CertificatePath,
+            // What Lambda sets for a Node.js function; LAMBDA_RUNTIME_DIR is how the tracer knows it runs in Lambda.
+            ["LAMBDA_RUNTIME_DIR"] = "/var/runtime",
+            ["LAMBDA_TASK_ROOT"] = NodeScript.LumigoScriptsDirectory,
+            ["AWS_EXECUTION_ENV"] = "AWS_Lambda_nodejs20.x",
+            ["AWS_LAMBDA_FUNCTION_NAME"] = ProducerFunction,
+            ["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST",
+            ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "256",
+            ["AWS_LAMBDA_LOG_GROUP_NAME"] = $"/aws/lambda/{ProducerFunction}",
+            ["AWS_LAMBDA_LOG_STREAM_NAME"] = "2026/12/07/[$LATEST]threadline",
+            ["AWS_REGION"] = _sandbox.Options.Region,
+            ["_X_AMZN_TRACE_ID"] = "Root=1-6753a8c0-5a1e2b3c4d5e6f708192a3b4;Parent=53995c3f42cd8ad8;Sampled=1",
+            [UnmaskedByLumigo] = "orders-secret-value",
+            ["SANDBOX_PORT"] = _sandbox.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["QUEUE_URL"] = queueUrl,
+            ["FUNCTION_ARN"] = _sandbox.Arns.Function(ProducerFunction),
+            ["REQUEST_ID"] = RequestId,
+        }, NodeScript.LumigoScriptsDirectory);
+
+        var returned = JsonDocument.Parse(producer.Report.GetProperty("result").GetProperty("body").GetString()!).RootElement;
+        // With LUMIGO_DEBUG the tracer logs each answer of its edge: the _started span and the end spans were both taken.
+        Assert.True(producer.Output.Split("Edge request completed").Length - 1 >= 2, "the tracer did not report twice to the edge\n" + producer);
+        return (producer, returned.GetProperty("messageId").GetString()!);
     }
 
     private async Task<JsonElement> WaitForTransactionAsync(string path, string context)
