@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Builder;
 namespace Threadline.Server;
 
 /// <summary>A started server with the ports it actually listens on.</summary>
-public sealed class RunningServer(WebApplication app, int apiPort, int otlpHttpPort, int otlpGrpcPort, string dataDirectory) : IAsyncDisposable
+public sealed class RunningServer(WebApplication app, int apiPort, int otlpHttpPort, int otlpGrpcPort, string dataDirectory, int? tlsPort = null) : IAsyncDisposable
 {
     public int ApiPort { get; } = apiPort;
     public int OtlpHttpPort { get; } = otlpHttpPort;
     public int OtlpGrpcPort { get; } = otlpGrpcPort;
+    /// <summary>The HTTPS port serving OTLP/HTTP and <c>/api/spans</c>; null when no TLS certificate was given.</summary>
+    public int? TlsPort { get; } = tlsPort;
     public string DataDirectory { get; } = dataDirectory;
     public IServiceProvider Services => app.Services;
 

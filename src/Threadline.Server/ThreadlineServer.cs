@@ -5,6 +5,7 @@ using Threadline.Ingest;
 using Threadline.Ingest.Receive;
 using Threadline.Ingest.Receive.Grpc;
 using Threadline.Ingest.Receive.Http;
+using Threadline.Ingest.Receive.Lumigo;
 using Threadline.Server.Api;
 using Threadline.Server.Hosting;
 using Threadline.Server.Security;
@@ -34,8 +35,19 @@ public static class ThreadlineServer
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
         var endpoints = new Dictionary<Listener, ListenOptions>();
+        ListenOptions? tlsEndpoint = null;
+        var tlsCertificate = TlsCertificate.TryLoad(options.TlsCertificatePath, options.TlsKeyPath, []);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // The TLS listener serves what the OTLP/HTTP listener serves (the Lumigo tracers only post over https).
+            if (tlsCertificate is not null)
+                kestrel.Listen(options.BindAddress, options.TlsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.Use(ListenerRouting.TagConnections(Listener.OtlpHttp));
+                    listen.UseHttps(tlsCertificate);
+                    tlsEndpoint = listen;
+                });
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
             Listen(kestrel, endpoints, options.BindAddress, options.OtlpGrpcPort, Listener.OtlpGrpc, HttpProtocols.Http2);
             Listen(kestrel, endpoints, options.BindAddress, options.OtlpHttpPort, Listener.OtlpHttp, HttpProtocols.Http1);
@@ -52,6 +64,7 @@ public static class ThreadlineServer
         app.MapGrpcService<OtlpGrpcTraceService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
+        app.MapLumigo().WithMetadata(new ServedOn(Listener.OtlpHttp));
         app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
@@ -81,7 +94,8 @@ public static class ThreadlineServer
             endpoints[Listener.Api].IPEndPoint!.Port,
             endpoints[Listener.OtlpHttp].IPEndPoint!.Port,
             endpoints[Listener.OtlpGrpc].IPEndPoint!.Port,
-            dataDirectory);
+            dataDirectory,
+            tlsEndpoint?.IPEndPoint!.Port);
     }
 
     private static void Listen(KestrelServerOptions kestrel, Dictionary<Listener, ListenOptions> endpoints, IPAddress address, int port, Listener listener, HttpProtocols protocols) =>
@@ -104,6 +118,7 @@ public static class ThreadlineServer
         services.AddSingleton<GroupCommitSink>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
         services.AddSingleton<OtlpIngestService>();
+        services.AddSingleton<LumigoIngestService>();
         services.Configure<OtlpReceiverOptions>(o =>
         {
             o.MaxRequestBytes = options.MaxRequestBytes;

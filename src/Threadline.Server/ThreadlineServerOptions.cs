@@ -8,6 +8,7 @@ public sealed class ThreadlineServerOptions
     public const int DefaultApiPort = 5080;
     public const int DefaultOtlpHttpPort = 4318;
     public const int DefaultOtlpGrpcPort = 4317;
+    public const int DefaultTlsPort = 4443;
 
     public required string DataDirectory { get; init; }
     /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
@@ -18,6 +19,10 @@ public sealed class ThreadlineServerOptions
     public int ApiPort { get; init; } = DefaultApiPort;
     public int OtlpHttpPort { get; init; } = DefaultOtlpHttpPort;
     public int OtlpGrpcPort { get; init; } = DefaultOtlpGrpcPort;
+    /// <summary>PEM certificate and key of the TLS listener (OTLP/HTTP and Lumigo's <c>/api/spans</c> over HTTPS); off when null.</summary>
+    public string? TlsCertificatePath { get; init; }
+    public string? TlsKeyPath { get; init; }
+    public int TlsPort { get; init; } = DefaultTlsPort;
     public int MaxRequestBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes;
     /// <summary>Bytes of requests held at once until answered; beyond it senders get 503 + Retry-After / UNAVAILABLE.</summary>
     public long MaxQueuedBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxQueuedBytes;
@@ -44,6 +49,13 @@ public sealed class ThreadlineServerOptions
         var fixedPorts = new[] { ApiPort, OtlpHttpPort, OtlpGrpcPort }.Where(p => p != 0).ToList();
         if (fixedPorts.Count != fixedPorts.Distinct().Count())
             errors.Add($"The API, OTLP/HTTP and OTLP/gRPC ports must differ (got {ApiPort}, {OtlpHttpPort}, {OtlpGrpcPort}).");
+        if (TlsCertificatePath is not null || TlsKeyPath is not null)
+        {
+            CheckPort(errors, "TLS", TlsPort);
+            if (TlsPort != 0 && fixedPorts.Contains(TlsPort))
+                errors.Add($"The TLS port must differ from the API, OTLP/HTTP and OTLP/gRPC ports (got {TlsPort}).");
+            Hosting.TlsCertificate.TryLoad(TlsCertificatePath, TlsKeyPath, errors)?.Dispose();
+        }
         if (MaxRequestBytes < 1024)
             errors.Add($"The request size limit must be at least 1024 bytes (got {MaxRequestBytes}).");
         if (MaxQueuedBytes < 1024)

@@ -24,9 +24,14 @@ internal static class NodeScript
 
     public static string ScriptsDirectory { get; } = FindDirectory();
 
-    public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The Lumigo tracer's scripts, with their own lockfile.</summary>
+    public static string LumigoScriptsDirectory { get; } = Path.Combine(Path.GetDirectoryName(ScriptsDirectory)!, "lumigo-js");
+
+    /// <param name="directory">The folder of the script and its package-lock.json: <c>js/</c> unless given.</param>
+    public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string? directory = null)
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory };
+        directory ??= ScriptsDirectory;
+        var start = new ProcessStartInfo("node") { WorkingDirectory = directory };
         start.ArgumentList.Add(script);
         foreach (var name in start.Environment.Keys.Where(k => ScrubbedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
             start.Environment.Remove(name);
@@ -48,9 +53,9 @@ internal static class NodeScript
 
         if (result.ExitCode != 0)
         {
-            var hint = Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "@opentelemetry"))
+            var hint = Directory.Exists(Path.Combine(directory, "node_modules"))
                 ? ""
-                : $"\n(js/node_modules is missing: run `npm ci` in {ScriptsDirectory}, as scripts/test does)";
+                : $"\n({directory}/node_modules is missing: run `npm ci` there, as scripts/test does)";
             Assert.Fail($"node {script} exited with {result.ExitCode}:\n{result.Error}\n{result.Output}{hint}");
         }
 

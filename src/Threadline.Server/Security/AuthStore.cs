@@ -27,10 +27,12 @@ public sealed class AuthStore(string dataDirectory, TimeProvider? time = null)
     }
 
     /// <summary>Creates a token and returns it: the only time it exists outside the client that will use it.</summary>
-    public string CreateToken(string name, TokenKind kind)
+    public string CreateToken(string name, TokenKind kind, bool lumigoFormat = false)
     {
         Throw(AccountNames.Problem(name));
-        var token = TokenSecrets.Create(kind);
+        if (lumigoFormat && kind != TokenKind.Ingest)
+            throw new AuthStoreException("Only ingest tokens can have the Lumigo form.");
+        var token = lumigoFormat ? TokenSecrets.CreateLumigo() : TokenSecrets.Create(kind);
         Update(document =>
         {
             ThrowIfTaken(document, name);

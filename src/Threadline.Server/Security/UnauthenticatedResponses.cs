@@ -19,7 +19,9 @@ internal static class UnauthenticatedResponses
         var response = context.Response;
         response.StatusCode = StatusCodes.Status401Unauthorized;
         response.Headers.WWWAuthenticate = "Bearer realm=\"threadline-ingest\"";
-        if (context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
+        // Lumigo's edge protocol is JSON whatever the request says.
+        if (context.Request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true
+            || context.Request.Path.Equals(Ingest.Receive.Lumigo.LumigoEndpoints.Path, StringComparison.OrdinalIgnoreCase))
         {
             response.ContentType = "application/json";
             await response.WriteAsync(StatusFormatter.Format(status), context.RequestAborted).ConfigureAwait(false);

@@ -16,7 +16,7 @@ internal sealed class TracedFunction(ThreadlineOptions options, ExportTargets ta
 
     public ThreadlineOptions Options => options;
 
-    public Scrubber Scrubber { get; } = new(ScrubRules.From(options));
+    public Scrubber Scrubber { get; } = new(new ScrubRules(options.ScrubDefaults, options.ScrubKeyPatterns, options.ScrubPaths));
 
     public FunctionIdentity? Identity { get; private set; }
 

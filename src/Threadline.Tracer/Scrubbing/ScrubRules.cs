@@ -2,7 +2,11 @@ using System.Text.RegularExpressions;
 
 namespace Threadline.Tracer.Scrubbing;
 
-/// <summary>Which keys and JSON paths are sensitive. Built once per function from its options.</summary>
+/// <summary>
+/// Which keys and JSON paths are sensitive. Built once per function from its options. The server compiles this folder
+/// too (linked into Threadline.Ingest) to scrub what third-party tracers send with the same rules, so nothing here may
+/// depend on the rest of the tracer.
+/// </summary>
 internal sealed class ScrubRules
 {
     public const string Mask = "[scrubbed]";
@@ -26,9 +30,6 @@ internal sealed class ScrubRules
                 RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
         _paths = paths.Select(JsonPathPattern.Parse).Where(p => p.Length > 0).ToList();
     }
-
-    public static ScrubRules From(ThreadlineOptions options) =>
-        new(options.ScrubDefaults, options.ScrubKeyPatterns, options.ScrubPaths);
 
     public bool HasPaths => _paths.Count > 0;
 

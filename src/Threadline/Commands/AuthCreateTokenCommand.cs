@@ -19,16 +19,23 @@ internal static class AuthCreateTokenCommand
             Required = true,
         };
         kind.AcceptOnlyFromAmong("ingest", "api");
+        var lumigo = new Option<bool>("--lumigo")
+        {
+            Description = "An ingest token in the form the Lumigo tracers accept (t_ and 64 hex digits; LUMIGO_TRACER_TOKEN)",
+        };
         var command = new Command("create-token", "Create a token for OTLP exporters (--kind ingest) or for scripts using the API (--kind api).")
         {
-            name, kind, data,
+            name, kind, lumigo, data,
         };
         command.SetAction((parse, _) => AuthCommand.RunAsync(async () =>
         {
             var tokenName = parse.GetValue(name)!;
             var tokenKind = parse.GetValue(kind) == "api" ? TokenKind.Api : TokenKind.Ingest;
             var store = new AuthStore(parse.GetValue(data)!);
-            var token = store.CreateToken(tokenName, tokenKind);
+            var lumigoFormat = parse.GetValue(lumigo);
+            if (lumigoFormat && tokenKind != TokenKind.Ingest)
+                throw new AuthStoreException("--lumigo makes an ingest token; use it with --kind ingest.");
+            var token = store.CreateToken(tokenName, tokenKind, lumigoFormat);
             await Console.Out.WriteLineAsync(token).ConfigureAwait(false);
             await Console.Error.WriteLineAsync(tokenKind == TokenKind.Ingest
                 ? $"Created ingest token '{tokenName}' in {store.FilePath}; it is shown only now. Exporters send it as " +

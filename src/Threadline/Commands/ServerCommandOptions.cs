@@ -13,6 +13,17 @@ internal sealed class ServerCommandOptions
     private readonly Option<int> _apiPort = PortOption("--api-port", "THREADLINE_API_PORT", ThreadlineServerOptions.DefaultApiPort, "UI and JSON API");
     private readonly Option<int> _otlpHttpPort = PortOption("--otlp-http-port", "THREADLINE_OTLP_HTTP_PORT", ThreadlineServerOptions.DefaultOtlpHttpPort, "OTLP/HTTP receiver");
     private readonly Option<int> _otlpGrpcPort = PortOption("--otlp-grpc-port", "THREADLINE_OTLP_GRPC_PORT", ThreadlineServerOptions.DefaultOtlpGrpcPort, "OTLP/gRPC receiver");
+    private readonly Option<int> _tlsPort = PortOption("--tls-port", "THREADLINE_TLS_PORT", ThreadlineServerOptions.DefaultTlsPort, "HTTPS receiver (OTLP/HTTP and Lumigo /api/spans; only with --tls-cert)");
+    private readonly Option<string?> _tlsCert = new("--tls-cert")
+    {
+        Description = "PEM certificate of the HTTPS receiver, which the Lumigo tracers need (off by default) [env: THREADLINE_TLS_CERT]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_TLS_CERT") is { Length: > 0 } value ? value : null,
+    };
+    private readonly Option<string?> _tlsKey = new("--tls-key")
+    {
+        Description = "PEM private key of --tls-cert [env: THREADLINE_TLS_KEY]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_TLS_KEY") is { Length: > 0 } value ? value : null,
+    };
     private readonly Option<int> _maxRequestBytes = new("--max-request-bytes")
     {
         Description = "Largest OTLP request body accepted, before and after decompression [env: THREADLINE_MAX_REQUEST_BYTES]",
@@ -66,6 +77,9 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_apiPort);
         command.Options.Add(_otlpHttpPort);
         command.Options.Add(_otlpGrpcPort);
+        command.Options.Add(_tlsCert);
+        command.Options.Add(_tlsKey);
+        command.Options.Add(_tlsPort);
         command.Options.Add(_maxRequestBytes);
         command.Options.Add(_maxQueuedBytes);
         command.Options.Add(_retention);
@@ -89,6 +103,9 @@ internal sealed class ServerCommandOptions
             ApiPort = parse.GetValue(_apiPort),
             OtlpHttpPort = parse.GetValue(_otlpHttpPort),
             OtlpGrpcPort = parse.GetValue(_otlpGrpcPort),
+            TlsCertificatePath = parse.GetValue(_tlsCert),
+            TlsKeyPath = parse.GetValue(_tlsKey),
+            TlsPort = parse.GetValue(_tlsPort),
             MaxRequestBytes = parse.GetValue(_maxRequestBytes),
             MaxQueuedBytes = parse.GetValue(_maxQueuedBytes),
             Retention = retention,
@@ -127,6 +144,8 @@ internal sealed class ServerCommandOptions
         Console.WriteLine($"  UI and API: http://{host}:{server.ApiPort}");
         Console.WriteLine($"  OTLP/HTTP:  http://{host}:{server.OtlpHttpPort}");
         Console.WriteLine($"  OTLP/gRPC:  http://{host}:{server.OtlpGrpcPort}");
+        if (server.TlsPort is { } tlsPort)
+            Console.WriteLine($"  HTTPS:      https://{host}:{tlsPort} (OTLP/HTTP, Lumigo /api/spans)");
         Console.WriteLine("  " + AuthCommand.Describe(server));
         return (server, 0);
     }

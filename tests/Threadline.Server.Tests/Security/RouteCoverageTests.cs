@@ -34,6 +34,7 @@ public sealed class RouteCoverageTests(SecuredServer fixture)
         Assert.True(routes.Count > 100, $"Only {routes.Count} routes were found; the product's modules should map more.");
         Assert.Contains(routes, r => r.Listener == Listener.OtlpGrpc);
         Assert.Contains(routes, r => r.Listener == Listener.OtlpHttp);
+        Assert.Contains(routes, r => r.Listener == Listener.OtlpHttp && r.Method == "POST" && r.Path == "/api/spans"); // Lumigo's edge protocol
         Assert.Contains(routes, r => r.Path.StartsWith("/api/issues", StringComparison.Ordinal)); // the analysis module's
         Assert.Contains(routes, r => r.Path.StartsWith("/_blazor", StringComparison.Ordinal));   // the web UI's hub
         Assert.Contains(routes, r => r.Path == "/transactions/1");                                // a web UI page
