@@ -47,6 +47,9 @@ internal sealed class InvocationScope
 
     public Scrubber Scrubber => Function.Scrubber;
 
+    /// <summary>The records of an SQS, Kinesis or DynamoDB Streams event by item identifier (null for other events).</summary>
+    public Batches.BatchItems? BatchItems { get; set; }
+
     public ThreadlineOptions Options => Function.Options;
 
     public static void SetCurrent(InvocationScope? scope) => CurrentScope.Value = scope;
