@@ -67,8 +67,8 @@ public sealed partial class ThreadlineTracer : IDisposable
             var bytes = PayloadCapture.Bytes(ref local);
             if (bytes is null)
                 return;
-            if (scope.BatchItems is { } items && items.FailedKeys(bytes) is { Count: > 0 } failedKeys)
-                scope.Activity.SetTag("threadline.trigger.failed_keys", failedKeys.ToArray());
+            if (scope.BatchItems is { } items && items.FailedKeys(bytes, out var failedRecords) is { Count: > 0 } failedKeys)
+                scope.SetRecordsFailed(failedKeys, failedRecords, items.Count);
             if (capture)
                 scope.SetResponse(scope.Scrubber.ScrubText(Scrubber.AsText(bytes) ?? $"[binary {bytes.Length} bytes]"));
         });

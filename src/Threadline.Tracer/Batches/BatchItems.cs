@@ -40,8 +40,12 @@ internal sealed class BatchItems
     /// the response is no partial batch response or reports none. Identifiers that name no record of the event are
     /// skipped (Lambda treats such a response as a failure of the whole batch, which the invocation's status shows).
     /// </summary>
-    public IReadOnlyList<string> FailedKeys(ReadOnlySpan<byte> responseJson)
+    /// <summary>How many records the event has that a partial batch response can name.</summary>
+    public int Count => _byItem.Count;
+
+    public IReadOnlyList<string> FailedKeys(ReadOnlySpan<byte> responseJson, out int failedRecords)
     {
+        failedRecords = 0;
         try
         {
             using var document = JsonDocument.Parse(responseJson.ToArray());
@@ -51,8 +55,11 @@ internal sealed class BatchItems
             var keys = new List<string>();
             foreach (var failure in failures.EnumerateArray())
             {
-                if (failure.Str("itemIdentifier") is { } item && _byItem.TryGetValue(item, out var identity))
+                if (failure.Str("itemIdentifier") is { } item && _byItem.TryGetValue(item, out var identity) && !keys.Contains(identity.Keys[0]))
+                {
+                    failedRecords++;
                     keys.AddRange(identity.Keys.Where(k => !keys.Contains(k)));
+                }
             }
             return keys;
         }

@@ -64,6 +64,17 @@ internal sealed class InvocationScope
         SpanPayloads.SetError(Activity, exception);
     }
 
+    /// <summary>
+    /// The handler returned a partial batch response naming failed records: Lambda counts the invocation as a success
+    /// and retries only those, but the invocation did not do all its work, so its span is an error that names them.
+    /// </summary>
+    public void SetRecordsFailed(IReadOnlyList<string> failedKeys, int failedRecords, int records)
+    {
+        _failed = true;
+        Activity.SetTag("threadline.trigger.failed_keys", failedKeys.ToArray());
+        Activity.SetStatus(ActivityStatusCode.Error, $"{failedRecords} of {records} records reported failed (batchItemFailures)");
+    }
+
     /// <summary>Work to finish with the invocation (e.g. an HTTP span whose body was never read).</summary>
     public void OnFinish(Action action)
     {
