@@ -91,18 +91,53 @@ public sealed class BatchImpactTests : IAsyncLifetime
     [Fact]
     public async Task Kinesis_partial_failure_retries_from_the_failed_record_which_recovers_and_delays_the_records_after_it()
     {
-        Sandbox.Kinesis.CreateStream("orders");
-        DeployCheckout(async (order, _) =>
-        {
-            var kinesis = _traced.Clients.Kinesis();
-            await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "orders", PartitionKey = "p", Data = new MemoryStream(Encoding.UTF8.GetBytes(order)) });
-        });
-        await CheckoutAllAsync([new("u-bob", false, 0), new("u-ann", true, 1), new("u-cat", false, 0)]);
+        await PutOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 1), new("u-cat", false, 0)]);
         DeployWorker(perRecord: true, reportBatchItemFailures: true);
         Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.KinesisStream("orders"), Worker) { BatchSize = 10, ReportBatchItemFailures = true });
 
         var issue = await IssueAsync(i => Outcomes(i) == (0, 1, 1, 0, 0) && Users(i, "delayedExposure").Count == 1);
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: ["u-cat"], inFailedBatches: []);
+    }
+
+    [Fact]
+    public async Task Kinesis_whole_batch_failure_without_bisect_leaves_every_user_in_a_failed_batch()
+    {
+        await PutOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0), new("u-dan", false, 0)]);
+        DeployWorker(perRecord: false, reportBatchItemFailures: false);
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.KinesisStream("orders"), Worker) { BatchSize = 10, MaximumRetryAttempts = 1 });
+
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 0, 4));
+        AssertUsers(issue, failed: [], vips: [], delayed: [], inFailedBatches: ["u-ann", "u-bob", "u-cat", "u-dan"]);
+    }
+
+    [Fact]
+    public async Task Kinesis_whole_batch_failure_with_bisect_narrows_the_failure_to_its_record_and_the_skipped_batch_goes_to_the_destination()
+    {
+        Sandbox.Sqs.CreateQueue("orders-failures");
+        var records = await PutOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0), new("u-dan", false, 0)]);
+        DeployWorker(perRecord: false, reportBatchItemFailures: false);
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.KinesisStream("orders"), Worker)
+        {
+            BatchSize = 10,
+            MaximumRetryAttempts = 1,
+            BisectBatchOnFunctionError = true,
+            OnFailureDestination = Sandbox.Arns.Queue("orders-failures"),
+        });
+
+        // [bob ann cat dan] fails, [bob ann] fails, [bob] succeeds, [ann] fails twice and is skipped, [cat dan] succeeds.
+        var issue = await IssueAsync(i => Outcomes(i) == (1, 0, 3, 0, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: ["u-bob", "u-cat", "u-dan"]);
+        var batches = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)
+            .Select(i => i.Event!["Records"]!.AsArray().Count).ToList();
+        Assert.Equal([4, 2, 1, 1, 1, 2], batches);
+
+        using var sqs = _traced.Clients.Sqs();
+        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = Sandbox.Sqs.CreateQueue("orders-failures"), WaitTimeSeconds = 5 },
+            TestContext.Current.CancellationToken);
+        var failure = JsonNode.Parse(Assert.Single(received.Messages).Body)!;
+        Assert.Equal("RetryAttemptsExhausted", failure["requestContext"]!["condition"]!.GetValue<string>());
+        var info = failure["KinesisBatchInfo"]!;
+        Assert.Equal((records[1], records[1], 1), (info["startSequenceNumber"]!.GetValue<string>(), info["endSequenceNumber"]!.GetValue<string>(), info["batchSize"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -160,6 +195,21 @@ public sealed class BatchImpactTests : IAsyncLifetime
             await sqs.SendMessageAsync(new SendMessageRequest { QueueUrl = queueUrl, MessageBody = order });
         });
         await CheckoutAllAsync(orders);
+    }
+
+    /// <summary>Checks the orders out onto the Kinesis stream <c>orders</c> (one shard), in order; their sequence numbers.</summary>
+    private async Task<List<string>> PutOrdersAsync(IReadOnlyList<Order> orders)
+    {
+        Sandbox.Kinesis.CreateStream("orders");
+        var sequenceNumbers = new ConcurrentQueue<string>();
+        DeployCheckout(async (order, _) =>
+        {
+            var kinesis = _traced.Clients.Kinesis();
+            var put = await kinesis.PutRecordAsync(new PutRecordRequest { StreamName = "orders", PartitionKey = "p", Data = new MemoryStream(Encoding.UTF8.GetBytes(order)) });
+            sequenceNumbers.Enqueue(put.SequenceNumber!);
+        });
+        await CheckoutAllAsync(orders);
+        return [.. sequenceNumbers];
     }
 
     private async Task CreateTableAsync(string name)
