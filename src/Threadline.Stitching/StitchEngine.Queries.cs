@@ -98,6 +98,13 @@ public sealed partial class StitchEngine
         return senders.Count > 0 ? senders : keys.SelectMany(_state.Consumers).ToHashSet();
     }
 
+    /// <summary>The invocations that produced a correlation key, each with the span that did (a record's sender).</summary>
+    public IReadOnlyList<ProducerRef> ProducersOf(string key)
+    {
+        lock (_lock)
+            return [.. _state.Producers(key).OrderBy(p => p.Invocation).ThenBy(p => p.Key.SpanId)];
+    }
+
     /// <summary>The hops into an invocation (what caused it).</summary>
     public IReadOnlyList<Hop> IncomingHops(InvocationId invocation)
     {

@@ -58,13 +58,18 @@ public sealed partial class ThreadlineTracer : IDisposable
 
     private static void RecordResult<TResult>(InvocationScope scope, ref TResult result)
     {
-        if (!scope.Options.CapturePayloads || result is NoResult)
+        var capture = scope.Options.CapturePayloads;
+        if (result is NoResult || (!capture && scope.BatchItems is null))
             return;
         var local = result;
         Guard.Run("result", () =>
         {
             var bytes = PayloadCapture.Bytes(ref local);
-            if (bytes is not null)
+            if (bytes is null)
+                return;
+            if (scope.BatchItems is { } items && items.FailedKeys(bytes, out var failedRecords) is { Count: > 0 } failedKeys)
+                scope.SetRecordsFailed(failedKeys, failedRecords, items.Count);
+            if (capture)
                 scope.SetResponse(scope.Scrubber.ScrubText(Scrubber.AsText(bytes) ?? $"[binary {bytes.Length} bytes]"));
         });
         result = local;

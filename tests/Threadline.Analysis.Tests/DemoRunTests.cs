@@ -48,11 +48,12 @@ public sealed class DemoRunTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_send_email_issue_shows_the_payments_and_users_of_its_failed_batches_and_v2_fixes_it()
+    public async Task The_send_email_issue_shows_exactly_the_payments_and_users_of_its_rejected_receipts_and_v2_fixes_it()
     {
-        // What the sandbox saw: send-email's failed receipt batches (v1, the payments table's stream).
+        // What the sandbox saw: send-email's receipt batches (v1, the payments table's stream) that reported records
+        // failed in their partial batch response, and those records' receipts.
         IReadOnlyList<InvocationRecord> FailedReceipts() => [.. _app.Sandbox.Functions.Invocations.Snapshot()
-            .Where(i => i.FunctionName == DemoNames.SendEmail && i.Failed && Receipts(i).Any())];
+            .Where(i => i.FunctionName == DemoNames.SendEmail && Rejected(i).Any())];
         var vips = _driver.Users.Where(u => u.Vip).Select(u => u.Id).ToHashSet();
 
         string? issueId = null;
@@ -65,33 +66,33 @@ public sealed class DemoRunTests : IAsyncLifetime
                 return (false, $"{failed.Count} failed receipt batches; issues: {string.Join(", ", issues)}", default);
             issueId = issues[0].GetProperty("id").GetString();
             var issue = await _server.GetAsync($"/api/issues/{issueId}");
-            var payments = failed.SelectMany(Receipts).Select(r => r["paymentId"]!["S"]!.GetValue<string>()).ToHashSet();
-            var expectedUsers = failed.SelectMany(Receipts).Select(r => r["userId"]!["S"]!.GetValue<string>()).ToHashSet();
+            var payments = failed.SelectMany(Rejected).Select(r => r["paymentId"]!["S"]!.GetValue<string>()).ToHashSet();
+            var users = failed.SelectMany(Rejected).Select(r => r["userId"]!["S"]!.GetValue<string>()).ToHashSet();
             var impact = issue.GetProperty("impact").EnumerateArray().ToList();
-            var complete = impact.Count == 1 && impact[0].GetProperty("failedTransactions").GetInt32() >= payments.Count
-                && expectedUsers.Count <= issue.GetProperty("exposure").GetProperty("users").GetInt32();
+            var complete = impact.Count == 1 && impact[0].GetProperty("failedTransactions").GetInt32() == payments.Count
+                && users.SetEquals(issue.GetProperty("exposure").GetProperty("vipUsers").EnumerateArray().Select(u => u.GetString()!));
             return (complete, $"{payments.Count} payments; issue: {issue}", issue);
         });
 
-        // A failed batch belongs to the transaction of every payment whose receipt it held, and (the stitcher's rule
-        // for batch consumers, here notify's SQS batches) to the other transactions upstream of it: at least those.
-        var receipts = FailedReceipts().SelectMany(Receipts).ToList();
-        var rejected = receipts.Where(r => r["vip"]?["BOOL"]?.GetValue<bool>() == true && r["locale"]?["S"]?.GetValue<string>() != "en")
-            .Select(r => r["userId"]!["S"]!.GetValue<string>()).ToHashSet();
+        // Only the rejected receipts' payments failed, and only their users (all VIPs) are exposed; their batch-mates
+        // (records after them in the stream, retried from the failed one on) are at most delayed.
+        var rejected = FailedReceipts().SelectMany(Rejected).ToList();
+        var rejectedUsers = rejected.Select(r => r["userId"]!["S"]!.GetValue<string>()).ToHashSet();
         Assert.Equal("outgoingCall", detail.GetProperty("kind").GetString());
         Assert.Equal("POST 127.0.0.1/twilio/2010-04-01/Messages.json answered 400", detail.GetProperty("message").GetString());
-        Assert.EndsWith("| POST <ip>/twilio/<n>-<n>-<n>/Messages.json answered <n> | Threadline.Demo.Functions.SendEmail.Definition.<lambda>",
+        Assert.EndsWith("| POST <ip>/twilio/<n>-<n>-<n>/Messages.json answered <n> | Threadline.Demo.Functions.SendEmail.SendAsync",
             detail.GetProperty("fingerprint").GetString());
         var entry = Assert.Single(detail.GetProperty("impact").EnumerateArray());
         Assert.Equal(("POST /payments", "apigateway", DemoNames.ProcessPayment),
             (entry.GetProperty("entry").GetString(), entry.GetProperty("kind").GetString(), entry.GetProperty("function").GetString()));
-        Assert.InRange(entry.GetProperty("failedTransactions").GetInt32(), receipts.Select(r => r["paymentId"]!["S"]!.GetValue<string>()).Distinct().Count(), _driver.Payments.Count);
+        Assert.Equal(rejected.Select(r => r["paymentId"]!["S"]!.GetValue<string>()).Distinct().Count(), entry.GetProperty("failedTransactions").GetInt32());
+        Assert.Equal(0, entry.GetProperty("failedBatchTransactions").GetInt32());
         var exposure = detail.GetProperty("exposure");
-        var reportedVips = exposure.GetProperty("vipUsers").EnumerateArray().Select(u => u.GetString()!).ToHashSet();
-        Assert.NotEmpty(rejected);
-        Assert.Subset(reportedVips, rejected);
-        Assert.Subset(vips, reportedVips);
-        Assert.Subset(_driver.Users.Select(u => u.Id).ToHashSet(), exposure.GetProperty("sampleUsers").EnumerateArray().Select(u => u.GetString()!).ToHashSet());
+        Assert.Subset(vips, rejectedUsers);
+        Assert.Equal(rejectedUsers.Count, exposure.GetProperty("users").GetInt32());
+        Assert.Equal(rejectedUsers.Order(), exposure.GetProperty("vipUsers").EnumerateArray().Select(u => u.GetString()!));
+        Assert.Equal(0, detail.GetProperty("failedBatchExposure").GetProperty("users").GetInt32());
+        Assert.DoesNotContain(detail.GetProperty("delayedExposure").GetProperty("sampleUsers").EnumerateArray(), u => rejectedUsers.Contains(u.GetString()!));
 
         // send-email v2 went out after the failures: its verdict names the issue as fixed.
         var v2 = _app.Sandbox.Functions.Current(DemoNames.SendEmail).Version;
@@ -106,9 +107,15 @@ public sealed class DemoRunTests : IAsyncLifetime
         Assert.Matches($"^errors [0-9.]+/h → 0/h after {v2}: fixed issue #{issueId}", deployment.GetProperty("verdict").GetString());
     }
 
-    /// <summary>The payment receipt images of a send-email invocation fed by the payments table's stream.</summary>
-    private static IEnumerable<JsonNode> Receipts(InvocationRecord invocation) =>
-        (invocation.Event?["Records"]?.AsArray() ?? []).Select(r => r?["dynamodb"]?["NewImage"]).OfType<JsonNode>();
+    /// <summary>The receipt images a send-email invocation reported failed (by sequence number) in its partial batch response.</summary>
+    private static IEnumerable<JsonNode> Rejected(InvocationRecord invocation)
+    {
+        var reported = (invocation.Response?["batchItemFailures"]?.AsArray() ?? [])
+            .Select(f => f?["itemIdentifier"]?.GetValue<string>()).OfType<string>().ToHashSet();
+        return (invocation.Event?["Records"]?.AsArray() ?? [])
+            .Where(r => r?["dynamodb"]?["SequenceNumber"]?.GetValue<string>() is { } sequence && reported.Contains(sequence))
+            .Select(r => r!["dynamodb"]!["NewImage"]).OfType<JsonNode>();
+    }
 
     /// <summary>Asks again until the answer is complete (telemetry the tracer exported late arrives a little later).</summary>
     private async Task<JsonElement> WaitForAsync(Func<Task<(bool Done, string State, JsonElement Answer)>> probe)

@@ -46,7 +46,7 @@ public sealed class DemoRun : IAsyncLifetime
         var log = App.Sandbox.Functions.Invocations.Snapshot();
         var start = log.Count == 0 ? DateTimeOffset.MinValue : log.Min(i => i.Start);
         return string.Join("\n", log.Where(i => i.FunctionName == DemoNames.SendEmail).OrderBy(i => i.Start).Select(i =>
-            $"{(i.Start - start).TotalSeconds,6:0.00}s v{i.Version} {(i.Failed ? "failed" : "ok")} " +
+            $"{(i.Start - start).TotalSeconds,6:0.00}s v{i.Version} {(i.Failed ? "failed" : RejectedReceipts(i).Count > 0 ? $"{RejectedReceipts(i).Count} rejected" : "ok")} " +
             string.Join(", ", ReceiptImages(i).Select(r => $"{r["userId"]?["S"]}{(r["vip"]?["BOOL"]?.GetValue<bool>() == true ? "*" : "")}{r["locale"]?["S"]}"))));
     }
 
@@ -63,6 +63,23 @@ public sealed class DemoRun : IAsyncLifetime
             && (invocation.Event?["Records"]?.AsArray() ?? []).Any(r =>
                 Encoding.UTF8.GetString(Convert.FromBase64String(r!["kinesis"]!["data"]!.GetValue<string>())).Contains(paymentId, StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The receipts (new images) a send-email invocation reported failed in its partial batch response (by the stream
+    /// records' sequence numbers).
+    /// </summary>
+    public static List<JsonNode> RejectedReceipts(InvocationRecord invocation)
+    {
+        var reported = (invocation.Response?["batchItemFailures"]?.AsArray() ?? [])
+            .Select(f => f?["itemIdentifier"]?.GetValue<string>()).OfType<string>().ToHashSet();
+        return [.. (invocation.Event?["Records"]?.AsArray() ?? [])
+            .Where(r => r?["dynamodb"]?["SequenceNumber"]?.GetValue<string>() is { } sequence && reported.Contains(sequence))
+            .Select(r => r!["dynamodb"]!["NewImage"]).OfType<JsonNode>()];
+    }
+
+    /// <summary>Neither failed nor reported a record failed.</summary>
+    public static bool FullySucceeded(InvocationRecord invocation) =>
+        !invocation.Failed && (invocation.Response?["batchItemFailures"]?.AsArray().Count ?? 0) == 0;
 
     /// <summary>The payment receipts (new images) of a send-email invocation fed by the payments table's stream.</summary>
     public static List<JsonNode> ReceiptImages(InvocationRecord invocation) =>

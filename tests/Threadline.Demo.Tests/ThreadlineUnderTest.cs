@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Threadline.Analysis;
+using Threadline.Analysis.Configuration;
 using Threadline.Server;
 
 namespace Threadline.Demo.Tests;
@@ -25,6 +27,13 @@ public sealed class ThreadlineUnderTest : IAsyncDisposable
             ApiPort = 0,
             OtlpHttpPort = 0,
             OtlpGrpcPort = 0,
+            // The demo command's analysis: users by the payment's userId, VIPs by its vip flag.
+            Modules = [new AnalysisModule(new AnalysisOptions
+            {
+                UserRule = new ValueRule { Source = ValueSource.JsonPath, Name = "$.body.userId" },
+                VipRule = new VipRule { Rule = new ValueRule { Source = ValueSource.JsonPath, Name = "$.body.vip" }, Values = ["true"] },
+                EvaluationInterval = null,
+            })],
         }, TestContext.Current.CancellationToken);
         threadline._api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{threadline._server.ApiPort}") };
         return threadline;

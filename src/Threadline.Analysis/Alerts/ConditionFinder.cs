@@ -52,10 +52,10 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                 case AlertRuleType.EntryAffected:
                     foreach (var issue in scoped.Where(i => i.State != IssueState.Resolved))
                     {
-                        if (ImpactOf(issue).Entries.FirstOrDefault(e => e.Entry.Name == rule.Entry) is { } hit)
+                        if (ImpactOf(issue).Entries.FirstOrDefault(e => e.Entry.Name == rule.Entry && e.FailedTransactions + e.FailedBatchTransactions > 0) is { } hit)
                         {
                             found.Add(Event(rule, $"{issue.Id}|{rule.Entry}",
-                                $"Issue #{issue.Id} in {issue.Function} now affects {rule.Entry} ({hit.FailedTransactions} failed {hit.Entry.Noun(hit.FailedTransactions)}): {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
+                                $"Issue #{issue.Id} in {issue.Function} now affects {rule.Entry} ({hit.FailedTransactions + hit.FailedBatchTransactions} failed {hit.Entry.Noun(hit.FailedTransactions + hit.FailedBatchTransactions)}): {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
                         }
                     }
                     break;

@@ -46,7 +46,8 @@ internal static class FunctionEndpoints
                 return TypedResults.NotFound(new ApiError($"No function {name} is known."));
             var failed = invocations.Where(i => i.Failed).ToList();
             var report = impact.Of(view, failed);
-            return TypedResults.Ok(new ImpactResponse(name, failed.Count, report.Sentence(name), IssueMapper.Entries(report), IssueMapper.Exposure(report)));
+            return TypedResults.Ok(new ImpactResponse(name, failed.Count, report.Sentence(name), IssueMapper.Entries(report), IssueMapper.Exposure(report),
+                IssueMapper.Exposure(report.DelayedExposure), IssueMapper.Exposure(report.FailedBatchExposure), IssueMapper.Outcomes(report)));
         });
 
     private static IResult Cost(AnalysisState state, CostCalculator cost) => TypedResults.Ok(state.Read(cost.Report));

@@ -34,13 +34,19 @@ internal static class IssueMapper
         impact.Sentence(issue.Function), Entries(impact), Exposure(impact),
         [.. issue.Occurrences.Reverse().Take(SampleCount).Select(o => Sample(o, view))],
         [.. issue.Occurrences.GroupBy(o => new DateTimeOffset(o.Start.UtcDateTime.Date.AddHours(o.Start.UtcDateTime.Hour), TimeSpan.Zero))
-            .Select(g => new TimelinePoint(g.Key, g.Count())).OrderBy(p => p.Hour)]);
+            .Select(g => new TimelinePoint(g.Key, g.Count())).OrderBy(p => p.Hour)],
+        Exposure(impact.DelayedExposure), Exposure(impact.FailedBatchExposure), Outcomes(impact));
 
     public static IReadOnlyList<EntryImpactResponse> Entries(ImpactReport impact) =>
-        [.. impact.Entries.Select(e => new EntryImpactResponse(e.Entry.Name, e.Entry.Kind, e.Entry.Function, e.FailedTransactions))];
+        [.. impact.Entries.Select(e => new EntryImpactResponse(e.Entry.Name, e.Entry.Kind, e.Entry.Function, e.FailedTransactions,
+            e.FailedBatchTransactions, e.DelayedTransactions))];
 
-    public static ExposureResponse Exposure(ImpactReport impact) =>
-        new(impact.Exposure.Users, impact.Exposure.VipUsers, impact.Exposure.SampleUsers);
+    public static ExposureResponse Exposure(ImpactReport impact) => Exposure(impact.Exposure);
+
+    public static ExposureResponse Exposure(Exposure exposure) => new(exposure.Users, exposure.VipUsers, exposure.SampleUsers);
+
+    public static OutcomesResponse Outcomes(ImpactReport impact) =>
+        new(impact.Outcomes.Failed, impact.Outcomes.Delayed, impact.Outcomes.Recovered, impact.Outcomes.Lost, impact.Outcomes.InFailedBatch);
 
     private static SampleResponse Sample(AnalyzedInvocation occurrence, IAnalysisView view)
     {

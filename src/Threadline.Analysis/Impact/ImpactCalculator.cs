@@ -1,3 +1,4 @@
+using Threadline.Analysis.Batches;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Ingest;
 using Threadline.Stitching;
@@ -5,9 +6,12 @@ using Threadline.Stitching;
 namespace Threadline.Analysis.Impact;
 
 /// <summary>
-/// The entry points whose transactions pass through the given failed invocations (a batch consumer counts in each of
-/// its transactions), and the users of those transactions: the entry invocation's user, else the first user found
-/// in another invocation of the transaction.
+/// The entry points whose transactions pass through the given failed invocations, and the users of those transactions
+/// (the entry invocation's user, else the first user found in another invocation of the transaction). A non-batch
+/// invocation fails all its transactions. A batch consumer fails only the transactions of its records that failed
+/// themselves; the transactions of records that came back because a batch-mate failed are delayed; and where nothing
+/// tells which record failed (a whole batch failed without a partial response or record spans, or a record whose sender
+/// processed a batch without record spans) the transactions are in failed batches (attribution per batch).
 /// </summary>
 public sealed class ImpactCalculator(AnalysisOptions options)
 {
@@ -15,26 +19,106 @@ public sealed class ImpactCalculator(AnalysisOptions options)
 
     public ImpactReport Of(IAnalysisView view, IEnumerable<AnalyzedInvocation> failed)
     {
-        var transactions = failed.SelectMany(f => view.Engine.TransactionsOf(f.Id)).ToHashSet();
-        var perEntry = new Dictionary<EntryPoint, int>();
-        var users = new SortedSet<string>(StringComparer.Ordinal);
-        var vips = new SortedSet<string>(StringComparer.Ordinal);
+        var failedTx = new HashSet<string>(StringComparer.Ordinal);
+        var batchTx = new HashSet<string>(StringComparer.Ordinal);
+        var delayedTx = new HashSet<string>(StringComparer.Ordinal);
+        var delayedDelivered = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var fates = new Dictionary<(string Function, string Key), RecordFate>();
+        foreach (var invocation in failed)
+        {
+            if (invocation.Batch.Records.Count == 0)
+            {
+                failedTx.UnionWith(view.Engine.TransactionsOf(invocation.Id));
+                continue;
+            }
+            foreach (var record in invocation.Batch.Records.Where(r => r.Result != DeliveryResult.Succeeded))
+            {
+                if (!fates.TryGetValue((invocation.Function, record.Key), out var fate))
+                    fates[(invocation.Function, record.Key)] = fate = FateOf(view, invocation, record);
+                var attribution = RecordAttribution.Of(view, invocation, record);
+                switch (record.Result)
+                {
+                    case DeliveryResult.Failed:
+                        (attribution.PerBatch ? batchTx : failedTx).UnionWith(attribution.TransactionIds);
+                        break;
+                    case DeliveryResult.BatchFailed:
+                        batchTx.UnionWith(attribution.TransactionIds);
+                        break;
+                    default:
+                        foreach (var transaction in attribution.TransactionIds)
+                        {
+                            delayedTx.Add(transaction);
+                            delayedDelivered[transaction] = delayedDelivered.GetValueOrDefault(transaction, true) && fate.DeliveredLater;
+                        }
+                        break;
+                }
+            }
+        }
+        batchTx.ExceptWith(failedTx);
+        delayedTx.ExceptWith(failedTx);
+        delayedTx.ExceptWith(batchTx);
+
+        var perEntry = new Dictionary<EntryPoint, (int Failed, int Batch, int Delayed)>();
+        var failedUsers = Users(view, failedTx, perEntry, (c, _) => c with { Failed = c.Failed + 1 });
+        var batchUsers = Users(view, batchTx, perEntry, (c, _) => c with { Batch = c.Batch + 1 });
+        var delayedUsers = Users(view, delayedTx, perEntry, (c, _) => c with { Delayed = c.Delayed + 1 });
+        foreach (var user in failedUsers.Keys)
+        {
+            batchUsers.Remove(user);
+            delayedUsers.Remove(user);
+        }
+        foreach (var user in batchUsers.Keys)
+            delayedUsers.Remove(user);
+        var delayedRecovered = delayedUsers.Count(u => u.Value.Transactions.All(t => delayedDelivered.GetValueOrDefault(t)));
+
+        var entries = perEntry.Select(p => new EntryImpact(p.Key, p.Value.Failed, p.Value.Batch, p.Value.Delayed))
+            .OrderByDescending(e => e.FailedTransactions).ThenByDescending(e => e.FailedBatchTransactions).ThenByDescending(e => e.DelayedTransactions)
+            .ThenBy(e => e.Entry.Name, StringComparer.Ordinal).ToList();
+        return new ImpactReport(entries, ExposureOf(failedUsers), [.. failedTx.Concat(batchTx).Order(StringComparer.Ordinal)],
+            ExposureOf(delayedUsers), ExposureOf(batchUsers), delayedRecovered, OutcomeCounts.Of(fates.Values.Select(f => f.Outcome)));
+    }
+
+    /// <summary>
+    /// The record's deliveries to the same consumer (same function, same source) in start order, and whether it was
+    /// seen consumed from another queue afterwards: a dead-letter queue keeps the message id.
+    /// </summary>
+    private static RecordFate FateOf(IAnalysisView view, AnalyzedInvocation consumer, RecordDelivery record)
+    {
+        var consumers = view.OfRecord(record.Key);
+        var deliveries = consumers
+            .Where(c => c.Function == consumer.Function && c.TriggerResource == consumer.TriggerResource)
+            .Select(c => c.Batch.Records.FirstOrDefault(r => r.Key == record.Key)?.Result)
+            .OfType<DeliveryResult>()
+            .ToList();
+        var deadLettered = record.Key.StartsWith(CorrelationKeys.SqsMessage, StringComparison.Ordinal)
+            && consumers.Any(c => c.TriggerResource != consumer.TriggerResource && c.TriggerKind == "sqs" && c.StartTimeUnixNano >= consumer.StartTimeUnixNano);
+        return RecordOutcomes.Derive(deliveries, deadLettered);
+    }
+
+    private Dictionary<string, (bool Vip, List<string> Transactions)> Users(IAnalysisView view, IEnumerable<string> transactions,
+        Dictionary<EntryPoint, (int Failed, int Batch, int Delayed)> perEntry, Func<(int Failed, int Batch, int Delayed), int, (int, int, int)> count)
+    {
+        var users = new Dictionary<string, (bool Vip, List<string> Transactions)>(StringComparer.Ordinal);
         foreach (var transactionId in transactions)
         {
             if (!InvocationId.TryParse(transactionId, out var entryId) || view.Get(entryId) is not { } entry)
                 continue;
             var point = EntryPoint.Of(entry);
-            perEntry[point] = perEntry.GetValueOrDefault(point) + 1;
+            perEntry[point] = count(perEntry.GetValueOrDefault(point), 1);
             var (user, vip) = UserOf(view, transactionId, entry);
             if (user is null)
                 continue;
-            users.Add(user);
-            if (vip || options.VipUsers.Contains(user))
-                vips.Add(user);
+            var known = users.GetValueOrDefault(user, (false, []));
+            known.Transactions.Add(transactionId);
+            users[user] = (known.Vip || vip || options.VipUsers.Contains(user), known.Transactions);
         }
-        var entries = perEntry.Select(p => new EntryImpact(p.Key, p.Value))
-            .OrderByDescending(e => e.FailedTransactions).ThenBy(e => e.Entry.Name, StringComparer.Ordinal).ToList();
-        return new ImpactReport(entries, new Exposure(users.Count, [.. vips], [.. users.Take(SampleSize)]), [.. transactions.Order()]);
+        return users;
+    }
+
+    private static Exposure ExposureOf(Dictionary<string, (bool Vip, List<string> Transactions)> users)
+    {
+        var ids = users.Keys.Order(StringComparer.Ordinal).ToList();
+        return new Exposure(ids.Count, [.. ids.Where(u => users[u].Vip)], [.. ids.Take(SampleSize)]);
     }
 
     private static (string? User, bool Vip) UserOf(IAnalysisView view, string transactionId, AnalyzedInvocation entry)

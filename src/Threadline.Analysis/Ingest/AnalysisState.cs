@@ -21,6 +21,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     private readonly Dictionary<InvocationId, AnalyzedInvocation> _invocations = [];
     private readonly Dictionary<string, HashSet<InvocationId>> _byFunction = [];
     private readonly Dictionary<string, HashSet<InvocationId>> _byIssue = [];
+    // Batch consumers by the keys of the records they consumed: a record's deliveries (and its dead-letter consumer).
+    private readonly Dictionary<string, HashSet<InvocationId>> _byRecord = new(StringComparer.Ordinal);
     public StitchEngine Engine => engine;
 
     public void Enqueue(IReadOnlyList<SpanRecord> spans)
@@ -102,6 +104,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
             Index(_byFunction, analyzed.Function, invocation.Id);
             if (analyzed.Failure is { } failure)
                 Index(_byIssue, failure.IssueId, invocation.Id);
+            foreach (var key in analyzed.Batch.Records.SelectMany(r => r.Keys))
+                Index(_byRecord, key, invocation.Id);
             ids.Add(invocation.Id);
         }
         _byTrace[traceId] = ids;
@@ -114,6 +118,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
         Unindex(_byFunction, old.Function, id);
         if (old.Failure is { } failure)
             Unindex(_byIssue, failure.IssueId, id);
+        foreach (var key in old.Batch.Records.SelectMany(r => r.Keys))
+            Unindex(_byRecord, key, id);
     }
 
     private static void Index(Dictionary<string, HashSet<InvocationId>> index, string key, InvocationId id)
@@ -155,6 +161,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
 
         public IReadOnlyList<AnalyzedInvocation> OfIssue(string issueId) => Load(state._byIssue.GetValueOrDefault(issueId));
 
+        public IReadOnlyList<AnalyzedInvocation> OfRecord(string key) => Load(state._byRecord.GetValueOrDefault(key));
+
         private List<AnalyzedInvocation> Load(HashSet<InvocationId>? ids) =>
             ids is null ? [] : [.. ids.Select(id => state._invocations[id]).OrderBy(i => i.StartTimeUnixNano).ThenBy(i => i.Id)];
     }
@@ -172,4 +180,6 @@ public interface IAnalysisView
     IReadOnlyList<AnalyzedInvocation> OfFunction(string function);
     /// <summary>The failed invocations of an issue, in start order.</summary>
     IReadOnlyList<AnalyzedInvocation> OfIssue(string issueId);
+    /// <summary>The batch consumers that consumed a record with this key (its deliveries), in start order.</summary>
+    IReadOnlyList<AnalyzedInvocation> OfRecord(string key);
 }

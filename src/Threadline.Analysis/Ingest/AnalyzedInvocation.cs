@@ -1,3 +1,4 @@
+using Threadline.Analysis.Batches;
 using Threadline.Analysis.Issues;
 using Threadline.Stitching;
 
@@ -14,7 +15,10 @@ public sealed record AnalyzedInvocation
     public long StartTimeUnixNano { get; init; }
     public long EndTimeUnixNano { get; init; }
     public bool Failed { get; init; }
+    /// <summary>The failure of the invocation, or of its first failed record when only records failed.</summary>
     public Failure? Failure { get; init; }
+    /// <summary>For a batch consumer: its records and what happened to each in this delivery.</summary>
+    public BatchDelivery Batch { get; init; } = BatchDelivery.None;
     public bool ColdStart { get; init; }
     public string? TriggerKind { get; init; }
     public string? TriggerResource { get; init; }

@@ -1,3 +1,4 @@
+using Threadline.Analysis.Batches;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Cost;
 using Threadline.Analysis.Issues;
@@ -12,7 +13,11 @@ public sealed class InvocationAnalyzer(AnalysisOptions options)
     {
         var spans = invocation.SpanIds.Select(id => traceSpans.GetValueOrDefault(id)).OfType<SpanDetails>().ToList();
         var root = traceSpans.GetValueOrDefault(invocation.SpanId);
-        var failure = FailureClassifier.Classify(invocation, root, spans);
+        var batch = BatchDeliveryReader.Read(invocation.Trigger.Kind, invocation.Status, root, spans);
+        // A partial batch response is classified by its first failed record, so every batch failing the same way is one issue.
+        var failure = root is { FailedKeys.Count: > 0 }
+            ? FailureClassifier.ClassifyRecords(invocation, batch, spans) ?? FailureClassifier.Classify(invocation, root, spans)
+            : FailureClassifier.Classify(invocation, root, spans) ?? FailureClassifier.ClassifyRecords(invocation, batch, spans);
         return new AnalyzedInvocation
         {
             Id = invocation.Id,
@@ -24,6 +29,7 @@ public sealed class InvocationAnalyzer(AnalysisOptions options)
             EndTimeUnixNano = invocation.EndTimeUnixNano,
             Failed = failure is not null,
             Failure = failure,
+            Batch = batch,
             ColdStart = invocation.ColdStart,
             TriggerKind = invocation.Trigger.Kind,
             TriggerResource = invocation.Trigger.Resource,

@@ -16,6 +16,7 @@ public sealed record SpanDetails
 {
     public required UInt128 TraceId { get; init; }
     public required ulong SpanId { get; init; }
+    public ulong ParentSpanId { get; init; }
     public long StartTimeUnixNano { get; init; }
     public SpanKind Kind { get; init; }
     public bool Timeout { get; init; }
@@ -29,4 +30,13 @@ public sealed record SpanDetails
     public FailedCall? FailedCall { get; init; }
     public string? User { get; init; }
     public bool VipMarker { get; init; }
+    /// <summary>For an invocation span of a batch trigger: the records' keys in record order (<c>threadline.trigger.keys</c>).</summary>
+    public IReadOnlyList<string> TriggerKeys { get; init; } = [];
+    /// <summary>For an invocation span: the keys of the records its partial batch response reported failed.</summary>
+    public IReadOnlyList<string> FailedKeys { get; init; } = [];
+    /// <summary>For a record span (<c>threadline.tracer ForEachRecordAsync</c>): the record's keys, its own first.</summary>
+    public IReadOnlyList<string>? RecordKeys { get; init; }
+    /// <summary>For a record span: its processing failed; <see cref="RecordError"/> is the span's status message.</summary>
+    public bool RecordFailed { get; init; }
+    public string? RecordError { get; init; }
 }

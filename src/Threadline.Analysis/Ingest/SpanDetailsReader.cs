@@ -16,6 +16,7 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
         {
             TraceId = span.TraceId,
             SpanId = span.SpanId,
+            ParentSpanId = span.ParentSpanId,
             StartTimeUnixNano = span.StartTimeUnixNano,
             Kind = span.Kind,
             Timeout = AttributeReader.Bool(a, "threadline.timeout") == true,
@@ -28,6 +29,11 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
             FailedCall = span.Kind == SpanKind.Client ? FailedCallOf(span) : null,
             User = ValueRuleReader.Read(options.UserRule, span),
             VipMarker = options.VipRule is { } vip && ValueRuleReader.Read(vip.Rule, span) is { } value && vip.Values.Contains(value),
+            TriggerKeys = AttributeReader.Strings(a, "threadline.trigger.keys"),
+            FailedKeys = AttributeReader.Strings(a, "threadline.trigger.failed_keys"),
+            RecordKeys = AttributeReader.Strings(a, "threadline.record.keys") is { Count: > 0 } recordKeys ? recordKeys : null,
+            RecordFailed = AttributeReader.String(a, "threadline.record.outcome") == "failed",
+            RecordError = AttributeReader.String(a, "threadline.record.outcome") == "failed" ? span.StatusMessage : null,
         };
     }
 

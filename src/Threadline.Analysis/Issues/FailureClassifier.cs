@@ -19,26 +19,46 @@ public static class FailureClassifier
         if (invocation.Status != StatusCode.Error)
             return null;
         var exception = root?.Exception ?? spans.LastOrDefault(s => s.Exception is not null)?.Exception;
-        var status = invocation.Error ?? "";
-        if (root?.Timeout == true || spans.Any(s => s.Timeout))
-            return Make(invocation, FailureKind.Timeout, "Timeout", status.Length > 0 ? status : "Lambda deadline reached", exception?.TopFrame);
+        return Classify(invocation.Function, root?.Timeout == true, exception, invocation.Error ?? "", spans);
+    }
+
+    /// <summary>
+    /// Why the records of an invocation that did not fail as a whole failed: the first failed record span, classified
+    /// like an invocation over the spans under it; without record spans, the partial batch response's report.
+    /// </summary>
+    public static Failure? ClassifyRecords(Invocation invocation, Batches.BatchDelivery batch, IReadOnlyList<SpanDetails> spans)
+    {
+        if (!batch.Records.Any(r => r.Result == Batches.DeliveryResult.Failed))
+            return null;
+        if (batch.FirstFailedRecordSpan is not { } record)
+            return Make(invocation.Function, FailureKind.Error, "BatchItemFailure", "the partial batch response reported records failed", null);
+        var key = record.RecordKeys![0];
+        var under = spans.Where(s => batch.RecordOfSpan.TryGetValue(s.SpanId, out var k) && k == key).ToList();
+        var exception = record.Exception ?? under.LastOrDefault(s => s.Exception is not null)?.Exception;
+        return Classify(invocation.Function, record.Timeout, exception, record.RecordError ?? "", under);
+    }
+
+    private static Failure Classify(string function, bool timeout, ExceptionFacts? exception, string status, IReadOnlyList<SpanDetails> spans)
+    {
+        if (timeout || spans.Any(s => s.Timeout))
+            return Make(function, FailureKind.Timeout, "Timeout", status.Length > 0 ? status : "Lambda deadline reached", exception?.TopFrame);
 
         var text = $"{exception?.Type} {exception?.Message} {status}";
         if (OutOfMemoryMarks.Any(m => text.Contains(m, StringComparison.OrdinalIgnoreCase)))
-            return Make(invocation, FailureKind.OutOfMemory, "OutOfMemory", exception?.Message ?? status, exception?.TopFrame);
+            return Make(function, FailureKind.OutOfMemory, "OutOfMemory", exception?.Message ?? status, exception?.TopFrame);
 
         var call = spans.Where(s => s.CallEndTimeUnixNano is not null).MaxBy(s => s.CallEndTimeUnixNano)?.FailedCall;
         if (call is not null)
         {
             var type = call.HttpStatus is { } code ? $"HTTP {code}" : "CallFailed";
             var message = call.HttpStatus is { } answered ? $"{call.Target} answered {answered}" : $"{call.Target} failed: {call.Error}";
-            return Make(invocation, FailureKind.OutgoingCall, type, message, exception?.TopFrame);
+            return Make(function, FailureKind.OutgoingCall, type, message, exception?.TopFrame);
         }
         if (exception is not null)
-            return Make(invocation, FailureKind.Error, exception.Type ?? "Error", exception.Message ?? status, exception.TopFrame);
-        return Make(invocation, FailureKind.Error, "Error", status, null);
+            return Make(function, FailureKind.Error, exception.Type ?? "Error", exception.Message ?? status, exception.TopFrame);
+        return Make(function, FailureKind.Error, "Error", status, null);
     }
 
-    private static Failure Make(Invocation invocation, FailureKind kind, string type, string message, string? topFrame) =>
-        new(invocation.Function, kind, type, MessageNormalizer.Normalize(message), topFrame, message);
+    private static Failure Make(string function, FailureKind kind, string type, string message, string? topFrame) =>
+        new(function, kind, type, MessageNormalizer.Normalize(message), topFrame, message);
 }

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.S3.Model;
 using Threadline.Demo.Hosting;
 using Threadline.Sandbox.Functions;
+using Threadline.Tracer;
 
 namespace Threadline.Demo.Functions;
 
@@ -16,7 +17,8 @@ internal static class Notify
         var bucket = demo.Clients.S3();
         return async (input, _) =>
         {
-            foreach (var record in input?["Records"]?.AsArray() ?? [])
+            // Each message is its own record span, so the receipt mails its DynamoDB write causes are told apart by payment.
+            var response = await ThreadlineTracer.ForEachRecordAsync(input?["Records"]?.AsArray() ?? [], async record =>
             {
                 var payment = JsonNode.Parse(record!["body"]!.GetValue<string>())!.AsObject();
                 var paymentId = payment["paymentId"]!.GetValue<string>();
@@ -41,8 +43,8 @@ internal static class Notify
                     ContentBody = payment.ToJsonString(),
                     ContentType = "application/json",
                 }).ConfigureAwait(false);
-            }
-            return new JsonObject { ["batchItemFailures"] = new JsonArray() };
+            }, reportBatchItemFailures: true).ConfigureAwait(false);
+            return response.ToJson();
         };
     }) { MemoryMb = 256, Timeout = TimeSpan.FromSeconds(15) };
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Threadline.Demo.Hosting;
 using Threadline.Sandbox.Functions;
+using Threadline.Tracer;
 
 namespace Threadline.Demo.Functions;
 
@@ -22,31 +23,41 @@ internal static class SendEmail
         var twilio = new HttpClient { BaseAddress = demo.ThirdParties.Twilio };
         return async (input, _) =>
         {
+            var records = input?["Records"]?.AsArray() ?? [];
+            // The payments stream's mapping reports batch item failures, as AWS recommends: a rejected receipt fails
+            // only its own record (and Lambda retries from it on). SNS and lunch-queue deliveries fail as a whole.
+            var fromStream = records.FirstOrDefault()?["eventSource"]?.GetValue<string>() == "aws:dynamodb";
             var sent = new JsonArray();
-            foreach (var record in input?["Records"]?.AsArray() ?? [])
+            var response = await ThreadlineTracer.ForEachRecordAsync(records, async record =>
             {
-                var source = (record?["eventSource"] ?? record?["EventSource"])?.GetValue<string>();
-                var message = source switch
-                {
-                    "aws:dynamodb" => Receipt(record!["dynamodb"]!["NewImage"], version),
-                    "aws:sns" => Lunch(record!["Sns"]!["Message"]!.GetValue<string>()),
-                    "aws:sqs" => Lunch(JsonNode.Parse(record!["body"]!.GetValue<string>())!["Message"]!.GetValue<string>()),
-                    _ => null,
-                };
-                if (message is null)
-                    continue;
-                using var response = await twilio.PostAsJsonAsync("2010-04-01/Messages.json", message).ConfigureAwait(false);
-                var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw new EmailRejectedException(
-                        $"Twilio rejected the mail to {message["to"]} ({message["template"]}): {(int)response.StatusCode} {body}");
-                }
-                sent.Add(JsonNode.Parse(body)?["sid"]?.DeepClone());
-            }
-            return new JsonObject { ["sent"] = sent };
+                if (await SendAsync(twilio, record!, version).ConfigureAwait(false) is { } sid)
+                    sent.Add(sid);
+            }, reportBatchItemFailures: fromStream).ConfigureAwait(false);
+            var result = response.ToJson();
+            result["sent"] = sent;
+            return result;
         };
     }) { MemoryMb = 256, Timeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>Mails one record; the provider's message id, or null for a record that is no mail.</summary>
+    private static async Task<JsonNode?> SendAsync(HttpClient twilio, JsonNode record, int version)
+    {
+        var source = (record["eventSource"] ?? record["EventSource"])?.GetValue<string>();
+        var message = source switch
+        {
+            "aws:dynamodb" => Receipt(record["dynamodb"]!["NewImage"], version),
+            "aws:sns" => Lunch(record["Sns"]!["Message"]!.GetValue<string>()),
+            "aws:sqs" => Lunch(JsonNode.Parse(record["body"]!.GetValue<string>())!["Message"]!.GetValue<string>()),
+            _ => null,
+        };
+        if (message is null)
+            return null;
+        using var response = await twilio.PostAsJsonAsync("2010-04-01/Messages.json", message).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new EmailRejectedException($"Twilio rejected the mail to {message["to"]} ({message["template"]}): {(int)response.StatusCode} {body}");
+        return JsonNode.Parse(body)?["sid"]?.DeepClone();
+    }
 
     private static JsonObject? Receipt(JsonNode? image, int version)
     {

@@ -96,6 +96,7 @@ public sealed class DemoApplication : IAsyncDisposable
         {
             BatchSize = 10,
             MaximumRetryAttempts = 2,
+            ReportBatchItemFailures = true,
         });
         Sandbox.Mappings.Add(new EventSourceMappingConfig(arns.KinesisStream(DemoNames.ClickstreamStream), DemoNames.Aggregate)
         {

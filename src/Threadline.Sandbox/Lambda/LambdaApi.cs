@@ -111,6 +111,8 @@ internal sealed class LambdaApi(SandboxHost host) : IRestService
             BatchSize = input.OptionalInt("BatchSize"),
             ReportBatchItemFailures = input.Array("FunctionResponseTypes").Any(t => t?.GetValue<string>() == "ReportBatchItemFailures"),
             MaximumRetryAttempts = input.OptionalInt("MaximumRetryAttempts") ?? -1,
+            BisectBatchOnFunctionError = input["BisectBatchOnFunctionError"]?.GetValue<bool>() ?? false,
+            OnFailureDestination = input.OptionalObject("DestinationConfig")?.OptionalObject("OnFailure")?.OptionalString("Destination"),
             StartingPosition = input.OptionalString("StartingPosition") == "LATEST" ? StartingPosition.Latest : StartingPosition.TrimHorizon,
             MaximumConcurrency = input.OptionalObject("ScalingConfig")?.OptionalInt("MaximumConcurrency") ?? 2,
             MaximumBatchingWindow = TimeSpan.FromSeconds(input.OptionalInt("MaximumBatchingWindowInSeconds") ?? 0),
@@ -135,6 +137,11 @@ internal sealed class LambdaApi(SandboxHost host) : IRestService
         {
             json["StartingPosition"] = config.StartingPosition == StartingPosition.Latest ? "LATEST" : "TRIM_HORIZON";
             json["MaximumRetryAttempts"] = config.MaximumRetryAttempts;
+            json["BisectBatchOnFunctionError"] = config.BisectBatchOnFunctionError;
+            if (config.OnFailureDestination is { } destination)
+            {
+                json["DestinationConfig"] = new JsonObject { ["OnFailure"] = new JsonObject { ["Destination"] = destination } };
+            }
         }
 
         json["ScalingConfig"] = new JsonObject { ["MaximumConcurrency"] = config.MaximumConcurrency };

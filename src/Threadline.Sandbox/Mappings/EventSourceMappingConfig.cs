@@ -22,6 +22,15 @@ public sealed record EventSourceMappingConfig(string EventSourceArn, string Func
     /// <summary>Streams: retries of a failed batch before it is skipped; -1 (Lambda's default) retries until it succeeds.</summary>
     public int MaximumRetryAttempts { get; init; } = -1;
 
+    /// <summary>Streams: a batch whose invocation fails is split in two and each half retried on its own, down to one record.</summary>
+    public bool BisectBatchOnFunctionError { get; init; }
+
+    /// <summary>
+    /// Streams: the queue or topic ARN that receives an invocation record (with the shard and sequence number range) for
+    /// a batch skipped after its last retry (<c>DestinationConfig.OnFailure.Destination</c>).
+    /// </summary>
+    public string? OnFailureDestination { get; init; }
+
     public StartingPosition StartingPosition { get; init; } = StartingPosition.TrimHorizon;
 
     /// <summary>How long a poller gathers records before invoking with a batch that is not full (default none).</summary>

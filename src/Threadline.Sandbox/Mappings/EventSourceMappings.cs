@@ -46,6 +46,11 @@ public sealed class EventSourceMappings
     {
         ArgumentNullException.ThrowIfNull(config);
         _host.Functions.Current(config.FunctionName);
+        if (config.OnFailureDestination is { } destination && (Arns.ServiceOf(destination) is not ("sqs" or "sns") || !_host.Deliveries.Exists(destination)))
+        {
+            throw new AwsException("InvalidParameterValueException", $"The on-failure destination must be an existing queue or topic: {destination}");
+        }
+
         var stop = CancellationTokenSource.CreateLinkedTokenSource(_background.Stopping);
         var mapping = new EventSourceMapping(config, _host.Options.TimeProvider.GetUtcNow(), stop);
         switch (Arns.ServiceOf(config.EventSourceArn))
@@ -173,9 +178,17 @@ public sealed class EventSourceMappings
         var time = _host.Options.TimeProvider;
         var retries = 0;
         DateTimeOffset? windowEnd = null;
+        // Bisecting: each split is (end of the batch that failed, half its size); batches stay within the innermost split.
+        var splits = new Stack<(int End, int Limit)>();
         while (!stopping.IsCancellationRequested)
         {
-            var size = Math.Clamp(config.BatchSize ?? 100, 1, 10_000);
+            while (splits.Count > 0 && position >= splits.Peek().End)
+            {
+                splits.Pop();
+            }
+
+            var bisectLimit = splits.Count > 0 ? splits.Peek().Limit : int.MaxValue;
+            var size = Math.Min(Math.Clamp(config.BatchSize ?? 100, 1, 10_000), bisectLimit);
             var batch = shard.Read(position, size);
             if (batch.Count == 0)
             {
@@ -185,7 +198,7 @@ public sealed class EventSourceMappings
 
             // A batch that is not full waits for more records while the batching window lasts (not on retries).
             windowEnd ??= time.GetUtcNow() + config.MaximumBatchingWindow;
-            if (batch.Count < size && retries == 0 && time.GetUtcNow() < windowEnd)
+            if (batch.Count < size && retries == 0 && bisectLimit == int.MaxValue && time.GetUtcNow() < windowEnd)
             {
                 await shard.Appended.WaitAsync(Shortest(windowEnd.Value - time.GetUtcNow(), WindowRecheck), time, stopping).ConfigureAwait(false);
                 continue;
@@ -205,15 +218,62 @@ public sealed class EventSourceMappings
                 continue;
             }
 
+            // A function error on a batch of several records: split it and retry the halves, without spending a retry.
+            if (result.Failed && config.BisectBatchOnFunctionError && batch.Count > 1)
+            {
+                splits.Push((position + batch.Count, (batch.Count + 1) / 2));
+                continue;
+            }
+
             // Retry the batch (or the rest of it from the first reported failure), unless the retries are spent.
             position += firstFailed;
             if (config.MaximumRetryAttempts >= 0 && ++retries > config.MaximumRetryAttempts)
             {
+                if (config.OnFailureDestination is { } destination)
+                {
+                    _host.Deliveries.Deliver(destination, FailureRecord(config, shard, batch.Skip(firstFailed).ToList(), result, retries));
+                }
+
                 position += batch.Count - firstFailed;
                 retries = 0;
             }
 
             await Task.Delay(_host.Options.StreamRetryDelay, time, stopping).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The invocation record Lambda sends to an on-failure destination for a skipped stream batch: the condition, the
+    /// last response, and the shard with the sequence number range of the skipped records (not the records).
+    /// </summary>
+    private JsonObject FailureRecord(EventSourceMappingConfig config, ShardLog shard, IReadOnlyList<ShardRecord> skipped, InvocationRecord result, int invocations)
+    {
+        var kinesis = Arns.ServiceOf(config.EventSourceArn) == "kinesis";
+        return new JsonObject
+        {
+            ["requestContext"] = new JsonObject
+            {
+                ["requestId"] = result.RequestId,
+                ["functionArn"] = _host.Arns.Function(config.FunctionName),
+                ["condition"] = "RetryAttemptsExhausted",
+                ["approximateInvokeCount"] = invocations,
+            },
+            ["responseContext"] = new JsonObject
+            {
+                ["statusCode"] = 200,
+                ["executedVersion"] = result.Version,
+                ["functionError"] = result.Failed ? "Unhandled" : null,
+            },
+            ["version"] = "1.0",
+            ["timestamp"] = _host.Options.TimeProvider.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            [kinesis ? "KinesisBatchInfo" : "DDBStreamBatchInfo"] = new JsonObject
+            {
+                ["shardId"] = shard.ShardId,
+                ["startSequenceNumber"] = skipped[0].SequenceNumber,
+                ["endSequenceNumber"] = skipped[^1].SequenceNumber,
+                ["batchSize"] = skipped.Count,
+                ["streamArn"] = config.EventSourceArn,
+            },
+        };
     }
 }

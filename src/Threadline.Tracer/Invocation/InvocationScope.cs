@@ -47,6 +47,9 @@ internal sealed class InvocationScope
 
     public Scrubber Scrubber => Function.Scrubber;
 
+    /// <summary>The records of an SQS, Kinesis or DynamoDB Streams event by item identifier (null for other events).</summary>
+    public Batches.BatchItems? BatchItems { get; set; }
+
     public ThreadlineOptions Options => Function.Options;
 
     public static void SetCurrent(InvocationScope? scope) => CurrentScope.Value = scope;
@@ -59,6 +62,17 @@ internal sealed class InvocationScope
     {
         _failed = true;
         SpanPayloads.SetError(Activity, exception);
+    }
+
+    /// <summary>
+    /// The handler returned a partial batch response naming failed records: Lambda counts the invocation as a success
+    /// and retries only those, but the invocation did not do all its work, so its span is an error that names them.
+    /// </summary>
+    public void SetRecordsFailed(IReadOnlyList<string> failedKeys, int failedRecords, int records)
+    {
+        _failed = true;
+        Activity.SetTag("threadline.trigger.failed_keys", failedKeys.ToArray());
+        Activity.SetStatus(ActivityStatusCode.Error, $"{failedRecords} of {records} records reported failed (batchItemFailures)");
     }
 
     /// <summary>Work to finish with the invocation (e.g. an HTTP span whose body was never read).</summary>

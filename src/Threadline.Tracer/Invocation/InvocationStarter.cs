@@ -48,6 +48,8 @@ internal static class InvocationStarter
         if (activity is null)
             return null;
         var scope = new InvocationScope(function, pipeline, activity);
+        if (eventBytes is not null)
+            scope.BatchItems = Batches.BatchItems.Of(eventBytes, trigger.Kind);
         if (cold && options.CaptureEnvironment)
             SpanPayloads.Set(activity, "threadline.environment", function.ScrubbedEnvironment(), scope.Budget, error: false);
         if (options.CapturePayloads && eventBytes is not null)
