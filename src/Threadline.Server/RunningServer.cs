@@ -9,6 +9,10 @@ public sealed class RunningServer(WebApplication app, int apiPort, int otlpHttpP
     public int OtlpHttpPort { get; } = otlpHttpPort;
     public int OtlpGrpcPort { get; } = otlpGrpcPort;
     public string DataDirectory { get; } = dataDirectory;
+    /// <summary>The X-Ray UDP port, when received.</summary>
+    public int? XrayPort { get; init; }
+    /// <summary>The Zipkin listener's port, when enabled.</summary>
+    public int? ZipkinPort { get; init; }
     public IServiceProvider Services => app.Services;
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => app.WaitForShutdownAsync(cancellationToken);
