@@ -29,7 +29,7 @@ public static class XRayDatagram
             return new XRayDatagramContent(null, DecodeOtlp(body[3..]), Sampled: body[2] == (byte)'S');
 
         using var document = JsonBody.Parse(body.ToArray(), "The segment document");
-        return new XRayDatagramContent(XRaySegmentTranslator.Translate(document.RootElement), null, Sampled: true);
+        return new XRayDatagramContent(JsonBody.Read(() => XRaySegmentTranslator.Translate(document.RootElement), "The segment document"), null, Sampled: true);
     }
 
     private static void CheckHeader(ReadOnlySpan<byte> header)
@@ -44,7 +44,7 @@ public static class XRayDatagram
                 && root.TryGetProperty("version", out var version) && version.ValueKind == JsonValueKind.Number && version.GetRawText() == "1")
                 return;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
         }
         throw new OtlpFormatException("The header line is not {\"format\":\"json\",\"version\":1}.");

@@ -50,7 +50,7 @@ public static class ZipkinHttpEndpoints
         try
         {
             using var body = JsonBody.Parse(buffer.AsMemory(0, length), "The body");
-            var request = ZipkinSpanTranslator.Translate(body.RootElement);
+            var request = JsonBody.Read(() => ZipkinSpanTranslator.Translate(body.RootElement), "The body");
             await services.GetRequiredService<OtlpIngestService>().ExportTracesAsync(request, context.RequestAborted).ConfigureAwait(false);
         }
         catch (OtlpFormatException e)
