@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf;
 using Threadline.Ingest.Decode;
@@ -114,13 +113,19 @@ internal static class OtlpMessageBuilder
         _ => null,
     };
 
-    /// <summary>Unix nanoseconds from a count of <paramref name="unitsPerSecond"/>, checked to fit OTLP's range.</summary>
-    public static ulong Nanos(double value, double nanosPerUnit, string location, string field)
+    /// <summary>
+    /// A time or duration in some unit (X-Ray: seconds with a fraction, Zipkin: microseconds) as nanoseconds, read as a
+    /// decimal so that no digit is lost (a double of epoch nanoseconds is only precise to 256 ns); null when absent.
+    /// </summary>
+    public static ulong? OptionalNanos(JsonElement parent, string name, long nanosPerUnit, string location)
     {
-        var nanos = value * nanosPerUnit;
-        if (double.IsNaN(nanos) || nanos < 0 || nanos >= long.MaxValue)
-            throw new OtlpFormatException($"{location}: {field} {value.ToString(CultureInfo.InvariantCulture)} is not a time after 1970 and before 2262.");
-        return (ulong)nanos;
+        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind != JsonValueKind.Number)
+            throw new OtlpFormatException($"{location}: {name} must be a number, got {value.ValueKind.ToString().ToLowerInvariant()}.");
+        if (!value.TryGetDecimal(out var number) || number < 0 || number * nanosPerUnit >= long.MaxValue)
+            throw new OtlpFormatException($"{location}: {name} {value.GetRawText()} is not a time after 1970 and before 2262.");
+        return (ulong)decimal.Round(number * nanosPerUnit);
     }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";

@@ -60,8 +60,9 @@ public static class XRaySegmentTranslator
     {
         var id = OtlpMessageBuilder.Hex(OtlpMessageBuilder.RequiredString(doc, "id", location), 8, location, "id");
         var name = OtlpMessageBuilder.RequiredString(doc, "name", location);
-        var start = Time(doc, "start_time", location) ?? throw new OtlpFormatException($"{location}: start_time is missing.");
-        var end = Time(doc, "end_time", location) ?? start;
+        var start = OtlpMessageBuilder.OptionalNanos(doc, "start_time", 1_000_000_000, location)
+            ?? throw new OtlpFormatException($"{location}: start_time is missing.");
+        var end = OtlpMessageBuilder.OptionalNanos(doc, "end_time", 1_000_000_000, location) ?? start;
         var aws = OtlpMessageBuilder.OptionalObject(doc, "aws", location);
         var operation = aws is { } a ? OtlpMessageBuilder.OptionalString(a, "operation", location + ".aws") : null;
         var isAwsCall = OtlpMessageBuilder.OptionalString(doc, "namespace", location) == "aws" && operation is not null;
@@ -264,12 +265,6 @@ public static class XRaySegmentTranslator
             span.Links.Add(otlpLink);
         }
     }
-
-    /// <summary>Epoch seconds (a double with microseconds) as Unix nanoseconds, rounded to the microsecond.</summary>
-    private static ulong? Time(JsonElement doc, string name, string location) =>
-        OtlpMessageBuilder.OptionalNumber(doc, name, location) is { } seconds
-            ? OtlpMessageBuilder.Nanos(Math.Round(seconds * 1_000_000), 1_000, location, name)
-            : null;
 
     private static OtlpResource Resource(JsonElement doc, string service, string location)
     {

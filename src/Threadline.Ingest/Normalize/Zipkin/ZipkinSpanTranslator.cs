@@ -56,12 +56,9 @@ public static class ZipkinSpanTranslator
             traceId = new string('0', 16) + traceId;
         else if (traceId.Length != 32)
             throw new OtlpFormatException($"{location}: traceId must be 16 or 32 hex digits, got {traceId.Length} characters.");
-        var timestamp = OtlpMessageBuilder.OptionalNumber(zipkin, "timestamp", location)
+        var start = OtlpMessageBuilder.OptionalNanos(zipkin, "timestamp", 1_000, location)
             ?? throw new OtlpFormatException($"{location}: timestamp (epoch microseconds) is missing.");
-        var start = OtlpMessageBuilder.Nanos(timestamp, 1_000, location, "timestamp");
-        var duration = OtlpMessageBuilder.OptionalNumber(zipkin, "duration", location) ?? 0;
-        if (duration < 0)
-            throw new OtlpFormatException($"{location}: duration must not be negative.");
+        var duration = OtlpMessageBuilder.OptionalNanos(zipkin, "duration", 1_000, location) ?? 0;
         var parentId = OtlpMessageBuilder.OptionalString(zipkin, "parentId", location);
 
         var span = new OtlpSpan
@@ -71,7 +68,7 @@ public static class ZipkinSpanTranslator
             ParentSpanId = string.IsNullOrEmpty(parentId) ? Google.Protobuf.ByteString.Empty : OtlpMessageBuilder.Hex(parentId, 8, location, "parentId"),
             Name = OtlpMessageBuilder.OptionalString(zipkin, "name", location) ?? "",
             StartTimeUnixNano = start,
-            EndTimeUnixNano = start + OtlpMessageBuilder.Nanos(duration, 1_000, location, "duration"),
+            EndTimeUnixNano = start + duration,
             Kind = OtlpMessageBuilder.OptionalString(zipkin, "kind", location) switch
             {
                 null => OtlpSpan.Types.SpanKind.Internal,
@@ -141,12 +138,12 @@ public static class ZipkinSpanTranslator
             var annotationLocation = $"{location}.annotations[{i++}]";
             if (annotation.ValueKind != JsonValueKind.Object)
                 throw new OtlpFormatException($"{annotationLocation}: an annotation must be an object.");
-            var time = OtlpMessageBuilder.OptionalNumber(annotation, "timestamp", annotationLocation)
+            var time = OtlpMessageBuilder.OptionalNanos(annotation, "timestamp", 1_000, annotationLocation)
                 ?? throw new OtlpFormatException($"{annotationLocation}: timestamp is missing.");
             span.Events.Add(new OtlpSpan.Types.Event
             {
                 Name = OtlpMessageBuilder.OptionalString(annotation, "value", annotationLocation) ?? "",
-                TimeUnixNano = OtlpMessageBuilder.Nanos(time, 1_000, annotationLocation, "timestamp"),
+                TimeUnixNano = time,
             });
         }
     }
