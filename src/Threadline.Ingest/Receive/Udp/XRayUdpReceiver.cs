@@ -42,6 +42,7 @@ public sealed partial class XRayUdpReceiver(XRayReceiverOptions options, ITeleme
     private Task _receiving = Task.CompletedTask;
     private Task _writing = Task.CompletedTask;
 
+    private int _disposed;
     private long _datagrams;
     private long _spansStored;
     private long _droppedMalformed;
@@ -85,8 +86,11 @@ public sealed partial class XRayUdpReceiver(XRayReceiverOptions options, ITeleme
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Idempotent: the container disposes it both as itself and as the hosted service.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _socket?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
