@@ -24,9 +24,12 @@ internal static class NodeScript
 
     public static string ScriptsDirectory { get; } = FindDirectory();
 
-    public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
+    /// <summary>The scripts of the other tracers (X-Ray SDK, Zipkin exporter), with their own lockfile.</summary>
+    public static string TracerScriptsDirectory { get; } = Path.Combine(Path.GetDirectoryName(ScriptsDirectory)!, "js-tracers");
+
+    public static async Task<NodeRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment, string? directory = null)
     {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = directory ?? ScriptsDirectory };
         start.ArgumentList.Add(script);
         foreach (var name in start.Environment.Keys.Where(k => ScrubbedPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
             start.Environment.Remove(name);
@@ -48,9 +51,9 @@ internal static class NodeScript
 
         if (result.ExitCode != 0)
         {
-            var hint = Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "@opentelemetry"))
+            var hint = Directory.Exists(Path.Combine(start.WorkingDirectory, "node_modules", "@opentelemetry"))
                 ? ""
-                : $"\n(js/node_modules is missing: run `npm ci` in {ScriptsDirectory}, as scripts/test does)";
+                : $"\n(node_modules is missing: run `npm ci` in {start.WorkingDirectory}, as scripts/test does)";
             Assert.Fail($"node {script} exited with {result.ExitCode}:\n{result.Error}\n{result.Output}{hint}");
         }
 
