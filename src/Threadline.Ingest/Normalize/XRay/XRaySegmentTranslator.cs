@@ -83,7 +83,7 @@ public static class XRaySegmentTranslator
         if (isAwsCall)
             AwsCallAttributes(span.Attributes, name, operation!);
         if (aws is { } awsObject)
-            AwsAttributes(span.Attributes, awsObject, location + ".aws");
+            AwsAttributes(span.Attributes, awsObject);
         if (OtlpMessageBuilder.OptionalObject(doc, "http", location) is { } http)
             HttpAttributes(span.Attributes, http, location + ".http");
         if (OtlpMessageBuilder.OptionalObject(doc, "annotations", location) is { } annotations)
@@ -127,7 +127,7 @@ public static class XRaySegmentTranslator
         attributes.Add("rpc.method", operation);
     }
 
-    private static void AwsAttributes(ICollection<KeyValue> attributes, JsonElement aws, string location)
+    private static void AwsAttributes(ICollection<KeyValue> attributes, JsonElement aws)
     {
         foreach (var property in aws.EnumerateObject())
         {
@@ -176,7 +176,6 @@ public static class XRaySegmentTranslator
                     break;
             }
         }
-        _ = location;
     }
 
     private static void HttpAttributes(ICollection<KeyValue> attributes, JsonElement http, string location)
