@@ -34,7 +34,8 @@ public sealed partial class XRayUdpReceiver(XRayReceiverOptions options, ITeleme
     {
         SingleReader = true,
         SingleWriter = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // Wait, not DropWrite: with a Drop mode TryWrite reports success for the item it drops, so the drop could not be counted.
+        FullMode = BoundedChannelFullMode.Wait,
     });
     private readonly XRayFacades _facades = new(options.FacadeQuiet, options.FacadeMaxWait);
     private readonly CancellationTokenSource _stopping = new();
