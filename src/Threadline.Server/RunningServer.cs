@@ -11,6 +11,10 @@ public sealed class RunningServer(WebApplication app, int apiPort, int otlpHttpP
     /// <summary>The HTTPS port serving OTLP/HTTP and <c>/api/spans</c>; null when no TLS certificate was given.</summary>
     public int? TlsPort { get; } = tlsPort;
     public string DataDirectory { get; } = dataDirectory;
+    /// <summary>The X-Ray UDP port, when received.</summary>
+    public int? XrayPort { get; init; }
+    /// <summary>The Zipkin listener's port, when enabled.</summary>
+    public int? ZipkinPort { get; init; }
     public IServiceProvider Services => app.Services;
 
     public Task WaitForShutdownAsync(CancellationToken cancellationToken) => app.WaitForShutdownAsync(cancellationToken);

@@ -6,6 +6,7 @@ using Threadline.Ingest.Receive;
 using Threadline.Ingest.Receive.Grpc;
 using Threadline.Ingest.Receive.Http;
 using Threadline.Ingest.Receive.Lumigo;
+using Threadline.Ingest.Receive.Udp;
 using Threadline.Server.Api;
 using Threadline.Server.Hosting;
 using Threadline.Server.Security;
@@ -52,6 +53,8 @@ public static class ThreadlineServer
             Listen(kestrel, endpoints, options.BindAddress, options.OtlpGrpcPort, Listener.OtlpGrpc, HttpProtocols.Http2);
             Listen(kestrel, endpoints, options.BindAddress, options.OtlpHttpPort, Listener.OtlpHttp, HttpProtocols.Http1);
             Listen(kestrel, endpoints, options.BindAddress, options.ApiPort, Listener.Api, HttpProtocols.Http1);
+            if (options.ZipkinPort is { } zipkinPort)
+                Listen(kestrel, endpoints, options.BindAddress, zipkinPort, Listener.Zipkin, HttpProtocols.Http1);
         });
 
         ConfigureServices(builder.Services, options, dataDirectory);
@@ -65,6 +68,8 @@ public static class ThreadlineServer
         app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
         app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
         app.MapLumigo().WithMetadata(new ServedOn(Listener.OtlpHttp));
+        if (options.ZipkinPort is not null)
+            app.MapZipkin().WithMetadata(new ServedOn(Listener.Zipkin));
         app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
         app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
@@ -95,7 +100,11 @@ public static class ThreadlineServer
             endpoints[Listener.OtlpHttp].IPEndPoint!.Port,
             endpoints[Listener.OtlpGrpc].IPEndPoint!.Port,
             dataDirectory,
-            tlsEndpoint?.IPEndPoint!.Port);
+            tlsEndpoint?.IPEndPoint!.Port)
+        {
+            XrayPort = app.Services.GetService<XRayUdpReceiver>()?.Port,
+            ZipkinPort = endpoints.TryGetValue(Listener.Zipkin, out var zipkin) ? zipkin.IPEndPoint!.Port : null,
+        };
     }
 
     private static void Listen(KestrelServerOptions kestrel, Dictionary<Listener, ListenOptions> endpoints, IPAddress address, int port, Listener listener, HttpProtocols protocols) =>
@@ -133,6 +142,12 @@ public static class ThreadlineServer
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
+        if (options.XrayPort is { } xrayPort)
+        {
+            services.AddSingleton(new XRayReceiverOptions { BindAddress = options.XrayBindAddress, Port = xrayPort });
+            services.AddSingleton<XRayUdpReceiver>();
+            services.AddHostedService(sp => sp.GetRequiredService<XRayUdpReceiver>());
+        }
         foreach (var module in options.Modules)
             module.ConfigureServices(services, options);
     }

@@ -9,6 +9,8 @@ public sealed class ThreadlineServerOptions
     public const int DefaultOtlpHttpPort = 4318;
     public const int DefaultOtlpGrpcPort = 4317;
     public const int DefaultTlsPort = 4443;
+    public const int DefaultXrayPort = Ingest.Receive.Udp.XRayReceiverOptions.DefaultPort;
+    public const int DefaultZipkinPort = 9411;
 
     public required string DataDirectory { get; init; }
     /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
@@ -23,6 +25,12 @@ public sealed class ThreadlineServerOptions
     public string? TlsCertificatePath { get; init; }
     public string? TlsKeyPath { get; init; }
     public int TlsPort { get; init; } = DefaultTlsPort;
+    /// <summary>The X-Ray daemon protocol's UDP port (segments and ADOT's OTLP datagrams); null: not received.</summary>
+    public int? XrayPort { get; init; }
+    /// <summary>Where X-Ray UDP is received; unauthenticated, so loopback unless named (not <see cref="BindAddress"/>).</summary>
+    public IPAddress XrayBindAddress { get; init; } = IPAddress.Loopback;
+    /// <summary>The Zipkin v2 listener's port (<c>POST /api/v2/spans</c>); null: no Zipkin listener.</summary>
+    public int? ZipkinPort { get; init; }
     public int MaxRequestBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxRequestBytes;
     /// <summary>Bytes of requests held at once until answered; beyond it senders get 503 + Retry-After / UNAVAILABLE.</summary>
     public long MaxQueuedBytes { get; init; } = Ingest.OtlpReceiverOptions.DefaultMaxQueuedBytes;
@@ -46,14 +54,18 @@ public sealed class ThreadlineServerOptions
         CheckPort(errors, "API", ApiPort);
         CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
         CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);
-        var fixedPorts = new[] { ApiPort, OtlpHttpPort, OtlpGrpcPort }.Where(p => p != 0).ToList();
+        if (XrayPort is { } xray)
+            CheckPort(errors, "X-Ray UDP", xray);
+        if (ZipkinPort is { } zipkin)
+            CheckPort(errors, "Zipkin", zipkin);
+        var fixedPorts = new[] { ApiPort, OtlpHttpPort, OtlpGrpcPort, ZipkinPort ?? 0 }.Where(p => p != 0).ToList();
         if (fixedPorts.Count != fixedPorts.Distinct().Count())
-            errors.Add($"The API, OTLP/HTTP and OTLP/gRPC ports must differ (got {ApiPort}, {OtlpHttpPort}, {OtlpGrpcPort}).");
+            errors.Add($"The API, OTLP/HTTP, OTLP/gRPC and Zipkin ports must differ (got {ApiPort}, {OtlpHttpPort}, {OtlpGrpcPort}, {ZipkinPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off"}).");
         if (TlsCertificatePath is not null || TlsKeyPath is not null)
         {
             CheckPort(errors, "TLS", TlsPort);
             if (TlsPort != 0 && fixedPorts.Contains(TlsPort))
-                errors.Add($"The TLS port must differ from the API, OTLP/HTTP and OTLP/gRPC ports (got {TlsPort}).");
+                errors.Add($"The TLS port must differ from the API, OTLP/HTTP, OTLP/gRPC and Zipkin ports (got {TlsPort}).");
             Hosting.TlsCertificate.TryLoad(TlsCertificatePath, TlsKeyPath, errors)?.Dispose();
         }
         if (MaxRequestBytes < 1024)

@@ -24,6 +24,9 @@ internal static class NodeScript
 
     public static string ScriptsDirectory { get; } = FindDirectory();
 
+    /// <summary>The scripts of the other tracers (X-Ray SDK, Zipkin exporter), with their own lockfile.</summary>
+    public static string TracerScriptsDirectory { get; } = Path.Combine(Path.GetDirectoryName(ScriptsDirectory)!, "js-tracers");
+
     /// <summary>The Lumigo tracer's scripts, with their own lockfile.</summary>
     public static string LumigoScriptsDirectory { get; } = Path.Combine(Path.GetDirectoryName(ScriptsDirectory)!, "lumigo-js");
 

@@ -26,10 +26,11 @@ public static class ApiEndpoints
         return api;
     }
 
-    private static async Task<IResult> GetHealthAsync(ITelemetryStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetHealthAsync(ITelemetryStore store, IServiceProvider services, CancellationToken cancellationToken)
     {
         var statistics = await store.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new HealthResponse("ok", statistics.SpanCount, statistics.LogCount, statistics.BytesOnDisk));
+        var xray = services.GetService<Ingest.Receive.Udp.XRayUdpReceiver>()?.Statistics;
+        return TypedResults.Ok(new HealthResponse("ok", statistics.SpanCount, statistics.LogCount, statistics.BytesOnDisk, xray));
     }
 
     private static async Task<IResult> GetTraceAsync(string traceId, ITelemetryStore store, CancellationToken cancellationToken)

@@ -56,6 +56,16 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("THREADLINE_REQUIRE_AUTH"), "true", StringComparison.OrdinalIgnoreCase),
     };
 
+    private readonly OptionalPort _xrayPort = new("--xray-port", "THREADLINE_XRAY_PORT", ThreadlineServerOptions.DefaultXrayPort,
+        "X-Ray daemon UDP receiver (X-Ray SDK segments, ADOT OTLP datagrams; unauthenticated)");
+    private readonly Option<string> _xrayBind = new("--xray-bind")
+    {
+        Description = "IP address the X-Ray UDP receiver listens on; it takes no token, so only loopback unless named here [env: THREADLINE_XRAY_BIND]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_XRAY_BIND", "127.0.0.1"),
+    };
+    private readonly OptionalPort _zipkinPort = new("--zipkin-port", "THREADLINE_ZIPKIN_PORT", ThreadlineServerOptions.DefaultZipkinPort,
+        "Zipkin v2 listener (POST /api/v2/spans)");
+
     private readonly IReadOnlyDictionary<string, string>? _moduleDefaults;
 
     /// <param name="moduleDefaults">Values for the modules' THREADLINE_* variables when they are not set.</param>
@@ -84,6 +94,9 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_maxQueuedBytes);
         command.Options.Add(_retention);
         command.Options.Add(_diskBudget);
+        command.Options.Add(_xrayPort.Option);
+        command.Options.Add(_xrayBind);
+        command.Options.Add(_zipkinPort.Option);
     }
 
     /// <summary>The server options, with the product's modules; <c>Problems</c> lists their configuration errors.</summary>
@@ -95,6 +108,9 @@ internal sealed class ServerCommandOptions
         var diskBudget = parse.GetValue(_diskBudget) is { } size ? Storage.Retention.RetentionValues.ParseBytes(size, "--disk-budget", problems) : null;
         var bind = parse.GetValue(_bind)!;
         var bindAddress = System.Net.IPAddress.TryParse(bind, out var parsed) ? parsed : null;
+        var xrayBind = parse.GetValue(_xrayBind)!;
+        if (!System.Net.IPAddress.TryParse(xrayBind, out var xrayBindAddress))
+            problems.Add($"--xray-bind '{xrayBind}' is not an IP address (such as 127.0.0.1 or 0.0.0.0).");
         return (new ThreadlineServerOptions
         {
             DataDirectory = parse.GetValue(_data)!,
@@ -110,6 +126,9 @@ internal sealed class ServerCommandOptions
             MaxQueuedBytes = parse.GetValue(_maxQueuedBytes),
             Retention = retention,
             DiskBudgetBytes = diskBudget,
+            XrayPort = _xrayPort.Read(parse, problems),
+            XrayBindAddress = xrayBindAddress ?? System.Net.IPAddress.Loopback,
+            ZipkinPort = _zipkinPort.Read(parse, problems),
             Modules = modules,
         }, bindAddress is null ? [.. problems, $"--bind '{bind}' is not an IP address (such as 127.0.0.1, 0.0.0.0 or ::)."] : problems);
     }
@@ -146,6 +165,10 @@ internal sealed class ServerCommandOptions
         Console.WriteLine($"  OTLP/gRPC:  http://{host}:{server.OtlpGrpcPort}");
         if (server.TlsPort is { } tlsPort)
             Console.WriteLine($"  HTTPS:      https://{host}:{tlsPort} (OTLP/HTTP, Lumigo /api/spans)");
+        if (server.ZipkinPort is { } zipkinPort)
+            Console.WriteLine($"  Zipkin:     http://{host}:{zipkinPort}/api/v2/spans");
+        if (server.XrayPort is { } xrayPort)
+            Console.WriteLine($"  X-Ray UDP:  {options.XrayBindAddress}:{xrayPort} (no authentication)");
         Console.WriteLine("  " + AuthCommand.Describe(server));
         return (server, 0);
     }

@@ -98,6 +98,27 @@ public sealed class IngestTokenTests(SecuredServer fixture)
         Assert.Equal(HttpStatusCode.OK, await TraceStatusAsync(acceptedTrace));
     }
 
+    [Fact]
+    public async Task Zipkin_takes_the_same_ingest_tokens()
+    {
+        var traceId = OtlpRequests.Hex(OtlpRequests.RandomTraceId());
+        var body = $$"""[{"traceId":"{{traceId}}","id":"4abb5ab97e3ba76c","name":"z","timestamp":1795663953619000,"duration":1}]""";
+        using var client = new HttpClient { BaseAddress = fixture.ZipkinAddress };
+        async Task<HttpStatusCode> PostAsync(string? token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v2/spans") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+            if (token is not null)
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var response = await client.SendAsync(request, Ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(fixture.ApiToken));
+        Assert.Equal(HttpStatusCode.NotFound, await TraceStatusAsync(traceId));
+        Assert.Equal(HttpStatusCode.Accepted, await PostAsync(fixture.IngestToken));
+        Assert.Equal(HttpStatusCode.OK, await TraceStatusAsync(traceId));
+    }
+
     [Theory]
     [InlineData(OtlpExportProtocol.HttpProtobuf, "Authorization=Bearer ")]
     [InlineData(OtlpExportProtocol.Grpc, "X-Threadline-Token=")]

@@ -9,7 +9,7 @@ using Threadline.Server.Hosting;
 namespace Threadline.Server.Tests.Security;
 
 /// <summary>
-/// Every endpoint the server maps, on all three listeners, asked without credentials: the OTLP/HTTP ones answer 401
+/// Every endpoint the server maps, on every listener, asked without credentials: the OTLP/HTTP and Zipkin ones answer 401
 /// with a google.rpc.Status, the gRPC ones UNAUTHENTICATED, the API's JSON, OpenAPI and Blazor hub 401 JSON, and
 /// pages and their files redirect to /signin. Only the sign-in page and its stylesheet are open.
 /// </summary>
@@ -35,6 +35,7 @@ public sealed class RouteCoverageTests(SecuredServer fixture)
         Assert.Contains(routes, r => r.Listener == Listener.OtlpGrpc);
         Assert.Contains(routes, r => r.Listener == Listener.OtlpHttp);
         Assert.Contains(routes, r => r.Listener == Listener.OtlpHttp && r.Method == "POST" && r.Path == "/api/spans"); // Lumigo's edge protocol
+        Assert.Contains(routes, r => r.Listener == Listener.Zipkin && r.Path == "/api/v2/spans");
         Assert.Contains(routes, r => r.Path.StartsWith("/api/issues", StringComparison.Ordinal)); // the analysis module's
         Assert.Contains(routes, r => r.Path.StartsWith("/_blazor", StringComparison.Ordinal));   // the web UI's hub
         Assert.Contains(routes, r => r.Path == "/transactions/1");                                // a web UI page
@@ -78,11 +79,12 @@ public sealed class RouteCoverageTests(SecuredServer fixture)
                     : response.TrailingHeaders.TryGetValues("grpc-status", out var trailers) ? trailers.Single() : null;
                 return status == "16" ? null : $"grpc-status {status ?? "(none)"}, HTTP {(int)response.StatusCode}";
             }
-            case Listener.OtlpHttp:
+            case Listener.OtlpHttp or Listener.Zipkin:
             {
-                using var request = new HttpRequestMessage(new HttpMethod(route.Method), new Uri(fixture.OtlpHttpAddress, route.Path))
+                var zipkin = route.Listener == Listener.Zipkin;
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), new Uri(zipkin ? fixture.ZipkinAddress : fixture.OtlpHttpAddress, route.Path))
                 {
-                    Content = new StringContent("""{"resourceSpans":[]}""", System.Text.Encoding.UTF8, "application/json"),
+                    Content = new StringContent(zipkin ? "[]" : """{"resourceSpans":[]}""", System.Text.Encoding.UTF8, "application/json"),
                 };
                 using var response = await http.SendAsync(request, ct);
                 if (response.StatusCode != HttpStatusCode.Unauthorized)

@@ -24,6 +24,7 @@ public sealed partial class SecuredServer : IAsyncLifetime
     public Uri ApiAddress => new($"http://127.0.0.1:{Server.ApiPort}");
     public Uri OtlpHttpAddress => new($"http://127.0.0.1:{Server.OtlpHttpPort}");
     public Uri OtlpGrpcAddress => new($"http://127.0.0.1:{Server.OtlpGrpcPort}");
+    public Uri ZipkinAddress => new($"http://127.0.0.1:{Server.ZipkinPort}");
 
     public async ValueTask InitializeAsync()
     {
@@ -37,6 +38,7 @@ public sealed partial class SecuredServer : IAsyncLifetime
             ApiPort = 0,
             OtlpHttpPort = 0,
             OtlpGrpcPort = 0,
+            ZipkinPort = 0,
             Modules = [new AnalysisModule(), new WebModule()],
         }, TestContext.Current.CancellationToken);
     }

@@ -3,4 +3,5 @@ namespace Threadline.Server.Api.Contracts;
 /// <summary>The body of every API error: what was wrong, in a sentence.</summary>
 public sealed record ApiError(string Error);
 
-public sealed record HealthResponse(string Status, long Spans, long Logs, long BytesOnDisk);
+/// <param name="XrayUdp">The X-Ray UDP receiver's counts (datagrams, spans stored, drops), when it runs.</param>
+public sealed record HealthResponse(string Status, long Spans, long Logs, long BytesOnDisk, Ingest.Receive.Udp.XRayReceiverStatistics? XrayUdp = null);
