@@ -1,4 +1,5 @@
 using Threadline.Analysis.Alerts;
+using Threadline.Analysis.Batches;
 using Threadline.Analysis.Cost;
 using Threadline.Analysis.Deployments;
 using Threadline.Analysis.Functions;
@@ -68,6 +69,34 @@ public sealed class AnalysisQueries(
     public IReadOnlyDictionary<string, decimal> TransactionCosts(IEnumerable<string> transactionIds) =>
         state.Read(view => transactionIds.Distinct().Select(id => cost.TransactionOf(view, id)).OfType<TransactionCost>()
             .ToDictionary(c => c.TransactionId, c => c.CostUsd));
+
+    /// <summary>
+    /// For each batch consumer invocation of the transaction, what happened in that delivery to the transaction's own
+    /// records (the worst of them: failed, batch failed, retried for others, succeeded); invocations that consumed no
+    /// record of it, or are not batch consumers, are absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, DeliveryResult> RecordResults(string transactionId) =>
+        state.Read(view =>
+        {
+            var results = new Dictionary<string, DeliveryResult>(StringComparer.Ordinal);
+            foreach (var member in view.Engine.GetTransaction(transactionId)?.Invocations ?? [])
+            {
+                if (view.Get(member.Id) is not { Batch.Records.Count: > 0 } consumer)
+                    continue;
+                var own = consumer.Batch.Records.Where(r => RecordAttribution.Of(view, consumer, r).TransactionIds.Contains(transactionId)).ToList();
+                if (own.Count > 0)
+                    results[member.Id.ToString()] = own.Select(r => r.Result).MaxBy(Severity);
+            }
+            return (IReadOnlyDictionary<string, DeliveryResult>)results;
+        });
+
+    private static int Severity(DeliveryResult result) => result switch
+    {
+        DeliveryResult.Failed => 3,
+        DeliveryResult.BatchFailed => 2,
+        DeliveryResult.RetriedForOthers => 1,
+        _ => 0,
+    };
 
     /// <summary>Deployments, oldest first, with their verdicts (of one function, when given).</summary>
     public IReadOnlyList<DeploymentResponse> Deployments(string? function) =>

@@ -1,3 +1,4 @@
+using Threadline.Analysis.Batches;
 using Threadline.Stitching;
 using Threadline.Telemetry;
 
@@ -8,11 +9,13 @@ public sealed record StoryLine(double OffsetMs, string Text, bool Failed, string
 
 /// <summary>
 /// The transaction told in order, one line per step: each invocation receiving its trigger, each call it made
-/// (with its duration and, when it failed, why), and each invocation that failed with its error.
+/// (with its duration and, when it failed, why), and each invocation that failed with its error. A batch consumer's
+/// receiving step says what became of the transaction's own record in that delivery.
 /// </summary>
 public static class StoryModel
 {
-    public static IReadOnlyList<StoryLine> Of(Transaction transaction, IReadOnlyList<SpanRecord> spans)
+    public static IReadOnlyList<StoryLine> Of(Transaction transaction, IReadOnlyList<SpanRecord> spans,
+        IReadOnlyDictionary<string, DeliveryResult>? recordResults = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(spans);
@@ -22,8 +25,10 @@ public static class StoryModel
         foreach (var invocation in transaction.Invocations)
         {
             var id = invocation.Id.ToString();
+            var record = recordResults?.GetValueOrDefault(id) is { } result ? (DeliveryResult?)result : null;
             steps.Add((invocation.StartTimeUnixNano, 0, new StoryLine((invocation.StartTimeUnixNano - start) / 1e6,
-                $"{invocation.Function} received {Trigger(invocation.Trigger)}{(invocation.ColdStart ? " (cold start)" : "")}", false, id, null)));
+                $"{invocation.Function} received {Trigger(invocation.Trigger)}{(invocation.ColdStart ? " (cold start)" : "")}{RecordMark(record)}",
+                record is DeliveryResult.Failed or DeliveryResult.BatchFailed, id, null)));
             foreach (var spanId in invocation.SpanIds)
             {
                 if (!calls.TryGetValue((invocation.TraceId, spanId), out var call))
@@ -41,6 +46,15 @@ public static class StoryModel
         }
         return [.. steps.OrderBy(s => s.Time).ThenBy(s => s.Order).ThenBy(s => s.Line.Text, StringComparer.Ordinal).Select(s => s.Line)];
     }
+
+    private static string RecordMark(DeliveryResult? result) => result switch
+    {
+        DeliveryResult.Failed => " — this transaction's record failed",
+        DeliveryResult.BatchFailed => " — its batch failed (attribution per batch)",
+        DeliveryResult.RetriedForOthers => " — this transaction's record is delayed: a batch-mate failed",
+        DeliveryResult.Succeeded => " — this transaction's record succeeded",
+        _ => "",
+    };
 
     private static string Trigger(Trigger trigger) => (trigger.Kind, trigger.Resource) switch
     {

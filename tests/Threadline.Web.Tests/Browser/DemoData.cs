@@ -11,8 +11,9 @@ public static class DemoData
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// A failed payment transaction whose send-email invocation was rejected by the Twilio-like API (waits for the
-    /// telemetry that the tracer exports a little after the scenario ends).
+    /// A failed payment transaction whose send-email invocation had a receipt rejected by the Twilio-like API and
+    /// reported in its partial batch response (waits for the telemetry that the tracer exports a little after the
+    /// scenario ends).
     /// </summary>
     public static async Task<(Transaction Transaction, Invocation Mail)> FailedPaymentAsync(WebRun run)
     {
@@ -25,7 +26,7 @@ public static class DemoData
             foreach (var summary in engine.ListTransactions(new TransactionFilter { Status = StatusCode.Error, Entry = "POST /payments", Limit = 1000 }))
             {
                 if (engine.GetTransaction(summary.Id) is { } transaction
-                    && transaction.Invocations.FirstOrDefault(i => i.Function == "send-email" && i.Error?.Contains("template not found", StringComparison.Ordinal) == true) is { } mail)
+                    && transaction.Invocations.FirstOrDefault(i => i.Function == "send-email" && i.Error?.Contains("records reported failed (batchItemFailures)", StringComparison.Ordinal) == true) is { } mail)
                     return (transaction, mail);
             }
         }

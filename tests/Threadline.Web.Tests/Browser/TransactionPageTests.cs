@@ -30,7 +30,7 @@ public sealed class TransactionPageTests(WebRun run)
         await page.GetByRole(AriaRole.Button, new() { Name = "send-email" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Uri(run.BaseAddress, $"/transactions/{transaction.Id}?invocation={mail.Id}").ToString());
         var dive = page.GetByTestId("deep-dive");
-        await Expect(dive.GetByTestId("error")).ToContainTextAsync("template not found");
+        await Expect(dive.GetByTestId("error")).ToContainTextAsync("records reported failed (batchItemFailures)");
         await Expect(dive.Locator("details.call.failed summary")).ToContainTextAsync("HTTP 400");
         await Expect(dive.Locator("details.call.failed")).ToContainTextAsync("/2010-04-01/Messages.json");
         await Expect(dive.GetByTestId("invocation-cost")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\$0\.0+[1-9]"));

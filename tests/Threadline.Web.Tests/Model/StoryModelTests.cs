@@ -42,4 +42,23 @@ public sealed class StoryModelTests
 
         Assert.Equal("lonely received a call (cold start)", Assert.Single(story).Text);
     }
+
+    [Fact]
+    public void A_batch_consumer_says_what_became_of_the_transactions_own_record()
+    {
+        var results = new Dictionary<string, Threadline.Analysis.Batches.DeliveryResult>
+        {
+            [PaymentExample.Notify.Id.ToString()] = Threadline.Analysis.Batches.DeliveryResult.Succeeded,
+            [PaymentExample.Mail.Id.ToString()] = Threadline.Analysis.Batches.DeliveryResult.RetriedForOthers,
+        };
+        var story = StoryModel.Of(PaymentExample.Transaction(), PaymentExample.Spans, results);
+
+        Assert.Equal("notify received payments-queue (sqs) — this transaction's record succeeded", story[3].Text);
+        Assert.Equal("send-email received payments (dynamodb) — this transaction's record is delayed: a batch-mate failed", story[5].Text);
+        Assert.False(story[5].Failed);
+
+        results[PaymentExample.Mail.Id.ToString()] = Threadline.Analysis.Batches.DeliveryResult.Failed;
+        var failed = StoryModel.Of(PaymentExample.Transaction(), PaymentExample.Spans, results)[5];
+        Assert.Equal(("send-email received payments (dynamodb) — this transaction's record failed", true), (failed.Text, failed.Failed));
+    }
 }

@@ -37,6 +37,8 @@ public partial class TransactionDetails
         try
         {
             _view = await Reader.GetTransactionAsync(Id, CancellationToken.None);
+            if (_view is not null && Analysis.Enabled)
+                _view = new TransactionView(_view.Transaction, _view.Graph, _view.Spans, Analysis.Queries.RecordResults(Id));
             _cost = _view is not null && Analysis.Enabled && Analysis.Queries.TransactionCosts([Id]).TryGetValue(Id, out var usd) ? usd : null;
             _error = null;
             _loadedId = Id;
