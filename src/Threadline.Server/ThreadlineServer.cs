@@ -11,7 +11,9 @@ using Threadline.Server.Security;
 using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
+using Threadline.Storage.Configuration;
 using Threadline.Storage.DuckDb;
+using Threadline.Storage.DuckDb.Configuration;
 using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
@@ -94,7 +96,10 @@ public static class ThreadlineServer
 
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
-        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        // The one place that picks the backend: the telemetry and the alert configuration live in the same store.
+        var store = new DuckDbStoreOptions { DataDirectory = dataDirectory };
+        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(store));
+        services.AddSingleton<IAlertConfigurationStore>(_ => DuckDbAlertConfigurationStore.Open(store));
         services.AddSingleton(new StitchEngine());
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();

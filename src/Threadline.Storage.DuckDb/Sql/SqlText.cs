@@ -8,6 +8,11 @@ internal static class SqlText
     public static readonly string FindSpans = Load("span_columns.sql") + Load("find_spans.sql");
     public static readonly string ScanSpans = Load("span_columns.sql");
     public static readonly string FindLogs = Load("find_logs.sql");
+    public static readonly string ConfigurationSchema = Load("configuration_schema.sql");
+    public static readonly string ConfigurationList = Load("configuration_list.sql");
+    public static readonly string ConfigurationInsert = Load("configuration_insert.sql");
+    public static readonly string ConfigurationUpdate = Load("configuration_update.sql");
+    public static readonly string ConfigurationDelete = Load("configuration_delete.sql");
 
     private static string Load(string name)
     {
