@@ -20,6 +20,12 @@ public sealed class AnalysisOptions
     /// <summary>The JSON alert rule file; null means <c>THREADLINE_ALERTS</c>, and none at all means no alerts.</summary>
     public string? AlertRulesPath { get; init; }
 
+    /// <summary>
+    /// Whether a new installation gets the default alert rules (<c>Alerts/Management/DefaultAlertRules.cs</c>); they are
+    /// made once, and not when the rule file provisions rules.
+    /// </summary>
+    public bool DefaultAlertRules { get; init; } = true;
+
     /// <summary>Base of the links in notifications when the rule file names none (e.g. <c>https://threadline.example.com</c>).</summary>
     public Uri? BaseUrl { get; init; }
 
