@@ -61,6 +61,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<EmailNotifier>();
         services.AddSingleton<AlertSender>();
+        services.AddSingleton<NotificationLinks>();
         services.AddSingleton<AlertManager>();
         services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
@@ -95,6 +96,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         VipRule = o.VipRule,
         AlertRulesPath = o.AlertRulesPath,
         DefaultAlertRules = o.DefaultAlertRules,
+        AlertSettleTime = o.AlertSettleTime,
         BaseUrl = baseUrl,
         EvaluationInterval = o.EvaluationInterval,
         NewIssueWindow = o.NewIssueWindow,

@@ -72,6 +72,9 @@ public static class ThreadlineServer
             foreach (var module in options.Modules)
                 await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var api = endpoints[Listener.Api].IPEndPoint!;
+            var host = api.Address.Equals(IPAddress.Any) || api.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : api.Address;
+            app.Services.GetRequiredService<ApiAddress>().Url = new Uri($"http://{(host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString())}:{api.Port}");
         }
         catch
         {
@@ -100,6 +103,7 @@ public static class ThreadlineServer
         var store = new DuckDbStoreOptions { DataDirectory = dataDirectory };
         services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(store));
         services.AddSingleton<IAlertConfigurationStore>(_ => DuckDbAlertConfigurationStore.Open(store));
+        services.AddSingleton(new ApiAddress());
         services.AddSingleton(new StitchEngine());
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();

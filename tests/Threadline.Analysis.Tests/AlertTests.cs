@@ -127,6 +127,9 @@ public sealed class AlertTests : IAsyncLifetime
         _server.Time.Advance(TimeSpan.FromMinutes(1));
         await _server.SendAsync(PaymentsScenario.SendEmail.Invoke(_server.Time.GetUtcNow().AddSeconds(-5), 300)
             .Throws("System.Net.Mail.SmtpException", "Mailbox unavailable for 'zed@example.com' (request 1)", PaymentsScenario.Stack(99)));
+        // A regression is notified once its failure is AlertSettleTime (10 s) old, so its transactions' spans are in.
+        Assert.Empty(await EvaluateAsync());
+        _server.Time.Advance(TimeSpan.FromSeconds(10));
         var regression = Assert.Single(await EvaluateAsync());
         Assert.Equal("regressions", regression.Key);
         Assert.StartsWith($"Regression of issue #{issue} in send-email (resolved 2026-11-20 09:10:00Z, back at 2026-11-20 09:10:55Z): System.Net.Mail.{Fault}",

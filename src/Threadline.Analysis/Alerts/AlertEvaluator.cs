@@ -16,7 +16,8 @@ public sealed class AlertEvaluator(
     AlertManager alerts,
     ConditionFinder finder,
     AlertLedger ledger,
-    AlertSender sender)
+    AlertSender sender,
+    NotificationLinks links)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -71,7 +72,7 @@ public sealed class AlertEvaluator(
     private async Task<AlertNotification> SendAsync(AlertSetup setup, string ruleId, string ruleName, AlertRuleType type, string text, string? issueId,
         string? function, bool renotification, bool resolution, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var notification = new AlertNotification(now, ruleName, type, text, Link(setup, issueId, function), issueId, function, renotification, [], resolution);
+        var notification = new AlertNotification(now, ruleName, type, text, links.To(setup, issueId, function), issueId, function, renotification, [], resolution);
         var outcomes = new List<ChannelOutcome>();
         // The rule as it is now names the channels (a deleted rule's resolution goes to the in-app list only).
         foreach (var channelId in setup.Rules.FirstOrDefault(r => r.Key == ruleId)?.Channels ?? [])
@@ -84,13 +85,5 @@ public sealed class AlertEvaluator(
         notification = notification with { Channels = outcomes };
         ledger.Add(notification);
         return notification;
-    }
-
-    private Uri Link(AlertSetup setup, string? issueId, string? function)
-    {
-        var baseUrl = (setup.BaseUrl ?? options.BaseUrl ?? new Uri("http://127.0.0.1:5080")).ToString().TrimEnd('/');
-        return issueId is { } issue ? new Uri($"{baseUrl}/issues/{issue}")
-            : function is { } name ? new Uri($"{baseUrl}/functions/{Uri.EscapeDataString(name)}")
-            : new Uri($"{baseUrl}/functions");
     }
 }

@@ -109,11 +109,13 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
     }
 
     private IEnumerable<AlertCondition> NewIssues(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
-        scoped.Where(i => i.State == IssueState.New).Select(i =>
+        scoped.Where(i => i.State == IssueState.New && Settled(i.FirstSeen)).Select(i =>
             Event(rule, $"{i.Id}", $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
 
-    private static IEnumerable<AlertCondition> Regressions(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
-        scoped.Where(i => i.State == IssueState.Regressed).Select(i =>
+    private bool Settled(DateTimeOffset failure) => options.Time.GetUtcNow() - failure >= options.AlertSettleTime;
+
+    private IEnumerable<AlertCondition> Regressions(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
+        scoped.Where(i => i.State == IssueState.Regressed && Settled(i.RegressedAt!.Value)).Select(i =>
             Event(rule, $"{i.Id}|{i.ResolvedAt!.Value.UtcTicks}",
                 $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
 

@@ -26,6 +26,13 @@ public sealed class AnalysisOptions
     /// </summary>
     public bool DefaultAlertRules { get; init; } = true;
 
+    /// <summary>
+    /// A new issue or a regression is notified once its first failure is this old, so the spans of the transactions it
+    /// belongs to have arrived and the notification's impact names the entry points and users (stitching lags a few
+    /// seconds behind the failure).
+    /// </summary>
+    public TimeSpan AlertSettleTime { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Base of the links in notifications when the rule file names none (e.g. <c>https://threadline.example.com</c>).</summary>
     public Uri? BaseUrl { get; init; }
 

@@ -10,7 +10,8 @@ namespace Threadline.Analysis.Alerts.Management;
 /// and those kept in the store (created, edited and deleted here, validated with every problem at once). Channel secrets
 /// are kept in the store and never answered.
 /// </summary>
-public sealed class AlertManager(IAlertConfigurationStore store, AlertRuleSource file, AnalysisOptions options, AlertSender sender, AlertLedger ledger)
+public sealed class AlertManager(IAlertConfigurationStore store, AlertRuleSource file, AnalysisOptions options, AlertSender sender, AlertLedger ledger,
+    NotificationLinks links)
 {
     private const string DefaultsSetting = "alert-defaults-created";
 
@@ -121,7 +122,7 @@ public sealed class AlertManager(IAlertConfigurationStore store, AlertRuleSource
         var setup = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         if (setup.Channel(id) is not { } channel)
             return AlertResult<ChannelOutcome>.NotFound($"There is no channel '{id}'.");
-        var baseUrl = (setup.BaseUrl ?? options.BaseUrl ?? new Uri("http://127.0.0.1:5080")).ToString().TrimEnd('/');
+        var baseUrl = links.Base(setup);
         var notification = new AlertNotification(options.Time.GetUtcNow(), "test", AlertRuleType.NewIssue,
             $"Test notification from Threadline to the channel '{channel.Name}': it works.", new Uri(baseUrl + "/alerts"), null, null, false, []);
         var outcome = await sender.SendAsync(channel, notification, cancellationToken).ConfigureAwait(false);
