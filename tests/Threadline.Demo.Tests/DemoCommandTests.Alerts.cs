@@ -29,7 +29,7 @@ public sealed partial class DemoCommandTests
 
             // The newcomer's 2 a.m. notification: send-email fails, with the impact in words and a link to the issue.
             var alert = await WaitForNotificationAsync(http, n => !n.GetProperty("resolution").GetBoolean()
-                && n.GetProperty("function").GetString() == "send-email" && n.GetProperty("text").GetString()!.Contains("POST /payments", StringComparison.Ordinal),
+                && n.GetProperty("type").GetString() == "newOrRegressedIssue" && n.GetProperty("function").GetString() == "send-email" && n.GetProperty("text").GetString()!.Contains("POST /payments", StringComparison.Ordinal),
                 ThreadlineUnderTest.Deadline);
             var issue = alert.GetProperty("issueId").GetString()!;
             var alertText = alert.GetProperty("text").GetString()!;
@@ -42,7 +42,8 @@ public sealed partial class DemoCommandTests
             Assert.Contains(output, l => l.Contains($"[notification] New issue #{issue} in send-email", StringComparison.Ordinal));
 
             // send-email v2 stops the failures: once its verdict says so, the issue's notification is resolved.
-            var resolved = await WaitForNotificationAsync(http, n => n.GetProperty("resolution").GetBoolean() && n.GetProperty("issueId").GetString() == issue,
+            var resolved = await WaitForNotificationAsync(http, n => n.GetProperty("resolution").GetBoolean() && n.GetProperty("issueId").GetString() == issue
+                && n.GetProperty("type").GetString() == "newOrRegressedIssue",
                 ResolutionDeadline);
             var resolvedText = resolved.GetProperty("text").GetString()!;
             Assert.StartsWith($"Resolved: issue #{issue} in send-email (HTTP 400", resolvedText);
