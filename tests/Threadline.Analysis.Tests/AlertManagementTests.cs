@@ -92,6 +92,13 @@ public sealed class AlertManagementTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, badType);
         Assert.Contains("'sometimes' is not one of newIssue, regression, newOrRegressedIssue", typeProblems.GetProperty("errors")[0].GetProperty("message").GetString());
 
+        using var malformed = new StringContent("""{"name": "x", "type": "errorRate", "threshold": "a lot"}""", System.Text.Encoding.UTF8, "application/json");
+        using var malformedResponse = await _server.Api.PostAsync("/api/alerts/rules", malformed, Ct);
+        var malformedBody = JsonDocument.Parse(await malformedResponse.Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(HttpStatusCode.BadRequest, malformedResponse.StatusCode);
+        Assert.Equal(("The rule is not JSON of the expected shape.", "threshold"), (malformedBody.GetProperty("error").GetString(),
+            malformedBody.GetProperty("errors")[0].GetProperty("field").GetString()));
+
         var id = await CreateAsync("/api/alerts/rules", new { name = "slow sends", type = "p95Duration", function = "send-email", threshold = 200, window = "00:30:00", channels = new[] { hook } });
         var rule = await _server.GetAsync($"/api/alerts/rules/{id}");
         Assert.Equal(("slow sends", "p95Duration", "send-email", 200.0, "00:30:00", 1L), (rule.GetProperty("name").GetString(), rule.GetProperty("type").GetString(),

@@ -21,12 +21,14 @@ internal static class AlertEndpoints
         api.MapGet("/alerts/rules/{id}", async (string id, AlertManager alerts, CancellationToken ct) =>
                 await alerts.RuleAsync(id, ct) is { } rule ? Results.Ok(rule) : NotFound($"There is no rule '{id}'."))
             .WithName("GetAlertRule").Produces<AlertRuleResponse>().Produces<ApiError>(StatusCodes.Status404NotFound);
-        api.MapPost("/alerts/rules", async (AlertRuleInput? body, AlertManager alerts, CancellationToken ct) =>
-                Answer(await alerts.CreateRuleAsync(body, ct), r => $"/api/alerts/rules/{Uri.EscapeDataString(r.Id)}"))
+        api.MapPost("/alerts/rules", (HttpRequest request, AlertManager alerts, CancellationToken ct) =>
+                WithBodyAsync<AlertRuleInput, AlertRuleResponse>(request, "rule", body => alerts.CreateRuleAsync(body, ct), r => $"/api/alerts/rules/{Uri.EscapeDataString(r.Id)}"))
+            .Accepts<AlertRuleInput>("application/json")
             .WithName("CreateAlertRule").WithSummary("Creates a rule: {name, type, function?, entry?, threshold?, window?, minInvocations?, channels[]}; 400 lists every problem.")
             .Produces<AlertRuleResponse>(StatusCodes.Status201Created).Produces<ValidationErrorResponse>(StatusCodes.Status400BadRequest);
-        api.MapPut("/alerts/rules/{id}", async (string id, AlertRuleInput? body, AlertManager alerts, CancellationToken ct) =>
-                Answer(await alerts.UpdateRuleAsync(id, body, ct), null))
+        api.MapPut("/alerts/rules/{id}", (string id, HttpRequest request, AlertManager alerts, CancellationToken ct) =>
+                WithBodyAsync<AlertRuleInput, AlertRuleResponse>(request, "rule", body => alerts.UpdateRuleAsync(id, body, ct), null))
+            .Accepts<AlertRuleInput>("application/json")
             .WithName("UpdateAlertRule").WithSummary("Replaces a rule (version: optional, the version read; 409 when it changed since or the rule is the file's).")
             .Produces<AlertRuleResponse>().Produces<ValidationErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status409Conflict);
@@ -41,13 +43,15 @@ internal static class AlertEndpoints
         api.MapGet("/alerts/channels/{id}", async (string id, AlertManager alerts, CancellationToken ct) =>
                 await alerts.ChannelAsync(id, ct) is { } channel ? Results.Ok(channel) : NotFound($"There is no channel '{id}'."))
             .WithName("GetAlertChannel").Produces<AlertChannelResponse>().Produces<ApiError>(StatusCodes.Status404NotFound);
-        api.MapPost("/alerts/channels", async (AlertChannelInput? body, AlertManager alerts, CancellationToken ct) =>
-                Answer(await alerts.CreateChannelAsync(body, ct), c => $"/api/alerts/channels/{Uri.EscapeDataString(c.Id)}"))
+        api.MapPost("/alerts/channels", (HttpRequest request, AlertManager alerts, CancellationToken ct) =>
+                WithBodyAsync<AlertChannelInput, AlertChannelResponse>(request, "channel", body => alerts.CreateChannelAsync(body, ct), c => $"/api/alerts/channels/{Uri.EscapeDataString(c.Id)}"))
+            .Accepts<AlertChannelInput>("application/json")
             .WithName("CreateAlertChannel")
             .WithSummary("Creates a channel: webhook or slack {name, type, url}; email {name, type, smtpHost, smtpPort?, useTls?, userName?, password?, from, to[]}.")
             .Produces<AlertChannelResponse>(StatusCodes.Status201Created).Produces<ValidationErrorResponse>(StatusCodes.Status400BadRequest);
-        api.MapPut("/alerts/channels/{id}", async (string id, AlertChannelInput? body, AlertManager alerts, CancellationToken ct) =>
-                Answer(await alerts.UpdateChannelAsync(id, body, ct), null))
+        api.MapPut("/alerts/channels/{id}", (string id, HttpRequest request, AlertManager alerts, CancellationToken ct) =>
+                WithBodyAsync<AlertChannelInput, AlertChannelResponse>(request, "channel", body => alerts.UpdateChannelAsync(id, body, ct), null))
+            .Accepts<AlertChannelInput>("application/json")
             .WithName("UpdateAlertChannel").WithSummary("Replaces a channel; url and password left out keep the stored ones (write-only).")
             .Produces<AlertChannelResponse>().Produces<ValidationErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound).Produces<ApiError>(StatusCodes.Status409Conflict);
@@ -89,6 +93,30 @@ internal static class AlertEndpoints
     }
 
     private static IResult NotFound(string message) => Results.NotFound(new ApiError(message));
+
+    /// <summary>
+    /// Reads the JSON body (rather than binding it) so that a body that is not JSON of the input's shape, such as a
+    /// number sent as text, is a 400 saying what is wrong instead of an empty one; then acts on it.
+    /// </summary>
+    private static async Task<IResult> WithBodyAsync<TInput, TResult>(HttpRequest request, string what, Func<TInput?, Task<AlertResult<TResult>>> act,
+        Func<TResult, string>? location) where TInput : class
+    {
+        TInput? body;
+        try
+        {
+            body = request.ContentLength == 0 ? null : await request.ReadFromJsonAsync<TInput>(AlertRuleSource.Json, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return Results.BadRequest(new ValidationErrorResponse($"The {what} is not JSON of the expected shape.",
+                [new FieldError(e.Path?.TrimStart('$', '.') ?? "", e.Message)]));
+        }
+        catch (InvalidOperationException e)
+        {
+            return Results.BadRequest(new ValidationErrorResponse($"The {what} must be sent as JSON (Content-Type: application/json).", [new FieldError("", e.Message)]));
+        }
+        return Answer(await act(body).ConfigureAwait(false), location);
+    }
 
     private static IResult Answer<T>(AlertResult<T> result, Func<T, string>? location) => result.Outcome switch
     {
