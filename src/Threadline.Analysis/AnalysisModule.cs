@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Analysis.Alerts;
+using Threadline.Analysis.Alerts.Management;
 using Threadline.Analysis.Api;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Cost;
@@ -16,8 +17,8 @@ namespace Threadline.Analysis;
 
 /// <summary>
 /// Issues, business impact and exposure, alerts, deployments and cost (<c>docs/analysis.md</c>). State is in memory,
-/// rebuilt at start from the stored spans (after the stitcher); only resolutions and recorded deployments are kept in
-/// the data folder.
+/// rebuilt at start from the stored spans (after the stitcher); resolutions, recorded deployments and the alert ledger are
+/// kept in the data folder, alert rules, channels and silences in the store (<c>IAlertConfigurationStore</c>).
 /// </summary>
 public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerModule
 {
@@ -59,6 +60,9 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton(new AlertLedger(dataDirectory));
         services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<EmailNotifier>();
+        services.AddSingleton<AlertSender>();
+        services.AddSingleton<NotificationLinks>();
+        services.AddSingleton<AlertManager>();
         services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AnalysisLoop>();
@@ -66,16 +70,18 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
 
-    /// <summary>Loads the alert rules (a bad file fails the start); on a data folder without an alert ledger, marks the
-    /// conditions that already hold as notified. The analysis was rebuilt from the stored spans just before.</summary>
-    public Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
+    /// <summary>Loads the alert rules (a bad file fails the start), creates the default rules on a new installation, and on
+    /// a data folder without an alert ledger marks the conditions that already hold as notified. The analysis was rebuilt
+    /// from the stored spans just before.</summary>
+    public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         services.GetRequiredService<AlertRuleSource>().Load();
+        if (_options.DefaultAlertRules)
+            await services.GetRequiredService<AlertManager>().CreateDefaultsAsync(cancellationToken).ConfigureAwait(false);
         // The stored spans were replayed to the analysis observer with the stitcher's rebuild, before this step.
         services.GetRequiredService<AnalysisState>().Drain();
-        services.GetRequiredService<AlertEvaluator>().Prime();
+        await services.GetRequiredService<AlertEvaluator>().PrimeAsync(cancellationToken).ConfigureAwait(false);
         _services = services;
-        return Task.CompletedTask;
     }
 
     /// <summary>Evaluates the alert rules now (the background loop does it every interval) and returns what was sent.</summary>
@@ -89,6 +95,8 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         VipUsers = o.VipUsers,
         VipRule = o.VipRule,
         AlertRulesPath = o.AlertRulesPath,
+        DefaultAlertRules = o.DefaultAlertRules,
+        AlertSettleTime = o.AlertSettleTime,
         BaseUrl = baseUrl,
         EvaluationInterval = o.EvaluationInterval,
         NewIssueWindow = o.NewIssueWindow,

@@ -13,7 +13,9 @@ using Threadline.Server.Security;
 using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
+using Threadline.Storage.Configuration;
 using Threadline.Storage.DuckDb;
+using Threadline.Storage.DuckDb.Configuration;
 using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
@@ -88,6 +90,9 @@ public static class ThreadlineServer
             foreach (var module in options.Modules)
                 await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var api = endpoints[Listener.Api].IPEndPoint!;
+            var host = api.Address.Equals(IPAddress.Any) || api.Address.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : api.Address;
+            app.Services.GetRequiredService<ApiAddress>().Url = new Uri($"http://{(host.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host.ToString())}:{api.Port}");
         }
         catch
         {
@@ -117,7 +122,11 @@ public static class ThreadlineServer
 
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
-        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        // The one place that picks the backend: the telemetry and the alert configuration live in the same store.
+        var store = new DuckDbStoreOptions { DataDirectory = dataDirectory };
+        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(store));
+        services.AddSingleton<IAlertConfigurationStore>(_ => DuckDbAlertConfigurationStore.Open(store));
+        services.AddSingleton(new ApiAddress());
         services.AddSingleton(new StitchEngine());
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();

@@ -84,7 +84,7 @@ public sealed class AlertTests : IAsyncLifetime
         Assert.Equal($"Issue #{issue} in send-email now affects VIP user vip-vera: System.Net.Mail.{Fault} — {Impact}", first["vips"].Text);
         Assert.Equal($"Issue #{issue} in send-email now affects POST /payments (4 failed transactions): System.Net.Mail.{Fault} — {Impact}",
             first["payments route"].Text);
-        Assert.Equal($"Error rate of send-email is 66.7% (6 of 9 invocations in the last 60 min; threshold 50%); top issue #{issue}: System.Net.Mail.{Fault}",
+        Assert.Equal($"Error rate of send-email is 66.7% (6 of 9 invocations in the last 60 min; threshold 50%); top issue #{issue}: System.Net.Mail.{Fault} — {Impact}",
             first["email errors"].Text);
         Assert.Equal("p95 duration of payments-api is 1500 ms over the last 60 min (6 invocations; threshold 1000 ms)", first["slow payments"].Text);
         // 6 × 0.00002520005 + 9 × 0.0000014500025 + 3 × 0.00000153334 = 0.0001688503225 (see ImpactTests).
@@ -127,6 +127,9 @@ public sealed class AlertTests : IAsyncLifetime
         _server.Time.Advance(TimeSpan.FromMinutes(1));
         await _server.SendAsync(PaymentsScenario.SendEmail.Invoke(_server.Time.GetUtcNow().AddSeconds(-5), 300)
             .Throws("System.Net.Mail.SmtpException", "Mailbox unavailable for 'zed@example.com' (request 1)", PaymentsScenario.Stack(99)));
+        // A regression is notified once its failure is AlertSettleTime (10 s) old, so its transactions' spans are in.
+        Assert.Empty(await EvaluateAsync());
+        _server.Time.Advance(TimeSpan.FromSeconds(10));
         var regression = Assert.Single(await EvaluateAsync());
         Assert.Equal("regressions", regression.Key);
         Assert.StartsWith($"Regression of issue #{issue} in send-email (resolved 2026-11-20 09:10:00Z, back at 2026-11-20 09:10:55Z): System.Net.Mail.{Fault}",
@@ -145,7 +148,12 @@ public sealed class AlertTests : IAsyncLifetime
         _server.Time.Advance(TimeSpan.FromMinutes(61));
         var healthy = Enumerable.Range(0, 6).Select(i => PaymentsScenario.SendEmail.Invoke(_server.Time.GetUtcNow().AddMinutes(-10 + i), 300)).ToArray();
         await _server.SendAsync(healthy);
-        Assert.DoesNotContain("email errors", (await EvaluateAsync()).Keys);
+        var cleared = await EvaluateAsync();
+        Assert.True(cleared["email errors"].Resolution);
+        Assert.Equal("Resolved: Error rate of send-email is under 50% (last 60 min)", cleared["email errors"].Text);
+        Assert.Contains(_receiver.BodiesAt("/hook").Select(b => JsonDocument.Parse(b).RootElement),
+            h => h.GetProperty("resolution").GetBoolean() && h.GetProperty("rule").GetString() == "email errors");
+        Assert.Empty(await EvaluateAsync());
 
         var failing = Enumerable.Range(0, 8).Select(i => PaymentsScenario.SendEmail.Invoke(_server.Time.GetUtcNow().AddMinutes(-3).AddSeconds(i), 300)
             .Throws("System.Net.Mail.SmtpException", $"Mailbox unavailable for 'x{i}@example.com' (request {i})", PaymentsScenario.Stack(1))).ToArray();
@@ -164,9 +172,13 @@ public sealed class AlertTests : IAsyncLifetime
         Assert.Equal(7, rules.GetProperty("rules").GetArrayLength());
         Assert.Equal("newIssue", rules.GetProperty("rules")[0].GetProperty("type").GetString());
         Assert.Equal("POST /payments", rules.GetProperty("rules")[6].GetProperty("entry").GetString());
-        var slack = rules.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "slack");
+        Assert.All(rules.GetProperty("rules").EnumerateArray(), r => Assert.True(r.GetProperty("readOnly").GetBoolean()));
+        Assert.Equal("file:new issues", rules.GetProperty("rules")[0].GetProperty("id").GetString());
+        var channels = await _server.GetAsync("/api/alerts/channels");
+        var slack = channels.GetProperty("channels").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "slack");
         Assert.Equal("slack", slack.GetProperty("type").GetString());
-        Assert.DoesNotContain("secret", slack.GetProperty("target").GetString()!);
+        Assert.DoesNotContain("secret", slack.GetRawText());
+        Assert.True(slack.GetProperty("urlSet").GetBoolean());
 
         await _server.SendAsync(PaymentsScenario.Build(T0));
         await EvaluateAsync();

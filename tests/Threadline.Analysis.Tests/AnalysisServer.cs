@@ -37,7 +37,7 @@ internal sealed class AnalysisServer : IAsyncDisposable
     /// With <paramref name="retention"/>, the store's retention (on the real clock) runs every 200 ms.
     /// </summary>
     public static async Task<AnalysisServer> StartAsync(Func<ManualTime, AnalysisOptions>? configure = null, string? dataDirectory = null,
-        TimeSpan? retention = null)
+        TimeSpan? retention = null, IServerModule? extra = null)
     {
         var time = new ManualTime(T0);
         var options = configure?.Invoke(time) ?? new AnalysisOptions { Time = time, EvaluationInterval = null };
@@ -51,7 +51,7 @@ internal sealed class AnalysisServer : IAsyncDisposable
             OtlpGrpcPort = 0,
             Retention = retention,
             RetentionInterval = TimeSpan.FromMilliseconds(200),
-            Modules = [module],
+            Modules = extra is null ? [module] : [module, extra],
         }, Ct);
         return new AnalysisServer(server, module, dataDirectory, time);
     }
@@ -79,6 +79,15 @@ internal sealed class AnalysisServer : IAsyncDisposable
         using var response = body is null
             ? await Api.PostAsync(path, null, Ct)
             : await Api.PostAsJsonAsync(path, body, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    /// <summary>Sends a request with an optional JSON body; answers the status and the body (default when empty).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await Api.SendAsync(request, Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }

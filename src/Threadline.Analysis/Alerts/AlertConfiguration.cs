@@ -8,11 +8,15 @@ public enum AlertRuleType
 {
     NewIssue,
     Regression,
+    /// <summary>A new issue or a regression (one of the defaults).</summary>
+    NewOrRegressedIssue,
     ErrorRate,
     P95Duration,
     CostPerHour,
     VipAffected,
     EntryAffected,
+    /// <summary>A function's last hour costs more than <see cref="AlertRule.Threshold"/> (default: the analysis' spike factor) times its usual hour.</summary>
+    CostSpike,
 }
 
 [JsonConverter(typeof(CamelCaseEnumConverter<ChannelType>))]
@@ -26,9 +30,14 @@ public enum ChannelType
     Email,
 }
 
-/// <summary>One rule of the alert file. <see cref="Threshold"/> is a fraction for errorRate, milliseconds for p95Duration, USD for costPerHour.</summary>
+/// <summary>
+/// One alert rule, from the rule file or the store. <see cref="Threshold"/> is a fraction for errorRate, milliseconds for
+/// p95Duration, USD for costPerHour, a multiple of the usual hour for costSpike.
+/// </summary>
 public sealed record AlertRule
 {
+    /// <summary>Stable identity (links, silences, deduplication); a rule of the file has <c>file:</c> and its name.</summary>
+    public string? Id { get; init; }
     public required string Name { get; init; }
     public AlertRuleType Type { get; init; }
     /// <summary>Only this function; null: every function (for costPerHour: the total of all).</summary>
@@ -40,12 +49,18 @@ public sealed record AlertRule
     public TimeSpan? Window { get; init; }
     /// <summary>For errorRate and p95Duration: fewer invocations in the window never fire (default 1).</summary>
     public int MinInvocations { get; init; } = 1;
+    /// <summary>The channels' ids (in the rule file: their names). None: the in-app list only.</summary>
     public IReadOnlyList<string> Channels { get; init; } = [];
+
+    [JsonIgnore]
+    public string Key => Id ?? Name;
 }
 
 /// <summary>Where notifications go. Webhook and Slack use <see cref="Url"/>; e-mail the SMTP fields.</summary>
 public sealed record AlertChannel
 {
+    /// <summary>Stable identity that rules name; a channel of the file has <c>file:</c> and its name.</summary>
+    public string? Id { get; init; }
     public required string Name { get; init; }
     public ChannelType Type { get; init; }
     public string? Url { get; init; }
@@ -56,6 +71,8 @@ public sealed record AlertChannel
     public string? UserName { get; init; }
     /// <summary>The environment variable holding the SMTP password (never the password itself).</summary>
     public string? PasswordEnvironmentVariable { get; init; }
+    /// <summary>The SMTP password of a channel made in the UI or API (kept in the store, never shown back or logged).</summary>
+    public string? Password { get; init; }
     public string? From { get; init; }
     public IReadOnlyList<string> To { get; init; } = [];
 }
@@ -74,6 +91,15 @@ public sealed record AlertConfiguration
 
     [JsonIgnore]
     public string? Path { get; init; }
+
+    public const string FileIdPrefix = "file:";
+
+    /// <summary>The file's rules and channels with their ids (<c>file:</c> and the name); rules name their channels by id.</summary>
+    public AlertConfiguration WithFileIds() => this with
+    {
+        Channels = [.. Channels.Select(c => c with { Id = FileIdPrefix + c.Name })],
+        Rules = [.. Rules.Select(r => r with { Id = FileIdPrefix + r.Name, Channels = [.. r.Channels.Select(c => FileIdPrefix + c)] })],
+    };
 
     public IReadOnlyList<string> Validate()
     {
@@ -96,10 +122,10 @@ public sealed record AlertConfiguration
         {
             foreach (var missing in rule.Channels.Where(c => !channels.Contains(c)))
                 errors.Add($"Rule '{rule.Name}': no channel '{missing}'.");
-            if (rule.Channels.Count == 0)
-                errors.Add($"Rule '{rule.Name}': at least one channel is required.");
             if (rule.Type is AlertRuleType.ErrorRate or AlertRuleType.P95Duration or AlertRuleType.CostPerHour && rule.Threshold is not > 0)
                 errors.Add($"Rule '{rule.Name}': a positive threshold is required for {rule.Type}.");
+            if (rule.Type == AlertRuleType.CostSpike && rule.Threshold is <= 1)
+                errors.Add($"Rule '{rule.Name}': the threshold of a cost spike is a multiple of the usual hour, above 1.");
             if (rule.Type == AlertRuleType.EntryAffected && string.IsNullOrWhiteSpace(rule.Entry))
                 errors.Add($"Rule '{rule.Name}': entry is required for entryAffected.");
             if (rule.Window is { } window && window <= TimeSpan.Zero)

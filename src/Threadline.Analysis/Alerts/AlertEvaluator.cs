@@ -1,22 +1,23 @@
-using Microsoft.Extensions.Logging;
+using Threadline.Analysis.Alerts.Management;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Ingest;
 
 namespace Threadline.Analysis.Alerts;
 
 /// <summary>
-/// One evaluation: the rules' conditions now, deduplicated by the ledger, sent to their channels. The background loop
-/// calls it every interval; tests call it directly.
+/// One evaluation: the rules' conditions now, deduplicated by the ledger, sent to their channels and kept in the in-app
+/// list; then the resolutions of what was notified (a threshold that cleared, an issue resolved or fixed by a
+/// deployment). A muted or snoozed rule or issue sends nothing. The background loop calls it every interval; tests call
+/// it directly.
 /// </summary>
-public sealed partial class AlertEvaluator(
+public sealed class AlertEvaluator(
     AnalysisOptions options,
     AnalysisState state,
-    AlertRuleSource rules,
+    AlertManager alerts,
     ConditionFinder finder,
     AlertLedger ledger,
-    WebhookNotifier webhooks,
-    EmailNotifier email,
-    ILogger<AlertEvaluator> logger)
+    AlertSender sender,
+    NotificationLinks links)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -25,17 +26,26 @@ public sealed partial class AlertEvaluator(
         await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var configuration = rules.Current();
-            if (configuration.Rules.Count == 0)
-                return [];
+            var setup = await alerts.CurrentAsync(cancellationToken).ConfigureAwait(false);
             var now = options.Time.GetUtcNow();
-            var found = state.Read(view => finder.Find(view, configuration.Rules));
+            var openIssues = ledger.OpenIssues();
+            var (found, resolutions) = state.Read(view => (finder.Find(view, setup.Rules), finder.Resolutions(view, openIssues)));
+            var due = ledger.Due([.. found.Where(c => !setup.Silenced(c.Rule.Key, c.IssueId, now))], now, setup.RenotifyInterval);
             var sent = new List<AlertNotification>();
-            foreach (var (condition, renotification) in ledger.Due(found, now, configuration.RenotifyInterval))
+            foreach (var (condition, renotification) in due.Due)
             {
-                var notification = await SendAsync(configuration, condition, renotification, now, cancellationToken).ConfigureAwait(false);
-                ledger.Add(notification);
-                sent.Add(notification);
+                var text = renotification ? "Still: " + condition.Text : condition.Text;
+                sent.Add(await SendAsync(setup, condition.Rule.Key, condition.Rule.Name, condition.Rule.Type, text, condition.IssueId, condition.Function,
+                    renotification, resolution: false, now, cancellationToken).ConfigureAwait(false));
+            }
+            var ended = due.Cleared.Select(open => (open, open.ResolvedText))
+                .Concat(ledger.CloseResolvedIssues(id => resolutions.GetValueOrDefault(id)).Select(r => (r.Alert, $"{r.Alert.ResolvedText} — {r.Resolution}")));
+            foreach (var (open, text) in ended)
+            {
+                if (setup.Silenced(open.RuleId, open.IssueId, now))
+                    continue;
+                sent.Add(await SendAsync(setup, open.RuleId, open.RuleName, open.Type, text, open.IssueId, open.Function, false, resolution: true, now,
+                    cancellationToken).ConfigureAwait(false));
             }
             return sent;
         }
@@ -50,51 +60,30 @@ public sealed partial class AlertEvaluator(
     /// now as notified without sending, so the history's alerts are not all sent at once. A restored ledger already knows
     /// what was sent; what became due while Threadline was down is sent by the next evaluation.
     /// </summary>
-    public void Prime()
+    public async Task PrimeAsync(CancellationToken cancellationToken)
     {
-        var configuration = rules.Current();
-        if (ledger.Restored || configuration.Rules.Count == 0)
+        var setup = await alerts.CurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (ledger.Restored || setup.Rules.Count == 0)
             return;
-        var found = state.Read(view => finder.Find(view, configuration.Rules));
-        ledger.Due(found, options.Time.GetUtcNow(), configuration.RenotifyInterval);
+        var found = state.Read(view => finder.Find(view, setup.Rules));
+        ledger.Due(found, options.Time.GetUtcNow(), setup.RenotifyInterval);
     }
 
-    private async Task<AlertNotification> SendAsync(AlertConfiguration configuration, AlertCondition condition, bool renotification,
-        DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<AlertNotification> SendAsync(AlertSetup setup, string ruleId, string ruleName, AlertRuleType type, string text, string? issueId,
+        string? function, bool renotification, bool resolution, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var link = Link(configuration, condition);
-        var text = renotification ? "Still: " + condition.Text : condition.Text;
-        var notification = new AlertNotification(now, condition.Rule.Name, condition.Rule.Type, text, link, condition.IssueId, condition.Function,
-            renotification, []);
+        var notification = new AlertNotification(now, ruleName, type, text, links.To(setup, issueId, function), issueId, function, renotification, [], resolution);
         var outcomes = new List<ChannelOutcome>();
-        foreach (var name in condition.Rule.Channels)
+        // The rule as it is now names the channels (a deleted rule's resolution goes to the in-app list only).
+        foreach (var channelId in setup.Rules.FirstOrDefault(r => r.Key == ruleId)?.Channels ?? [])
         {
-            var channel = configuration.Channels.First(c => c.Name == name);
-            try
-            {
-                if (channel.Type == ChannelType.Email)
-                    await email.SendAsync(channel, notification, cancellationToken).ConfigureAwait(false);
-                else
-                    await webhooks.SendAsync(channel, notification, cancellationToken).ConfigureAwait(false);
-                outcomes.Add(new ChannelOutcome(name, true, null));
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogSendFailed(e, condition.Rule.Name, name);
-                outcomes.Add(new ChannelOutcome(name, false, e.Message));
-            }
+            if (setup.Channel(channelId) is { } channel)
+                outcomes.Add(await sender.SendAsync(channel, notification, cancellationToken).ConfigureAwait(false));
+            else
+                outcomes.Add(new ChannelOutcome(channelId, false, "the channel no longer exists"));
         }
-        return notification with { Channels = outcomes };
+        notification = notification with { Channels = outcomes };
+        ledger.Add(notification);
+        return notification;
     }
-
-    private Uri Link(AlertConfiguration configuration, AlertCondition condition)
-    {
-        var baseUrl = (configuration.BaseUrl ?? options.BaseUrl ?? new Uri("http://127.0.0.1:5080")).ToString().TrimEnd('/');
-        return condition.IssueId is { } issue ? new Uri($"{baseUrl}/issues/{issue}")
-            : condition.Function is { } function ? new Uri($"{baseUrl}/functions/{Uri.EscapeDataString(function)}")
-            : new Uri($"{baseUrl}/functions");
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert {Rule}: channel {Channel} failed")]
-    private partial void LogSendFailed(Exception exception, string rule, string channel);
 }

@@ -4,9 +4,10 @@ using System.Text.Json.Serialization;
 namespace Threadline.Analysis.Alerts;
 
 /// <summary>
-/// Which conditions were notified when (deduplication), and the recent notifications. Kept in memory and, when a
-/// folder is given, in <c>analysis-alerts.json</c> there, so a restart neither repeats an alert nor swallows one that
-/// became due while Threadline was down.
+/// Which conditions were notified when (deduplication), which of them are still open (to notify their resolution),
+/// the recent notifications (the in-app list) and how far they were read. Kept in memory and, when a folder is given,
+/// in <c>analysis-alerts.json</c> there, so a restart neither repeats an alert nor swallows one that became due while
+/// Threadline was down.
 /// </summary>
 public sealed class AlertLedger
 {
@@ -17,8 +18,10 @@ public sealed class AlertLedger
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, DateTimeOffset> _notified = [];
+    private readonly Dictionary<string, OpenAlert> _open = [];
     private readonly LinkedList<AlertNotification> _recent = new();
     private readonly string? _path;
+    private DateTimeOffset? _readUpTo;
     private bool _written;
 
     public AlertLedger(string? folder = null)
@@ -29,8 +32,11 @@ public sealed class AlertLedger
         var saved = Read(_path);
         foreach (var (key, time) in saved.Notified)
             _notified[key] = time;
+        foreach (var open in saved.Open ?? [])
+            _open[open.Key] = open;
         foreach (var notification in saved.Recent.Take(RecentLimit))
             _recent.AddLast(notification);
+        _readUpTo = saved.ReadUpTo;
         Restored = true;
         _written = true;
     }
@@ -40,9 +46,10 @@ public sealed class AlertLedger
 
     /// <summary>
     /// Decides which of the conditions found now are to be sent: unseen keys, and level conditions notified longer than
-    /// <paramref name="renotify"/> ago. Level conditions not found now are cleared, so they fire again when they return.
+    /// <paramref name="renotify"/> ago. Level conditions not found now are cleared, so they fire again when they return;
+    /// those that were notified come back in <see cref="DueAlerts.Cleared"/> (their resolution is to be notified).
     /// </summary>
-    public IReadOnlyList<(AlertCondition Condition, bool Renotification)> Due(IReadOnlyList<AlertCondition> found, DateTimeOffset now, TimeSpan renotify)
+    public DueAlerts Due(IReadOnlyList<AlertCondition> found, DateTimeOffset now, TimeSpan renotify)
     {
         ArgumentNullException.ThrowIfNull(found);
         lock (_gate)
@@ -58,17 +65,54 @@ public sealed class AlertLedger
                 else
                     continue;
                 _notified[condition.Key] = now;
+                _open[condition.Key] = OpenAlert.Of(condition);
                 changed = true;
             }
             var active = found.Where(c => c.Level).Select(c => c.Key).ToHashSet();
-            foreach (var cleared in _notified.Keys.Where(k => k.StartsWith("level|", StringComparison.Ordinal) && !active.Contains(k)).ToList())
-                changed |= _notified.Remove(cleared);
+            var cleared = new List<OpenAlert>();
+            foreach (var key in _notified.Keys.Where(k => k.StartsWith("level|", StringComparison.Ordinal) && !active.Contains(k)).ToList())
+            {
+                _notified.Remove(key);
+                if (_open.Remove(key, out var open))
+                    cleared.Add(open);
+                changed = true;
+            }
             // The first decision is written even when nothing changed: from then on the folder has a ledger, and a restart
             // sends what became due while Threadline was down instead of priming it away.
             if (changed || !_written)
                 Save();
-            return due;
+            return new DueAlerts(due, cleared);
         }
+    }
+
+    /// <summary>
+    /// The open alerts about an issue that is now resolved (<paramref name="resolutionOf"/> says how, or null while it is
+    /// not); each is closed, so its resolution is notified once.
+    /// </summary>
+    public IReadOnlyList<(OpenAlert Alert, string Resolution)> CloseResolvedIssues(Func<string, string?> resolutionOf)
+    {
+        ArgumentNullException.ThrowIfNull(resolutionOf);
+        lock (_gate)
+        {
+            var closed = new List<(OpenAlert, string)>();
+            foreach (var open in _open.Values.Where(o => !o.Level && o.IssueId is not null).ToList())
+            {
+                if (resolutionOf(open.IssueId!) is not { } resolution)
+                    continue;
+                _open.Remove(open.Key);
+                closed.Add((open, resolution));
+            }
+            if (closed.Count > 0)
+                Save();
+            return closed;
+        }
+    }
+
+    /// <summary>The issues that open alerts (events) are about.</summary>
+    public IReadOnlySet<string> OpenIssues()
+    {
+        lock (_gate)
+            return _open.Values.Where(o => !o.Level && o.IssueId is not null).Select(o => o.IssueId!).ToHashSet(StringComparer.Ordinal);
     }
 
     public void Add(AlertNotification notification)
@@ -89,11 +133,30 @@ public sealed class AlertLedger
             return [.. _recent];
     }
 
+    /// <summary>Notifications newer than the last <see cref="MarkAllRead"/>.</summary>
+    public int Unread()
+    {
+        lock (_gate)
+            return _recent.Count(n => _readUpTo is null || n.Time > _readUpTo);
+    }
+
+    /// <summary>Marks every notification so far as read (the bell's count goes to zero).</summary>
+    public void MarkAllRead()
+    {
+        lock (_gate)
+        {
+            if (_recent.First is null)
+                return;
+            _readUpTo = _recent.Max(n => n.Time);
+            Save();
+        }
+    }
+
     private static Saved Read(string path)
     {
         try
         {
-            return JsonSerializer.Deserialize<Saved>(File.ReadAllText(path), FileJson) ?? new Saved([], []);
+            return JsonSerializer.Deserialize<Saved>(File.ReadAllText(path), FileJson) ?? new Saved([], [], null, null);
         }
         catch (JsonException e)
         {
@@ -107,10 +170,21 @@ public sealed class AlertLedger
             return;
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved(_notified, [.. _recent]), FileJson));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved(_notified, [.. _recent], [.. _open.Values], _readUpTo), FileJson));
         File.Move(temporary, _path, overwrite: true);
         _written = true;
     }
 
-    private sealed record Saved(Dictionary<string, DateTimeOffset> Notified, List<AlertNotification> Recent);
+    private sealed record Saved(Dictionary<string, DateTimeOffset> Notified, List<AlertNotification> Recent, List<OpenAlert>? Open, DateTimeOffset? ReadUpTo);
+}
+
+/// <summary>What to send now: new and repeated conditions, and notified level conditions that no longer hold.</summary>
+public sealed record DueAlerts(IReadOnlyList<(AlertCondition Condition, bool Renotification)> Due, IReadOnlyList<OpenAlert> Cleared);
+
+/// <summary>A notified condition whose resolution is still to be notified.</summary>
+public sealed record OpenAlert(string Key, string RuleId, string RuleName, AlertRuleType Type, bool Level, string? IssueId, string? Function,
+    string ResolvedText)
+{
+    public static OpenAlert Of(AlertCondition condition) => new(condition.Key, condition.Rule.Key, condition.Rule.Name, condition.Rule.Type,
+        condition.Level, condition.IssueId, condition.Function, condition.ResolvedText);
 }

@@ -49,7 +49,7 @@ public sealed partial class AlertRuleSource(string? path, ILogger<AlertRuleSourc
         var errors = configuration.Validate();
         if (errors.Count > 0)
             throw new InvalidDataException($"Alert rule file {path}: " + string.Join(" ", errors));
-        return configuration;
+        return configuration.WithFileIds();
     }
 
     /// <summary>The rules now, re-read first when the file changed since.</summary>

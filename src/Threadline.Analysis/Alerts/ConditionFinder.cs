@@ -1,6 +1,7 @@
 using System.Globalization;
 using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Cost;
+using Threadline.Analysis.Deployments;
 using Threadline.Analysis.Functions;
 using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
@@ -9,7 +10,8 @@ using Threadline.Analysis.Issues;
 namespace Threadline.Analysis.Alerts;
 
 /// <summary>Turns each rule into the conditions that hold now, each with its one-line text.</summary>
-public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues, ImpactCalculator impact, CostCalculator cost)
+public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues, ImpactCalculator impact, CostCalculator cost,
+    DeploymentHistory deployments)
 {
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(5);
 
@@ -31,13 +33,14 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
             switch (rule.Type)
             {
                 case AlertRuleType.NewIssue:
-                    found.AddRange(scoped.Where(i => i.State == IssueState.New).Select(i =>
-                        Event(rule, $"{i.Id}", $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {ImpactOf(i).Sentence(i.Function)}", i)));
+                    found.AddRange(NewIssues(rule, scoped, ImpactOf));
                     break;
                 case AlertRuleType.Regression:
-                    found.AddRange(scoped.Where(i => i.State == IssueState.Regressed).Select(i =>
-                        Event(rule, $"{i.Id}|{i.ResolvedAt!.Value.UtcTicks}",
-                            $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {ImpactOf(i).Sentence(i.Function)}", i)));
+                    found.AddRange(Regressions(rule, scoped, ImpactOf));
+                    break;
+                case AlertRuleType.NewOrRegressedIssue:
+                    found.AddRange(NewIssues(rule, scoped, ImpactOf));
+                    found.AddRange(Regressions(rule, scoped, ImpactOf));
                     break;
                 case AlertRuleType.VipAffected:
                     foreach (var issue in scoped.Where(i => i.State != IssueState.Resolved))
@@ -61,17 +64,78 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                     break;
                 case AlertRuleType.ErrorRate:
                 case AlertRuleType.P95Duration:
-                    found.AddRange(FunctionThresholds(view, rule, allIssues));
+                    found.AddRange(FunctionThresholds(view, rule, allIssues, ImpactOf));
                     break;
                 case AlertRuleType.CostPerHour:
                     found.AddRange(CostThreshold(view, rule, allIssues));
+                    break;
+                case AlertRuleType.CostSpike:
+                    found.AddRange(CostSpikes(view, rule));
                     break;
             }
         }
         return found;
     }
 
-    private IEnumerable<AlertCondition> FunctionThresholds(IAnalysisView view, AlertRule rule, IReadOnlyList<Issue> allIssues)
+    /// <summary>
+    /// How each of the given issues that no longer fails came to an end, with the impact it had: resolved by its owner
+    /// and not seen since, or fixed by a deployment (its verdict lists the issue as fixed, and it was not seen after it).
+    /// Issues still failing are absent.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Resolutions(IAnalysisView view, IReadOnlySet<string> issueIds)
+    {
+        ArgumentNullException.ThrowIfNull(issueIds);
+        var resolutions = new Dictionary<string, string>();
+        if (issueIds.Count == 0)
+            return resolutions;
+        var fixes = new Dictionary<string, JudgedDeployment>();
+        foreach (var judged in deployments.Judge(view))
+        {
+            foreach (var id in judged.Verdict.FixedIssues.Where(issueIds.Contains))
+                fixes[id] = judged;
+        }
+        foreach (var id in issueIds)
+        {
+            if (issues.Get(view, id) is not { } issue)
+                continue;
+            var how = issue.State == IssueState.Resolved ? $"marked resolved at {Stamp(issue.ResolvedAt!.Value)}"
+                : issue.State != IssueState.Regressed && fixes.TryGetValue(id, out var fix) && fix.Deployment.Time > issue.LastSeen
+                    ? $"fixed by {fix.Deployment.Function} {fix.Deployment.Version}, deployed {Stamp(fix.Deployment.Time)}"
+                    : null;
+            if (how is not null)
+                resolutions[id] = $"{how}. It had hit: {impact.Of(view, issue.Occurrences).Sentence(issue.Function)}";
+        }
+        return resolutions;
+    }
+
+    private IEnumerable<AlertCondition> NewIssues(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
+        scoped.Where(i => i.State == IssueState.New && Settled(i.FirstSeen)).Select(i =>
+            Event(rule, $"{i.Id}", $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
+
+    private bool Settled(DateTimeOffset failure) => options.Time.GetUtcNow() - failure >= options.AlertSettleTime;
+
+    private IEnumerable<AlertCondition> Regressions(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
+        scoped.Where(i => i.State == IssueState.Regressed && Settled(i.RegressedAt!.Value)).Select(i =>
+            Event(rule, $"{i.Id}|{i.ResolvedAt!.Value.UtcTicks}",
+                $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
+
+    private IEnumerable<AlertCondition> CostSpikes(IAnalysisView view, AlertRule rule)
+    {
+        var factor = (decimal)(rule.Threshold ?? options.CostSpikeFactor);
+        foreach (var function in rule.Function is null ? view.Functions.Order(StringComparer.Ordinal).ToList() : [rule.Function])
+        {
+            var spend = cost.OfFunction(view, function);
+            if (spend.BaselinePerHourUsd <= 0 || spend.LastHourUsd < options.CostSpikeMinimumUsd || spend.LastHourUsd <= spend.BaselinePerHourUsd * factor)
+                continue;
+            var times = (spend.LastHourUsd / spend.BaselinePerHourUsd).ToString("0.#", CultureInfo.InvariantCulture);
+            yield return Level(rule, function,
+                $"Cost spike of {function}: {Usd(spend.LastHourUsd)} in the last hour, {times}× its usual {Usd(spend.BaselinePerHourUsd)} an hour",
+                null, function, $"Cost of {function} is back under {factor.ToString("0.#", CultureInfo.InvariantCulture)}× its usual hour");
+        }
+    }
+
+    private IEnumerable<AlertCondition> FunctionThresholds(IAnalysisView view, AlertRule rule, IReadOnlyList<Issue> allIssues,
+        Func<Issue, ImpactReport> impactOf)
     {
         var now = options.Time.GetUtcNow();
         var window = rule.Window ?? DefaultWindow;
@@ -91,13 +155,15 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                 {
                     yield return Level(rule, function,
                         $"Error rate of {function} is {Percent(rate)} ({stats.Errors} of {stats.Invocations} invocations in the last {minutes}; threshold {Percent(rule.Threshold.Value)})"
-                        + (top is null ? "" : $"; top issue #{top.Id}: {Describe(top)}"), top, function);
+                        + (top is null ? "" : $"; top issue #{top.Id}: {Describe(top)} — {impactOf(top).Sentence(top.Function)}"), top, function,
+                        $"Error rate of {function} is under {Percent(rule.Threshold.Value)} (last {minutes})");
                 }
             }
             else if (stats.P95Ms >= rule.Threshold!.Value)
             {
                 yield return Level(rule, function,
-                    $"p95 duration of {function} is {Ms(stats.P95Ms)} over the last {minutes} ({stats.Invocations} invocations; threshold {Ms(rule.Threshold.Value)})", top, function);
+                    $"p95 duration of {function} is {Ms(stats.P95Ms)} over the last {minutes} ({stats.Invocations} invocations; threshold {Ms(rule.Threshold.Value)})", top, function,
+                    $"p95 duration of {function} is under {Ms(rule.Threshold.Value)} (last {minutes})");
             }
         }
     }
@@ -110,7 +176,8 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
             yield break;
         var scope = rule.Function ?? "all functions";
         yield return Level(rule, scope,
-            $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function);
+            $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function,
+            $"Cost of {scope} is under {Usd((decimal)rule.Threshold.Value)} in the last hour");
     }
 
     private static Issue? TopIssue(IReadOnlyList<AnalyzedInvocation> recent, IReadOnlyList<Issue> allIssues) =>
@@ -118,10 +185,10 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
             .Select(g => allIssues.FirstOrDefault(i => i.Id == g.Key)).FirstOrDefault(i => i is not null);
 
     private static AlertCondition Event(AlertRule rule, string subject, string text, Issue issue) =>
-        new(rule, $"event|{rule.Name}|{subject}", Level: false, text, issue.Id, issue.Function);
+        new(rule, $"event|{rule.Key}|{subject}", Level: false, text, issue.Id, issue.Function, $"Resolved: issue #{issue.Id} in {issue.Function} ({Describe(issue)})");
 
-    private static AlertCondition Level(AlertRule rule, string subject, string text, Issue? issue, string? function) =>
-        new(rule, $"level|{rule.Name}|{subject}", Level: true, text, issue?.Id, function);
+    private static AlertCondition Level(AlertRule rule, string subject, string text, Issue? issue, string? function, string resolvedText) =>
+        new(rule, $"level|{rule.Key}|{subject}", Level: true, text, issue?.Id, function, "Resolved: " + resolvedText);
 
     private static string Describe(Issue issue) => $"{issue.Failure.ErrorType} \"{issue.Failure.Message}\"";
 

@@ -24,7 +24,8 @@ public sealed class EmailNotifier
             channel.UseTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, cancellationToken).ConfigureAwait(false);
         if (channel.UserName is not null)
         {
-            var password = channel.PasswordEnvironmentVariable is null ? "" : Environment.GetEnvironmentVariable(channel.PasswordEnvironmentVariable) ?? "";
+            var password = channel.Password
+                ?? (channel.PasswordEnvironmentVariable is null ? "" : Environment.GetEnvironmentVariable(channel.PasswordEnvironmentVariable) ?? "");
             await client.AuthenticateAsync(channel.UserName, password, cancellationToken).ConfigureAwait(false);
         }
         await client.SendAsync(message, cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ public sealed class WebhookNotifier(HttpClient http)
         object body = channel.Type == ChannelType.Slack
             ? new SlackMessage($"{notification.Text} {notification.Link}")
             : new WebhookMessage(notification.Rule, notification.Type, notification.Text, notification.Link, notification.IssueId,
-                notification.Function, notification.Time, notification.Renotification);
+                notification.Function, notification.Time, notification.Renotification, notification.Resolution);
         using var response = await http.PostAsJsonAsync(channel.Url, body, AlertRuleSource.Json, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
@@ -18,5 +18,5 @@ public sealed class WebhookNotifier(HttpClient http)
     private sealed record SlackMessage(string Text);
 
     private sealed record WebhookMessage(string Rule, AlertRuleType Type, string Text, Uri Link, string? IssueId, string? Function,
-        DateTimeOffset Time, bool Renotification);
+        DateTimeOffset Time, bool Renotification, bool Resolution);
 }

@@ -25,7 +25,6 @@ public sealed class AnalysisQueries(
     ImpactCalculator impact,
     CostCalculator cost,
     DeploymentHistory deployments,
-    AlertRuleSource rules,
     AlertLedger ledger)
 {
     /// <summary>Issues, latest seen first: of that state and function, with an occurrence in [from, to) (each filter optional).</summary>
@@ -106,13 +105,6 @@ public sealed class AnalysisQueries(
                 new ComparisonResponse(j.Verdict.ErrorsPerHourBefore, j.Verdict.ErrorsPerHourAfter, j.Verdict.P95MsBefore, j.Verdict.P95MsAfter,
                     j.Verdict.InvocationsBefore, j.Verdict.InvocationsAfter, j.Verdict.FixedIssues, j.Verdict.NewIssues))).ToList());
 
-    /// <summary>The alert rules in force, channel targets without secrets.</summary>
-    public AlertRulesResponse AlertRules()
-    {
-        var current = rules.Current();
-        return new AlertRulesResponse(rules.Path, current.BaseUrl?.ToString(), current.RenotifyInterval, [.. current.Channels.Select(Channel)], current.Rules);
-    }
-
     /// <summary>The latest notifications, latest first.</summary>
     public IReadOnlyList<AlertNotification> Notifications() => ledger.Recent();
 
@@ -126,12 +118,4 @@ public sealed class AnalysisQueries(
 
     private static bool InRange(AnalyzedInvocation invocation, DateTimeOffset? from, DateTimeOffset? to) =>
         (from is null || invocation.Start >= from) && (to is null || invocation.Start < to);
-
-    /// <summary>Where a channel sends, without secrets: a webhook's scheme and host (Slack URLs carry tokens), the mail recipients.</summary>
-    private static ChannelResponse Channel(AlertChannel channel) => channel.Type switch
-    {
-        ChannelType.Email => new ChannelResponse(channel.Name, "email", $"{string.Join(", ", channel.To)} via {channel.SmtpHost}:{channel.SmtpPort}"),
-        var type => new ChannelResponse(channel.Name, type == ChannelType.Slack ? "slack" : "webhook",
-            Uri.TryCreate(channel.Url, UriKind.Absolute, out var url) ? $"{url.Scheme}://{url.Authority}/…" : ""),
-    };
 }

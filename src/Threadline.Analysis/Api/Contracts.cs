@@ -43,8 +43,3 @@ public sealed record RecordDeploymentRequest(string? Function, string? Version, 
 
 public sealed record FunctionResponse(string Function, int Invocations, int Errors, double P50Ms, double P95Ms, double P99Ms, int ColdStarts,
     decimal CostUsd, decimal CostLastHourUsd, decimal BaselineCostPerHourUsd, bool CostSpike);
-
-public sealed record ChannelResponse(string Name, string Type, string Target);
-
-public sealed record AlertRulesResponse(string? Path, string? BaseUrl, TimeSpan RenotifyInterval, IReadOnlyList<ChannelResponse> Channels,
-    IReadOnlyList<Alerts.AlertRule> Rules);

@@ -3,7 +3,8 @@ namespace Threadline.Analysis.Configuration;
 /// <summary>
 /// Analysis options from environment variables, for the executable: <c>THREADLINE_USER_RULE</c>
 /// (<c>header:X-User-Id</c>), <c>THREADLINE_VIP_USERS</c> (comma-separated ids), <c>THREADLINE_VIP_RULE</c>
-/// (<c>jsonpath:$.body.vip=true|yes</c>), <c>THREADLINE_BASE_URL</c>; <c>THREADLINE_ALERTS</c> is read by the module.
+/// (<c>jsonpath:$.body.vip=true|yes</c>), <c>THREADLINE_BASE_URL</c>, <c>THREADLINE_ALERT_INTERVAL</c> (seconds between
+/// alert evaluations, default 30); <c>THREADLINE_ALERTS</c> is read by the module.
 /// </summary>
 public static class AnalysisEnvironment
 {
@@ -11,6 +12,7 @@ public static class AnalysisEnvironment
     public const string VipUsers = "THREADLINE_VIP_USERS";
     public const string VipRule = "THREADLINE_VIP_RULE";
     public const string BaseUrl = "THREADLINE_BASE_URL";
+    public const string AlertInterval = "THREADLINE_ALERT_INTERVAL";
 
     /// <summary>The options the variables describe, and every problem with them.</summary>
     public static (AnalysisOptions Options, IReadOnlyList<string> Errors) Read(Func<string, string?> variable)
@@ -30,8 +32,18 @@ public static class AnalysisEnvironment
         Uri? baseUrl = null;
         if (variable(BaseUrl) is { Length: > 0 } urlText && !Uri.TryCreate(urlText, UriKind.Absolute, out baseUrl))
             errors.Add($"{BaseUrl} must be an absolute URL (got '{urlText}').");
+        var interval = defaults.EvaluationInterval;
+        if (variable(AlertInterval) is { Length: > 0 } intervalText)
+        {
+            var seconds = intervalText.TrimEnd('s', 'S');
+            if (double.TryParse(seconds, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0)
+                interval = TimeSpan.FromSeconds(value);
+            else
+                errors.Add($"{AlertInterval} is a number of seconds such as 30 or 2s (got '{intervalText}').");
+        }
         var options = new AnalysisOptions
         {
+            EvaluationInterval = interval,
             UserRule = user ?? defaults.UserRule,
             VipUsers = variable(VipUsers)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [],
             VipRule = vip,

@@ -20,6 +20,19 @@ public sealed class AnalysisOptions
     /// <summary>The JSON alert rule file; null means <c>THREADLINE_ALERTS</c>, and none at all means no alerts.</summary>
     public string? AlertRulesPath { get; init; }
 
+    /// <summary>
+    /// Whether a new installation gets the default alert rules (<c>Alerts/Management/DefaultAlertRules.cs</c>); they are
+    /// made once, and not when the rule file provisions rules.
+    /// </summary>
+    public bool DefaultAlertRules { get; init; } = true;
+
+    /// <summary>
+    /// A new issue or a regression is notified once its first failure is this old, so the spans of the transactions it
+    /// belongs to have arrived and the notification's impact names the entry points and users (stitching lags a few
+    /// seconds behind the failure).
+    /// </summary>
+    public TimeSpan AlertSettleTime { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Base of the links in notifications when the rule file names none (e.g. <c>https://threadline.example.com</c>).</summary>
     public Uri? BaseUrl { get; init; }
 

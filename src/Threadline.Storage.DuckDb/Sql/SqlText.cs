@@ -10,6 +10,11 @@ internal static class SqlText
     public static readonly string FindLogs = Load("find_logs.sql");
     public static readonly string TraceRange = Load("trace_range.sql");
     public static readonly string MigrateTo2 = Load("migrate_to_2.sql");
+    public static readonly string ConfigurationSchema = Load("configuration_schema.sql");
+    public static readonly string ConfigurationList = Load("configuration_list.sql");
+    public static readonly string ConfigurationInsert = Load("configuration_insert.sql");
+    public static readonly string ConfigurationUpdate = Load("configuration_update.sql");
+    public static readonly string ConfigurationDelete = Load("configuration_delete.sql");
 
     private static string Load(string name)
     {

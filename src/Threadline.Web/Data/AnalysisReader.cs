@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Threadline.Analysis.Alerts.Management;
 using Threadline.Analysis.Api;
 
 namespace Threadline.Web.Data;
@@ -10,8 +11,12 @@ namespace Threadline.Web.Data;
 internal sealed class AnalysisReader(IServiceProvider services)
 {
     private readonly AnalysisQueries? _queries = services.GetService<AnalysisQueries>();
+    private readonly AlertManager? _alerts = services.GetService<AlertManager>();
 
     public bool Enabled => _queries is not null;
 
     public AnalysisQueries Queries => _queries ?? throw new InvalidOperationException("The analysis module is not enabled on this server.");
+
+    /// <summary>Alert rules, channels, silences and the in-app notification list (the same service as the API's).</summary>
+    public AlertManager Alerts => _alerts ?? throw new InvalidOperationException("The analysis module is not enabled on this server.");
 }

@@ -20,6 +20,8 @@ internal static class DemoCommand
     {
         ["THREADLINE_USER_RULE"] = "jsonpath:$.body.userId",
         ["THREADLINE_VIP_RULE"] = "jsonpath:$.body.vip=true",
+        // Alerts are evaluated every 2 seconds, so the scenario's failure is notified while the newcomer watches.
+        ["THREADLINE_ALERT_INTERVAL"] = "2",
     };
 
     public static Command Create()
@@ -71,8 +73,11 @@ internal static class DemoCommand
                 OtlpEndpoint = new Uri($"http://{host}:{running.OtlpHttpPort}"),
                 IngestToken = token?.Token,
             }, stop.Token).ConfigureAwait(false);
+            await using var receiver = await DemoAlertReceiver.StartAsync(terminal, stop.Token).ConfigureAwait(false);
+            var alerts = await DemoAlerts.ConnectAsync(running.Services, receiver.Url, stop.Token).ConfigureAwait(false);
             await terminal.WriteLineAsync($"  AWS sandbox: {app.Sandbox.Endpoint}").ConfigureAwait(false);
             await terminal.WriteLineAsync($"  Shop API:    POST {app.ShopApi}payments, GET {app.ShopApi}menu").ConfigureAwait(false);
+            await terminal.WriteLineAsync($"  {alerts} Notifications: the bell at {ui} and {ui}/alerts.").ConfigureAwait(false);
             await terminal.WriteLineAsync().ConfigureAwait(false);
             try
             {

@@ -1,0 +1,2 @@
+DELETE FROM configuration_documents
+WHERE kind = $kind AND id = $id AND ($version IS NULL OR version = $version)
