@@ -1,12 +1,15 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Threadline.Analysis.Alerts.Management;
 using static Microsoft.Playwright.Assertions;
 
 namespace Threadline.Web.Tests.Browser;
 
 /// <summary>
-/// The Alerts page's forms (creating, editing, validating and deleting a rule and a channel; mute) and the notification
-/// bell in the header, on the shared demo run (whose rule file provisions read-only rules).
+/// The Alerts page's forms (creating, editing, validating and deleting a rule and a channel; mute), muting and snoozing
+/// an issue's alerts on its page, and the notification bell in the header, on the shared demo run (whose rule file provisions read-only rules).
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class AlertPagesTests(WebRun run)
@@ -121,6 +124,50 @@ public sealed class AlertPagesTests(WebRun run)
 
         await Button(page, "Delete rule send-email errors").ClickAsync();
         await Expect(rules.Locator("tr", new() { HasText = "send-email errors" })).ToHaveCountAsync(0);
+    }
+
+    /// <summary>The silences in force, as the API lists them.</summary>
+    private async Task<List<SilenceView>> SilencesAsync()
+    {
+        using var http = new HttpClient { BaseAddress = run.BaseAddress };
+        return await http.GetFromJsonAsync<List<SilenceView>>("/api/alerts/silences", JsonSerializerOptions.Web, TestContext.Current.CancellationToken) ?? [];
+    }
+
+    [Fact]
+    public async Task An_issues_alerts_are_muted_and_snoozed_from_its_page_and_the_api_lists_the_silence_until_it_ends()
+    {
+        var issue = await AnalysisData.SendEmailIssueAsync(run);
+        var page = await run.NewPageAsync();
+        await page.GotoAsync($"/issues/{issue.Id}");
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+        var state = page.GetByTestId("issue-silence");
+        await Expect(state).ToHaveTextAsync("Alerts: active");
+
+        await Button(page, "Mute alerts for this issue").ClickAsync();
+        await Expect(state).ToHaveTextAsync("Alerts: muted");
+        await Expect(Button(page, "Unmute alerts for this issue")).ToBeVisibleAsync();
+        await Expect(Button(page, "Mute alerts for this issue")).ToHaveCountAsync(0);
+        var muted = Assert.Single(await SilencesAsync(), s => s.Target == "issue" && s.Id == issue.Id);
+        Assert.True(muted.Muted);
+        Assert.Null(muted.SnoozedUntil);
+        await WebRun.ScreenshotAsync(page, "issue-muted");
+
+        await Button(page, "Unmute alerts for this issue").ClickAsync();
+        await Expect(state).ToHaveTextAsync("Alerts: active");
+        Assert.DoesNotContain(await SilencesAsync(), s => s.Target == "issue" && s.Id == issue.Id);
+
+        // A snooze shows until when (as the API has it) and reloads as such; ending it lifts it.
+        await Button(page, "Snooze alerts for this issue for an hour").ClickAsync();
+        await Expect(state).ToContainTextAsync("Alerts: snoozed until");
+        var snoozed = Assert.Single(await SilencesAsync(), s => s.Target == "issue" && s.Id == issue.Id);
+        Assert.False(snoozed.Muted);
+        Assert.NotNull(snoozed.SnoozedUntil);
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync();
+        await Expect(state).ToHaveTextAsync($"Alerts: snoozed until {snoozed.SnoozedUntil.Value.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC");
+        await Button(page, "End snooze of alerts for this issue").ClickAsync();
+        await Expect(state).ToHaveTextAsync("Alerts: active");
+        Assert.DoesNotContain(await SilencesAsync(), s => s.Target == "issue" && s.Id == issue.Id);
     }
 
     [Fact]

@@ -165,6 +165,12 @@ public sealed class AlertManager(IAlertConfigurationStore store, AlertRuleSource
                 s.Value.Muted, s.Value.SnoozedUntil))];
     }
 
+    /// <summary>The mute or snooze in force now on one rule (<c>rule</c>) or issue (<c>issue</c>); null when there is none.</summary>
+    public async Task<SilenceResponse?> SilenceOfAsync(string target, string id, CancellationToken cancellationToken) =>
+        (await SilencesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(s => s.Target == target && s.Id == id) is { } silence
+            ? new SilenceResponse(silence.Muted, silence.SnoozedUntil)
+            : null;
+
     /// <summary>The in-app list: the latest notifications, latest first.</summary>
     public IReadOnlyList<AlertNotification> Notifications() => ledger.Recent();
 

@@ -65,9 +65,6 @@ public partial class Alerts
         MinInvocations = rule.MinInvocations, Channels = rule.Channels,
     };
 
-    private static string SilenceText(SilenceResponse? silence) =>
-        silence is null ? "active" : silence.Muted ? "muted" : $"snoozed until {Format.When(silence.SnoozedUntil!.Value)}";
-
     private void NewRule()
     {
         _ruleForm = new RuleForm();
@@ -131,7 +128,7 @@ public partial class Alerts
 
     private async Task Silence(AlertRuleResponse rule, bool mute)
     {
-        var result = await Analysis.Alerts.SilenceAsync("rule", rule.Id, mute ? new SilenceInput(true, null) : new SilenceInput(null, 60), CancellationToken.None);
+        var result = await Analysis.Alerts.SilenceAsync("rule", rule.Id, Silencing.Input(mute), CancellationToken.None);
         _ruleMessage = result.Outcome == AlertOutcome.Ok ? null : result.Message;
         await ReloadAsync();
     }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components;
+using Threadline.Analysis.Alerts.Management;
 using Threadline.Web.Data;
 using Threadline.Web.Model;
 
@@ -11,6 +12,7 @@ public partial class IssueDetails
     private bool _loading = true;
     private string? _error;
     private string? _status;
+    private SilenceResponse? _silence;
 
     [Inject] private AnalysisReader Analysis { get; set; } = null!;
 
@@ -18,16 +20,17 @@ public partial class IssueDetails
 
     [Parameter] public string Id { get; set; } = "";
 
-    protected override void OnParametersSet()
+    protected override async Task OnParametersSetAsync()
     {
         if (!Analysis.Enabled)
             return;
         try
         {
             _model = Analysis.Queries.Issue(Id) is { } view ? IssueDetailModel.Of(view, Time.GetUtcNow()) : null;
+            _silence = _model is null ? null : await Analysis.Alerts.SilenceOfAsync("issue", Id, CancellationToken.None);
             _error = null;
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
         {
             _error = e.Message;
         }
@@ -48,5 +51,18 @@ public partial class IssueDetails
         {
             _status = "The issue is no longer known.";
         }
+    }
+
+    private async Task Silence(bool mute)
+    {
+        var result = await Analysis.Alerts.SilenceAsync("issue", Id, Silencing.Input(mute), CancellationToken.None);
+        _status = result.Outcome == AlertOutcome.Ok ? null : result.Message;
+        _silence = await Analysis.Alerts.SilenceOfAsync("issue", Id, CancellationToken.None);
+    }
+
+    private async Task Unsilence()
+    {
+        await Analysis.Alerts.UnsilenceAsync("issue", Id, CancellationToken.None);
+        _silence = await Analysis.Alerts.SilenceOfAsync("issue", Id, CancellationToken.None);
     }
 }
