@@ -141,6 +141,31 @@ public sealed class BatchImpactTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kinesis_records_skipped_after_the_last_retry_are_lost_when_a_traced_consumer_of_the_destination_receives_their_range()
+    {
+        Sandbox.Sqs.CreateQueue("orders-failures");
+        var records = await PutOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0)]);
+        DeployWorker(perRecord: true, reportBatchItemFailures: true);
+        Sandbox.Functions.Deploy(new FunctionDefinition("failure-audit", (_, _) => Task.FromResult<JsonNode?>(null)));
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.Queue("orders-failures"), "failure-audit") { BatchSize = 10 });
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.KinesisStream("orders"), Worker)
+        {
+            BatchSize = 10,
+            ReportBatchItemFailures = true,
+            MaximumRetryAttempts = 1,
+            OnFailureDestination = Sandbox.Arns.Queue("orders-failures"),
+        });
+
+        // [bob ann cat]: ann fails, cat is not reached; [ann cat] again, then Lambda skips both and sends their range on.
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 2, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: ["u-cat"], inFailedBatches: []);
+        Assert.DoesNotContain("all recovered", issue.Str("impactSummary"), StringComparison.Ordinal);
+        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        var info = JsonNode.Parse(audit.Event!["Records"]![0]!["body"]!.GetValue<string>())!["KinesisBatchInfo"]!;
+        Assert.Equal((records[1], records[2]), (info["startSequenceNumber"]!.GetValue<string>(), info["endSequenceNumber"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Dynamodb_stream_partial_failure_fails_only_the_failed_item_and_delays_the_items_after_it()
     {
         await WriteOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 1), new("u-cat", false, 0)]);
