@@ -238,6 +238,31 @@ public sealed class BatchImpactTests : IAsyncLifetime
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: []);
     }
 
+    [Fact]
+    public async Task Sns_delivery_that_keeps_failing_goes_to_the_on_failure_destination_and_the_record_is_lost()
+    {
+        var topic = Sandbox.Sns.CreateTopic("orders");
+        DeployCheckout(async (order, _) =>
+        {
+            var sns = _traced.Clients.Sns();
+            await sns.PublishAsync(new PublishRequest { TopicArn = topic, Message = order });
+        });
+        DeployWorker(perRecord: true, reportBatchItemFailures: false);
+        Sandbox.Sqs.CreateQueue("worker-failures");
+        Sandbox.Functions.SetAsyncOnFailureDestination(Worker, Sandbox.Arns.Queue("worker-failures"));
+        Sandbox.Functions.Deploy(new FunctionDefinition("failure-audit", (_, _) => Task.FromResult<JsonNode?>(null)));
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.Queue("worker-failures"), "failure-audit") { BatchSize = 10 });
+        Sandbox.Sns.Subscribe(topic, Sandbox.Arns.Function(Worker));
+        await CheckoutAllAsync([new("u-ann", true, 99), new("u-bob", false, 0)]);
+
+        // ann's event fails its delivery and Lambda's two retries, then its invocation record goes to the destination.
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 1, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: []);
+        Assert.Equal(3, Sandbox.Functions.Invocations.Snapshot().Count(i => i.FunctionName == Worker && i.Error is not null));
+        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        Assert.Contains("u-ann", audit.Event!["Records"]![0]!["body"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private string CreateQueue(string name, int? deadLetterAfter)
     {
         var attributes = new Dictionary<string, string> { ["VisibilityTimeout"] = "1" };
