@@ -62,4 +62,17 @@ public sealed class RecordOutcomeTests
     [InlineData("{\"Records\":[{\"body\":\"{\\\"KinesisBatchInfo")]
     public void An_event_without_a_complete_invocation_record_names_no_range(string? eventJson) =>
         Assert.Empty(SkippedStreamRange.FromEvent(eventJson));
+
+    [Fact]
+    public void The_sns_events_in_an_async_on_failure_record_are_the_dropped_ones()
+    {
+        const string record = """
+            {"requestContext":{"condition":"RetriesExhausted","approximateInvokeCount":3},"requestPayload":{"Records":[
+            {"EventSource":"aws:sns","Sns":{"MessageId":"95df01b4-ee98-5cb9-9903-4c221d41eb5e","Message":"{}"}}]},
+            "responsePayload":{"errorType":"InvalidOperationException"}}
+            """;
+        Assert.Equal(["sns:msg:95df01b4-ee98-5cb9-9903-4c221d41eb5e"], DroppedAsyncEvents.KeysInEvent(SqsEvent("{\"requestPayload\"", record)));
+        Assert.Empty(DroppedAsyncEvents.KeysInEvent(SqsEvent("""{"requestPayload":{"Records":[{"Sns":{"MessageId":"m"}}]}}""")));
+        Assert.Empty(DroppedAsyncEvents.KeysInEvent(null));
+    }
 }
