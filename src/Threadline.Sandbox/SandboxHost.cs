@@ -41,6 +41,7 @@ public sealed class SandboxHost : IAsyncDisposable
         Sqs = new SqsService(Arns, options.TimeProvider, () => Endpoint, background.Stopping);
         DynamoDb = new DynamoDbService(Arns, options.TimeProvider);
         Deliveries = new Deliveries(this);
+        Functions.Deliveries = Deliveries;
         Sns = new SnsService(Arns, options.TimeProvider, () => Endpoint, Deliveries);
         S3 = new S3Service(Arns, options.TimeProvider, Deliveries);
         Kinesis = new KinesisService(Arns, options.TimeProvider);

@@ -141,25 +141,84 @@ public sealed class BatchImpactTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Kinesis_records_skipped_after_the_last_retry_are_lost_when_a_traced_consumer_of_the_destination_receives_their_range()
+    {
+        Sandbox.Sqs.CreateQueue("orders-failures");
+        var records = await PutOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0)]);
+        DeployWorker(perRecord: true, reportBatchItemFailures: true);
+        Sandbox.Functions.Deploy(new FunctionDefinition("failure-audit", (_, _) => Task.FromResult<JsonNode?>(null)));
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.Queue("orders-failures"), "failure-audit") { BatchSize = 10 });
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.KinesisStream("orders"), Worker)
+        {
+            BatchSize = 10,
+            ReportBatchItemFailures = true,
+            MaximumRetryAttempts = 1,
+            OnFailureDestination = Sandbox.Arns.Queue("orders-failures"),
+        });
+
+        // [bob ann cat]: ann fails, cat is not reached; [ann cat] again, then Lambda skips both and sends their range on.
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 2, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: ["u-cat"], inFailedBatches: []);
+        Assert.DoesNotContain("all recovered", issue.Str("impactSummary"), StringComparison.Ordinal);
+        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        var info = JsonNode.Parse(audit.Event!["Records"]![0]!["body"]!.GetValue<string>())!["KinesisBatchInfo"]!;
+        Assert.Equal((records[1], records[2]), (info["startSequenceNumber"]!.GetValue<string>(), info["endSequenceNumber"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Dynamodb_stream_partial_failure_fails_only_the_failed_item_and_delays_the_items_after_it()
     {
-        await CreateTableAsync("orders");
-        DeployCheckout(async (order, _) =>
-        {
-            var dynamo = _traced.Clients.DynamoDb();
-            var user = JsonNode.Parse(order)!["user"]!.GetValue<string>();
-            await dynamo.PutItemAsync(new Amazon.DynamoDBv2.Model.PutItemRequest
-            {
-                TableName = "orders",
-                Item = new() { ["id"] = new() { S = user }, ["order"] = new() { S = order } },
-            });
-        });
-        await CheckoutAllAsync([new("u-bob", false, 0), new("u-ann", true, 1), new("u-cat", false, 0)]);
+        await WriteOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 1), new("u-cat", false, 0)]);
         DeployWorker(perRecord: true, reportBatchItemFailures: true);
         Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.DynamoDb.StreamArnOf("orders"), Worker) { BatchSize = 10, ReportBatchItemFailures = true });
 
         var issue = await IssueAsync(i => Outcomes(i) == (0, 1, 1, 0, 0) && Users(i, "delayedExposure").Count == 1);
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: ["u-cat"], inFailedBatches: []);
+    }
+
+    [Fact]
+    public async Task Dynamodb_stream_whole_batch_failure_without_bisect_leaves_every_user_in_a_failed_batch()
+    {
+        await WriteOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0), new("u-dan", false, 0)]);
+        DeployWorker(perRecord: false, reportBatchItemFailures: false);
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.DynamoDb.StreamArnOf("orders"), Worker) { BatchSize = 10, MaximumRetryAttempts = 1 });
+
+        // The batch fails, is retried once whole, fails again and is skipped.
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 0, 4) && i.GetProperty("count").GetInt32() == 2);
+        AssertUsers(issue, failed: [], vips: [], delayed: [], inFailedBatches: ["u-ann", "u-bob", "u-cat", "u-dan"]);
+        var batches = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)
+            .Select(i => i.Event!["Records"]!.AsArray().Count).ToList();
+        Assert.Equal([4, 4], batches);
+    }
+
+    [Fact]
+    public async Task Dynamodb_stream_whole_batch_failure_with_bisect_narrows_the_failure_to_its_item_and_the_skipped_batch_goes_to_the_destination()
+    {
+        Sandbox.Sqs.CreateQueue("orders-failures");
+        await WriteOrdersAsync([new("u-bob", false, 0), new("u-ann", true, 99), new("u-cat", false, 0), new("u-dan", false, 0)]);
+        DeployWorker(perRecord: false, reportBatchItemFailures: false);
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.DynamoDb.StreamArnOf("orders"), Worker)
+        {
+            BatchSize = 10,
+            MaximumRetryAttempts = 1,
+            BisectBatchOnFunctionError = true,
+            OnFailureDestination = Sandbox.Arns.Queue("orders-failures"),
+        });
+
+        // [bob ann cat dan] fails, [bob ann] fails, [bob] succeeds, [ann] fails twice and is skipped, [cat dan] succeeds.
+        var issue = await IssueAsync(i => Outcomes(i) == (1, 0, 3, 0, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: ["u-bob", "u-cat", "u-dan"]);
+        var worker = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker).ToList();
+        Assert.Equal([4, 2, 1, 1, 1, 2], worker.Select(i => i.Event!["Records"]!.AsArray().Count));
+        var annSequenceNumber = worker[3].Event!["Records"]![0]!["dynamodb"]!["SequenceNumber"]!.GetValue<string>();
+
+        using var sqs = _traced.Clients.Sqs();
+        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = Sandbox.Sqs.CreateQueue("orders-failures"), WaitTimeSeconds = 5 },
+            TestContext.Current.CancellationToken);
+        var failure = JsonNode.Parse(Assert.Single(received.Messages).Body)!;
+        Assert.Equal("RetryAttemptsExhausted", failure["requestContext"]!["condition"]!.GetValue<string>());
+        var info = failure["DDBStreamBatchInfo"]!;
+        Assert.Equal((annSequenceNumber, annSequenceNumber, 1), (info["startSequenceNumber"]!.GetValue<string>(), info["endSequenceNumber"]!.GetValue<string>(), info["batchSize"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -177,6 +236,31 @@ public sealed class BatchImpactTests : IAsyncLifetime
 
         var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 1, 0, 0));
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: []);
+    }
+
+    [Fact]
+    public async Task Sns_delivery_that_keeps_failing_goes_to_the_on_failure_destination_and_the_record_is_lost()
+    {
+        var topic = Sandbox.Sns.CreateTopic("orders");
+        DeployCheckout(async (order, _) =>
+        {
+            var sns = _traced.Clients.Sns();
+            await sns.PublishAsync(new PublishRequest { TopicArn = topic, Message = order });
+        });
+        DeployWorker(perRecord: true, reportBatchItemFailures: false);
+        Sandbox.Sqs.CreateQueue("worker-failures");
+        Sandbox.Functions.SetAsyncOnFailureDestination(Worker, Sandbox.Arns.Queue("worker-failures"));
+        Sandbox.Functions.Deploy(new FunctionDefinition("failure-audit", (_, _) => Task.FromResult<JsonNode?>(null)));
+        Sandbox.Mappings.Add(new EventSourceMappingConfig(Sandbox.Arns.Queue("worker-failures"), "failure-audit") { BatchSize = 10 });
+        Sandbox.Sns.Subscribe(topic, Sandbox.Arns.Function(Worker));
+        await CheckoutAllAsync([new("u-ann", true, 99), new("u-bob", false, 0)]);
+
+        // ann's event fails its delivery and Lambda's two retries, then its invocation record goes to the destination.
+        var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 1, 0));
+        AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: []);
+        Assert.Equal(3, Sandbox.Functions.Invocations.Snapshot().Count(i => i.FunctionName == Worker && i.Error is not null));
+        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        Assert.Contains("u-ann", audit.Event!["Records"]![0]!["body"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     private string CreateQueue(string name, int? deadLetterAfter)
@@ -210,6 +294,23 @@ public sealed class BatchImpactTests : IAsyncLifetime
         });
         await CheckoutAllAsync(orders);
         return [.. sequenceNumbers];
+    }
+
+    /// <summary>Checks the orders out as items of the table <c>orders</c> (its stream has one shard), in order.</summary>
+    private async Task WriteOrdersAsync(IReadOnlyList<Order> orders)
+    {
+        await CreateTableAsync("orders");
+        DeployCheckout(async (order, _) =>
+        {
+            var dynamo = _traced.Clients.DynamoDb();
+            var user = JsonNode.Parse(order)!["user"]!.GetValue<string>();
+            await dynamo.PutItemAsync(new Amazon.DynamoDBv2.Model.PutItemRequest
+            {
+                TableName = "orders",
+                Item = new() { ["id"] = new() { S = user }, ["order"] = new() { S = order } },
+            });
+        });
+        await CheckoutAllAsync(orders);
     }
 
     private async Task CreateTableAsync(string name)

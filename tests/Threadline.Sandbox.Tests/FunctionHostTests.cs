@@ -110,6 +110,30 @@ public sealed class FunctionHostTests
     }
 
     [Fact]
+    public async Task EventInvocationWhoseRetriesAreSpentSendsItsInvocationRecordToTheOnFailureDestination()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { AsyncRetryDelay = TimeSpan.FromMilliseconds(10) });
+        sandbox.Functions.Deploy(new FunctionDefinition("f", (input, _) => input!["fail"]!.GetValue<bool>() ? throw new InvalidOperationException("always") : Task.FromResult<JsonNode?>(null)));
+        var queue = sandbox.Sqs.CreateQueue("f-failures");
+        Assert.Throws<AwsException>(() => sandbox.Functions.SetAsyncOnFailureDestination("f", sandbox.Arns.Queue("missing")));
+        sandbox.Functions.SetAsyncOnFailureDestination("f", sandbox.Arns.Queue("f-failures"));
+
+        sandbox.Functions.InvokeEvent("f", new JsonObject { ["fail"] = false });
+        var requestId = sandbox.Functions.InvokeEvent("f", new JsonObject { ["fail"] = true });
+        await sandbox.Functions.Invocations.WaitUntilAsync(all => all.Count(a => a.RequestId == requestId) == 3, TestSandbox.Deadline, TestContext.Current.CancellationToken);
+
+        using var sqs = AwsClients.Sqs(sandbox);
+        var received = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = queue, MaxNumberOfMessages = 10, WaitTimeSeconds = 5 },
+            TestContext.Current.CancellationToken);
+        var record = JsonNode.Parse(Assert.Single(received.Messages).Body)!;
+        Assert.Equal(requestId, record["requestContext"]!["requestId"]!.GetValue<string>());
+        Assert.Equal("RetriesExhausted", record["requestContext"]!["condition"]!.GetValue<string>());
+        Assert.Equal(3, record["requestContext"]!["approximateInvokeCount"]!.GetValue<int>());
+        Assert.True(record["requestPayload"]!["fail"]!.GetValue<bool>());
+        Assert.Equal("InvalidOperationException", record["responsePayload"]!["errorType"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task HandlerWrapperIsAppliedOncePerEnvironmentWithTheFunctionsIdentity()
     {
         var wrapped = new List<FunctionVersionInfo>();

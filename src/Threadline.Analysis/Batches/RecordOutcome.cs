@@ -11,7 +11,10 @@ public enum RecordOutcome
     Delayed,
     /// <summary>It failed (or was in a batch that failed as a whole) and a later delivery succeeded.</summary>
     Recovered,
-    /// <summary>Sent to a dead-letter queue (seen consumed from another queue) without a successful delivery.</summary>
+    /// <summary>
+    /// Sent to a dead-letter queue (seen consumed from another queue), or a stream record dropped after its last retry
+    /// (its range seen in an on-failure destination's invocation record), without a successful delivery.
+    /// </summary>
     Lost,
     /// <summary>Its batch failed as a whole, nothing tells which record failed, and no later delivery succeeded.</summary>
     InFailedBatch,

@@ -6,6 +6,17 @@ namespace Threadline.Analysis.Batches;
 /// </summary>
 public static class RecordOutcomes
 {
+    /// <summary>
+    /// A stream record Lambda dropped after its last retry: its key is in the range of an on-failure invocation record
+    /// received after the delivery (Lambda sends the range, not the records).
+    /// </summary>
+    public static bool DroppedAfterLastRetry(string recordKey, IEnumerable<SkippedStreamRange> rangesReceivedLater) =>
+        rangesReceivedLater.Any(r => r.Covers(recordKey));
+
+    /// <summary>
+    /// <paramref name="deadLettered"/>: dead-lettered, dropped after a stream's last retry (<see cref="DroppedAfterLastRetry"/>),
+    /// or an async event named by an on-failure invocation record (<see cref="DroppedAsyncEvents"/>) received afterwards.
+    /// </summary>
     public static RecordFate Derive(IReadOnlyList<DeliveryResult> deliveries, bool deadLettered)
     {
         var firstTrouble = -1;

@@ -80,7 +80,9 @@ public sealed class ImpactCalculator(AnalysisOptions options)
 
     /// <summary>
     /// The record's deliveries to the same consumer (same function, same source) in start order, and whether it was
-    /// seen consumed from another queue afterwards: a dead-letter queue keeps the message id.
+    /// lost: seen consumed from another queue afterwards (a dead-letter queue keeps the message id), or, for a stream
+    /// record, in the range of an on-failure destination's invocation record that a traced consumer received afterwards
+    /// (for an SNS event, named in that record's request payload).
     /// </summary>
     private static RecordFate FateOf(IAnalysisView view, AnalyzedInvocation consumer, RecordDelivery record)
     {
@@ -92,7 +94,11 @@ public sealed class ImpactCalculator(AnalysisOptions options)
             .ToList();
         var deadLettered = record.Key.StartsWith(CorrelationKeys.SqsMessage, StringComparison.Ordinal)
             && consumers.Any(c => c.TriggerResource != consumer.TriggerResource && c.TriggerKind == "sqs" && c.StartTimeUnixNano >= consumer.StartTimeUnixNano);
-        return RecordOutcomes.Derive(deliveries, deadLettered);
+        var dropped = SkippedStreamRange.ShardOf(record.Key) is { } shard
+            && RecordOutcomes.DroppedAfterLastRetry(record.Key, view.OfSkippedShard(shard)
+                .Where(c => c.StartTimeUnixNano >= consumer.StartTimeUnixNano).SelectMany(c => c.SkippedRanges));
+        var droppedEvent = consumers.Any(c => c.StartTimeUnixNano >= consumer.StartTimeUnixNano && c.DroppedKeys.Contains(record.Key));
+        return RecordOutcomes.Derive(deliveries, deadLettered || dropped || droppedEvent);
     }
 
     private Dictionary<string, (bool Vip, List<string> Transactions)> Users(IAnalysisView view, IEnumerable<string> transactions,

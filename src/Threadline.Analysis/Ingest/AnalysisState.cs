@@ -23,6 +23,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
     private readonly Dictionary<string, HashSet<InvocationId>> _byIssue = [];
     // Batch consumers by the keys of the records they consumed: a record's deliveries (and its dead-letter consumer).
     private readonly Dictionary<string, HashSet<InvocationId>> _byRecord = new(StringComparer.Ordinal);
+    // Consumers of on-failure destinations by the stream shards (stream/shardId) whose dropped records they received.
+    private readonly Dictionary<string, HashSet<InvocationId>> _bySkippedShard = new(StringComparer.Ordinal);
     public StitchEngine Engine => engine;
 
     public void Enqueue(IReadOnlyList<SpanRecord> spans)
@@ -104,8 +106,10 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
             Index(_byFunction, analyzed.Function, invocation.Id);
             if (analyzed.Failure is { } failure)
                 Index(_byIssue, failure.IssueId, invocation.Id);
-            foreach (var key in analyzed.Batch.Records.SelectMany(r => r.Keys))
+            foreach (var key in analyzed.Batch.Records.SelectMany(r => r.Keys).Concat(analyzed.DroppedKeys))
                 Index(_byRecord, key, invocation.Id);
+            foreach (var shard in analyzed.SkippedRanges.Select(r => r.Shard).Distinct(StringComparer.Ordinal))
+                Index(_bySkippedShard, shard, invocation.Id);
             ids.Add(invocation.Id);
         }
         _byTrace[traceId] = ids;
@@ -118,8 +122,10 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
         Unindex(_byFunction, old.Function, id);
         if (old.Failure is { } failure)
             Unindex(_byIssue, failure.IssueId, id);
-        foreach (var key in old.Batch.Records.SelectMany(r => r.Keys))
+        foreach (var key in old.Batch.Records.SelectMany(r => r.Keys).Concat(old.DroppedKeys))
             Unindex(_byRecord, key, id);
+        foreach (var shard in old.SkippedRanges.Select(r => r.Shard).Distinct(StringComparer.Ordinal))
+            Unindex(_bySkippedShard, shard, id);
     }
 
     private static void Index(Dictionary<string, HashSet<InvocationId>> index, string key, InvocationId id)
@@ -163,6 +169,8 @@ public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader,
 
         public IReadOnlyList<AnalyzedInvocation> OfRecord(string key) => Load(state._byRecord.GetValueOrDefault(key));
 
+        public IReadOnlyList<AnalyzedInvocation> OfSkippedShard(string shard) => Load(state._bySkippedShard.GetValueOrDefault(shard));
+
         private List<AnalyzedInvocation> Load(HashSet<InvocationId>? ids) =>
             ids is null ? [] : [.. ids.Select(id => state._invocations[id]).OrderBy(i => i.StartTimeUnixNano).ThenBy(i => i.Id)];
     }
@@ -180,6 +188,11 @@ public interface IAnalysisView
     IReadOnlyList<AnalyzedInvocation> OfFunction(string function);
     /// <summary>The failed invocations of an issue, in start order.</summary>
     IReadOnlyList<AnalyzedInvocation> OfIssue(string issueId);
-    /// <summary>The batch consumers that consumed a record with this key (its deliveries), in start order.</summary>
+    /// <summary>
+    /// The batch consumers that consumed a record with this key (its deliveries), and the consumers of on-failure
+    /// destinations that received it as a dropped async event, in start order.
+    /// </summary>
     IReadOnlyList<AnalyzedInvocation> OfRecord(string key);
+    /// <summary>The consumers of on-failure destinations that received dropped records of this shard (<c>stream/shardId</c>), in start order.</summary>
+    IReadOnlyList<AnalyzedInvocation> OfSkippedShard(string shard);
 }

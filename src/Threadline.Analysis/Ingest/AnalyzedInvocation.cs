@@ -19,6 +19,10 @@ public sealed record AnalyzedInvocation
     public Failure? Failure { get; init; }
     /// <summary>For a batch consumer: its records and what happened to each in this delivery.</summary>
     public BatchDelivery Batch { get; init; } = BatchDelivery.None;
+    /// <summary>For a consumer of a stream mapping's on-failure destination: the stream records Lambda dropped.</summary>
+    public IReadOnlyList<SkippedStreamRange> SkippedRanges { get; init; } = [];
+    /// <summary>For a consumer of an asynchronous on-failure destination: the keys of the events Lambda dropped.</summary>
+    public IReadOnlyList<string> DroppedKeys { get; init; } = [];
     public bool ColdStart { get; init; }
     public string? TriggerKind { get; init; }
     public string? TriggerResource { get; init; }

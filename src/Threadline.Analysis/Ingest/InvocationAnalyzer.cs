@@ -30,6 +30,8 @@ public sealed class InvocationAnalyzer(AnalysisOptions options)
             Failed = failure is not null,
             Failure = failure,
             Batch = batch,
+            SkippedRanges = root?.SkippedRanges ?? [],
+            DroppedKeys = root?.DroppedKeys ?? [],
             ColdStart = invocation.ColdStart,
             TriggerKind = invocation.Trigger.Kind,
             TriggerResource = invocation.Trigger.Resource,

@@ -39,4 +39,8 @@ public sealed record SpanDetails
     /// <summary>For a record span: its processing failed; <see cref="RecordError"/> is the span's status message.</summary>
     public bool RecordFailed { get; init; }
     public string? RecordError { get; init; }
+    /// <summary>For an invocation span consuming an on-failure destination: the stream records Lambda dropped.</summary>
+    public IReadOnlyList<Batches.SkippedStreamRange> SkippedRanges { get; init; } = [];
+    /// <summary>For an invocation span consuming an on-failure destination: the keys of the async events Lambda dropped.</summary>
+    public IReadOnlyList<string> DroppedKeys { get; init; } = [];
 }

@@ -34,6 +34,8 @@ public sealed class SpanDetailsReader(AnalysisOptions options)
             RecordKeys = AttributeReader.Strings(a, "threadline.record.keys") is { Count: > 0 } recordKeys ? recordKeys : null,
             RecordFailed = AttributeReader.String(a, "threadline.record.outcome") == "failed",
             RecordError = AttributeReader.String(a, "threadline.record.outcome") == "failed" ? span.StatusMessage : null,
+            SkippedRanges = Batches.SkippedStreamRange.FromEvent(AttributeReader.String(a, "threadline.event")),
+            DroppedKeys = Batches.DroppedAsyncEvents.KeysInEvent(AttributeReader.String(a, "threadline.event")),
         };
     }
 

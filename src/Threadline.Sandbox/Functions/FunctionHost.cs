@@ -6,7 +6,8 @@ namespace Threadline.Sandbox.Functions;
 /// <summary>
 /// Hosts .NET functions as Lambda runs them: versions, execution environments (a cold start is the first
 /// invocation of a new environment: the first ever, after an idle reclaim, after a timeout or a new version),
-/// configured memory and timeout, synchronous and queued invocations with Lambda's two async retries.
+/// configured memory and timeout, synchronous and queued invocations with Lambda's two async retries, after which
+/// the invocation record goes to the function's asynchronous on-failure destination, if it has one.
 /// </summary>
 public sealed class FunctionHost
 {
@@ -17,6 +18,7 @@ public sealed class FunctionHost
     private readonly BackgroundWork _background;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, HostedFunction> _functions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _asyncOnFailure = new(StringComparer.Ordinal);
 
     internal FunctionHost(SandboxOptions options, Arns arns, BackgroundWork background)
     {
@@ -24,6 +26,34 @@ public sealed class FunctionHost
         _arns = arns;
         _background = background;
         Invocations = new ObservableLog<InvocationRecord>(options.InvocationLogCapacity);
+    }
+
+    /// <summary>Sends an invocation record to a destination (set by the host, which knows the queues and topics).</summary>
+    internal Deliveries? Deliveries { get; set; }
+
+    /// <summary>
+    /// Sets (or, with null, removes) where the record of an asynchronous invocation goes when its retries are spent,
+    /// as <c>PutFunctionEventInvokeConfig</c>'s <c>DestinationConfig.OnFailure</c>: an existing queue, topic or function.
+    /// </summary>
+    public void SetAsyncOnFailureDestination(string nameOrArn, string? destinationArn)
+    {
+        if (destinationArn is not null && (Arns.ServiceOf(destinationArn) is not ("sqs" or "sns" or "lambda") || Deliveries?.Exists(destinationArn) != true))
+        {
+            throw new AwsException("InvalidParameterValueException", $"The on-failure destination must be an existing queue, topic or function: {destinationArn}");
+        }
+
+        lock (_lock)
+        {
+            var name = Find(nameOrArn).Current.Definition.Name;
+            if (destinationArn is null)
+            {
+                _asyncOnFailure.Remove(name);
+            }
+            else
+            {
+                _asyncOnFailure[name] = destinationArn;
+            }
+        }
     }
 
     /// <summary>Every completed invocation attempt, in completion order (the latest <see cref="SandboxOptions.InvocationLogCapacity"/>).</summary>
@@ -93,8 +123,14 @@ public sealed class FunctionHost
             for (var attempt = 1; attempt <= AsyncRetries + 1; attempt++)
             {
                 var record = await RunAsync(nameOrArn, payload, InvocationType.Event, requestId, attempt).ConfigureAwait(false);
-                if (!record.Failed || attempt > AsyncRetries)
+                if (!record.Failed)
                 {
+                    return;
+                }
+
+                if (attempt > AsyncRetries)
+                {
+                    SendToOnFailureDestination(record);
                     return;
                 }
 
@@ -105,6 +141,42 @@ public sealed class FunctionHost
     }
 
     private static string NewRequestId() => Guid.NewGuid().ToString();
+
+    /// <summary>The invocation record Lambda sends on: the condition, the request payload (the event) and the last error.</summary>
+    private void SendToOnFailureDestination(InvocationRecord last)
+    {
+        string? destination;
+        lock (_lock)
+        {
+            destination = _asyncOnFailure.GetValueOrDefault(last.FunctionName);
+        }
+
+        if (destination is null || Deliveries is null)
+        {
+            return;
+        }
+
+        Deliveries.Deliver(destination, new JsonObject
+        {
+            ["version"] = "1.0",
+            ["timestamp"] = _options.TimeProvider.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+            ["requestContext"] = new JsonObject
+            {
+                ["requestId"] = last.RequestId,
+                ["functionArn"] = _arns.Function(last.FunctionName) + ":$LATEST",
+                ["condition"] = "RetriesExhausted",
+                ["approximateInvokeCount"] = last.Attempt,
+            },
+            ["requestPayload"] = last.Event?.DeepClone(),
+            ["responseContext"] = new JsonObject
+            {
+                ["statusCode"] = 200,
+                ["executedVersion"] = "$LATEST",
+                ["functionError"] = "Unhandled",
+            },
+            ["responsePayload"] = last.Error?.ToJson(),
+        });
+    }
 
     private HostedFunction Find(string nameOrArn) =>
         _functions.TryGetValue(Arns.FunctionNameOf(nameOrArn), out var function)
