@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using DuckDB.NET.Data;
 using Threadline.Storage.DuckDb.Read;
@@ -18,13 +19,11 @@ public sealed partial class DuckDbTelemetryStore
         if (ranges[0] is not { } range)
             return [];
         var (minStart, maxStart) = range;
-        return await QueryAsync(SqlText.GetTrace,
-            [
-                new DuckDBParameter("trace_id", id),
-                new DuckDBParameter("min_start", minStart),
-                new DuckDBParameter("max_start", maxStart),
-            ],
-            RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
+        // Two integers the store itself read, so writing them into the SQL is safe (see get_trace.sql for why).
+        var sql = SqlText.GetTrace
+            .Replace("{min_start}", minStart.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{max_start}", maxStart.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return await QueryAsync(sql, [new DuckDBParameter("trace_id", id)], RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<SpanRecord>> FindSpansAsync(SpanQuery query, CancellationToken cancellationToken) =>

@@ -11,7 +11,7 @@ public sealed class TlsOptionsTests
         var missing = new ThreadlineServerOptions { DataDirectory = "data", TlsCertificatePath = "/nonexistent/cert.pem", TlsKeyPath = "/nonexistent/key.pem", TlsPort = 4318 };
         Assert.Equal(
             [
-                "The TLS port must differ from the API, OTLP/HTTP and OTLP/gRPC ports (got 4318).",
+                "The TLS port must differ from the API, OTLP/HTTP, OTLP/gRPC and Zipkin ports (got 4318).",
                 "--tls-cert '/nonexistent/cert.pem' does not exist.",
                 "--tls-key '/nonexistent/key.pem' does not exist.",
             ],
