@@ -2,8 +2,11 @@ using System.Buffers;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Threadline.Ingest.Decode;
+using Threadline.Telemetry;
 
 namespace Threadline.Ingest.Receive.Http;
 
@@ -26,6 +29,38 @@ internal static class OtlpHttpBody
             return null;
         }
         return OtlpHttpError.UnsupportedMediaType($"Unsupported Content-Type '{type}'; send application/x-protobuf or application/json.");
+    }
+
+    /// <summary>
+    /// What every HTTP receiver does with a body (OTLP, Zipkin, Lumigo): reads it within the request's
+    /// <paramref name="lease"/> (the caller holds the lease until it has answered) and hands it to
+    /// <paramref name="handle"/>. An unreadable body, a malformed one (<paramref name="isMalformed"/>: 400) and a store
+    /// that cannot take it now (503 + Retry-After) come back as the error to answer with. The pooled buffer is returned
+    /// before this completes.
+    /// </summary>
+    public static async Task<(T? Result, OtlpHttpError? Error)> ReceiveAsync<T>(HttpContext context, QueuedBytesBudget budget,
+        QueuedBytesBudget.Lease lease, Func<ReadOnlyMemory<byte>, Task<T>> handle, Func<Exception, bool> isMalformed)
+    {
+        var maxBytes = context.RequestServices.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value.MaxRequestBytes;
+        var (buffer, length, readError) = await ReadAsync(context, maxBytes, lease, budget).ConfigureAwait(false);
+        if (readError is not null)
+            return (default, readError);
+        try
+        {
+            return (await handle(buffer.AsMemory(0, length)).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (isMalformed(e))
+        {
+            return (default, OtlpHttpError.BadRequest(e.Message));
+        }
+        catch (TelemetryRejectedException e)
+        {
+            return (default, OtlpHttpError.Unavailable(e.Message, e.RetryAfter));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer!);
+        }
     }
 
     /// <summary>

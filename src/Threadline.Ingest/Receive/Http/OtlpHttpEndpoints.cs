@@ -1,15 +1,12 @@
-using System.Buffers;
 using System.Globalization;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Threadline.Ingest.Decode;
 using Threadline.Ingest.Protocol.Collector.Logs;
 using Threadline.Ingest.Protocol.Collector.Trace;
-using Threadline.Telemetry;
 using RpcStatus = Threadline.Ingest.Protocol.Rpc.Status;
 
 namespace Threadline.Ingest.Receive.Http;
@@ -46,36 +43,13 @@ public static class OtlpHttpEndpoints
         }
 
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var budget = services.GetRequiredService<QueuedBytesBudget>();
         // The read holds what its buffers take in the budget (decompressed), the first one before any byte is read, so
         // that an overloaded server refuses cheaply; the request gives it back once answered.
         using var lease = budget.Open();
-        var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes, lease, budget).ConfigureAwait(false);
-        if (readError is not null)
-        {
-            await WriteErrorAsync(context, readError, encoding).ConfigureAwait(false);
-            return;
-        }
-
-        OtlpHttpError? error = null;
-        try
-        {
-            await export(services.GetRequiredService<OtlpIngestService>(), buffer.AsMemory(0, length), encoding, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OtlpFormatException e)
-        {
-            error = OtlpHttpError.BadRequest(e.Message);
-        }
-        catch (TelemetryRejectedException e)
-        {
-            error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer!);
-        }
-
+        var ingest = services.GetRequiredService<OtlpIngestService>();
+        var (_, error) = await OtlpHttpBody.ReceiveAsync(context, budget, lease,
+            body => export(ingest, body, encoding, context.RequestAborted).AsTask(), e => e is OtlpFormatException).ConfigureAwait(false);
         if (error is not null)
             await WriteErrorAsync(context, error, encoding).ConfigureAwait(false);
         else

@@ -1,15 +1,12 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Threadline.Ingest.Decode;
 using Threadline.Ingest.Normalize.Zipkin;
-using Threadline.Telemetry;
 
 namespace Threadline.Ingest.Receive.Http;
 
@@ -36,35 +33,15 @@ public static class ZipkinHttpEndpoints
         }
 
         var services = context.RequestServices;
-        var options = services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var budget = services.GetRequiredService<QueuedBytesBudget>();
         using var lease = budget.Open();
-        var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes, lease, budget).ConfigureAwait(false);
-        if (readError is not null)
+        var ingest = services.GetRequiredService<OtlpIngestService>();
+        var (_, error) = await OtlpHttpBody.ReceiveAsync(context, budget, lease, async buffer =>
         {
-            await WriteAsync(context, readError).ConfigureAwait(false);
-            return;
-        }
-
-        OtlpHttpError? error = null;
-        try
-        {
-            using var body = JsonBody.Parse(buffer.AsMemory(0, length), "The body");
+            using var body = JsonBody.Parse(buffer, "The body");
             var request = JsonBody.Read(() => ZipkinSpanTranslator.Translate(body.RootElement), "The body");
-            await services.GetRequiredService<OtlpIngestService>().ExportTracesAsync(request, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OtlpFormatException e)
-        {
-            error = OtlpHttpError.BadRequest(e.Message);
-        }
-        catch (TelemetryRejectedException e)
-        {
-            error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer!);
-        }
+            return await ingest.ExportTracesAsync(request, context.RequestAborted).ConfigureAwait(false);
+        }, e => e is OtlpFormatException).ConfigureAwait(false);
 
         if (error is not null)
             await WriteAsync(context, error).ConfigureAwait(false);

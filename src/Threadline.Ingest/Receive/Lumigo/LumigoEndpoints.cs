@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Threadline.Ingest.Decode;
 using Threadline.Ingest.Receive.Http;
-using Threadline.Telemetry;
 
 namespace Threadline.Ingest.Receive.Lumigo;
 
@@ -29,32 +27,9 @@ public static class LumigoEndpoints
         var options = services.GetRequiredService<IOptions<OtlpReceiverOptions>>().Value;
         var budget = services.GetRequiredService<QueuedBytesBudget>();
         using var lease = budget.Open();
-        var (buffer, length, readError) = await OtlpHttpBody.ReadAsync(context, options.MaxRequestBytes, lease, budget).ConfigureAwait(false);
-        if (readError is not null)
-        {
-            await WriteErrorAsync(context, readError).ConfigureAwait(false);
-            return;
-        }
-
-        OtlpHttpError? error = null;
-        LumigoIngestResult? result = null;
-        try
-        {
-            result = await services.GetRequiredService<LumigoIngestService>()
-                .ExportAsync(buffer.AsMemory(0, length), options.MaxRequestBytes, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (LumigoFormatException e)
-        {
-            error = OtlpHttpError.BadRequest(e.Message);
-        }
-        catch (TelemetryRejectedException e)
-        {
-            error = OtlpHttpError.Unavailable(e.Message, e.RetryAfter);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer!);
-        }
+        var ingest = services.GetRequiredService<LumigoIngestService>();
+        var (result, error) = await OtlpHttpBody.ReceiveAsync(context, budget, lease,
+            body => ingest.ExportAsync(body, options.MaxRequestBytes, context.RequestAborted).AsTask(), e => e is LumigoFormatException).ConfigureAwait(false);
 
         if (error is not null)
         {
