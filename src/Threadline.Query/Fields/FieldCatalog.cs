@@ -11,7 +11,7 @@ public static class FieldCatalog
     public static readonly FieldDefinition Trigger = new("trigger", FieldType.Keyword, "Trigger kind (http, sqs, sns, s3, eventbridge, dynamodb, …)", "trigger:sqs");
     public static readonly FieldDefinition Status = new("status", FieldType.Status, "Outcome of the invocation", "status:error");
     public static readonly FieldDefinition Error = new("error", FieldType.Keyword, "Error type", "error:TimeoutError");
-    public static readonly FieldDefinition Message = new("message", FieldType.Keyword, "Error message", "message:*timed out*");
+    public static readonly FieldDefinition Message = new("message", FieldType.Keyword, "Error message", "message:*\"timed out\"*");
     public static readonly FieldDefinition Duration = new("duration", FieldType.Duration, "Invocation duration", "duration>500ms");
     public static readonly FieldDefinition Cold = new("cold", FieldType.Boolean, "Cold start", "cold:true");
     public static readonly FieldDefinition Version = new("version", FieldType.Keyword, "Function version", "version:2");
