@@ -59,7 +59,7 @@ public static class QueryCompletion
         if (operatorStart >= 0)
             return ValueContext(text, caret, termStart, operatorStart, Math.Min(operatorEnd, caret));
         if (termStart < text.Length && text[termStart] == '"')
-            return new CompletionContext(CompletionKind.Phrase, Unquote(text[termStart..caret]), termStart, QuotedEnd(text, termStart) - termStart);
+            return new CompletionContext(CompletionKind.Phrase, Unquote(text[termStart..caret]), termStart, Math.Max(caret, QuotedEnd(text, termStart)) - termStart);
 
         var wordEnd = caret;
         while (wordEnd < text.Length && !char.IsWhiteSpace(text[wordEnd]) && text[wordEnd] is not ('(' or ')' or '"') && OperatorLength(text, wordEnd) == 0)
@@ -137,6 +137,9 @@ public static class QueryCompletion
         valueEnd = valueEnd < text.Length && text[valueEnd] == '"' ? QuotedEnd(text, valueEnd) : valueEnd;
         while (valueEnd < text.Length && !char.IsWhiteSpace(text[valueEnd]) && text[valueEnd] is not (')' or '('))
             valueEnd++;
+        // Odd text (a quote closed and reopened inside the value) can end the scan early: never replace less than
+        // what was typed.
+        valueEnd = Math.Max(valueEnd, caret);
         return new CompletionContext(
             CompletionKind.Value,
             typed.StartsWith('"') ? Unquote(typed) : typed.TrimEnd('*'),
