@@ -56,6 +56,26 @@ public sealed class ParserExampleTests
     }
 
     [Theory]
+    [InlineData("(trigger:sqs OR trigger:sns) -cold:true message:*\"timed out\"*", "(trigger:sqs OR trigger:sns) NOT cold:true message:*\"timed out\"*")]
+    [InlineData("attr.url:http://a:80/x?y=1", "attr.url:http://a:80/x?y=1")]
+    [InlineData("entry:\"POST /ord\"*", "entry:\"POST /ord\"*")]
+    [InlineData("\"foo*\"", "\"foo*\"")]
+    public void TheExamplesOfTheDocsParse(string text, string canonical)
+    {
+        Assert.Equal(canonical, QueryPrinter.Print(QueryParser.Parse(text)));
+    }
+
+    [Fact]
+    public void TreesThatDifferAreNotEqual()
+    {
+        Assert.NotEqual<QueryNode>(And(Text("a"), Text("b")), And(Text("b"), Text("a")));
+        Assert.NotEqual<QueryNode>(And(Text("a"), Text("b")), Or(Text("a"), Text("b")));
+        Assert.NotEqual<QueryNode>(Term(FieldCatalog.User, ComparisonOperator.Equal, new TextValue("a")), Term(FieldCatalog.Function, ComparisonOperator.Equal, new TextValue("a")));
+        Assert.NotEqual<QueryNode>(Attr("k", ComparisonOperator.Equal, new TextValue("a", TextMatch.Prefix)), Attr("k", ComparisonOperator.Equal, new TextValue("a")));
+        Assert.Equal(And(Text("a"), new NotNode(Text("b"))).GetHashCode(), And(Text("a"), new NotNode(Text("b"))).GetHashCode());
+    }
+
+    [Theory]
     [InlineData("duration:500ms", ComparisonOperator.Equal)]
     [InlineData("duration!=500ms", ComparisonOperator.NotEqual)]
     [InlineData("duration>500ms", ComparisonOperator.Greater)]
