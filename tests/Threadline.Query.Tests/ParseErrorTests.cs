@@ -41,7 +41,8 @@ public sealed class ParseErrorTests
     }
 
     [Theory]
-    [InlineData("fnction:x", 1, "position 1: expected a field name: function, entry, trigger, status, error, message, duration, cold, version, user, vip, request, messageid, trace, attr.<key> or resource.<key>; got 'fnction'")]
+    [InlineData("fnction:x", 1, "position 1: expected a field name: function, entry, trigger, status, error, message, duration, cold, version, user, vip, request, messageid, trace, attr.<key> or resource.<key> (quote free text that holds an operator); got 'fnction'")]
+    [InlineData("see https://example.com", 5, "position 5: expected a field name: function, entry")]
     [InlineData("a spans:3", 3, "expected a field name")]
     [InlineData("attr.:x", 6, "position 6: expected an attribute key after 'attr.'; got ':x'")]
     [InlineData("resource.>1", 10, "expected an attribute key after 'resource.'")]

@@ -206,7 +206,7 @@ public sealed class QueryParser
                 .FirstOrDefault(prefix => prefix.Equals(name, StringComparison.OrdinalIgnoreCase));
             throw bareScope is not null
                 ? Fail(start + name.Length, $"expected an attribute key after '{bareScope}'")
-                : Fail(start, $"expected a field name: {FieldCatalog.Names()}", name);
+                : Fail(start, $"expected a field name: {FieldCatalog.Names()} (quote free text that holds an operator)", name);
         }
         var operatorStart = _pos;
         var op = ReadOperator();
