@@ -109,6 +109,16 @@ public sealed class CompletionTests
         Assert.Empty(FieldCatalog.Function.KnownValues);
     }
 
+    [Fact]
+    public void KnownValuesAreSuggestedByPrefixForTheFieldBeingTyped()
+    {
+        Assert.Equal(["error"], QueryCompletion.KnownValues(QueryCompletion.ContextAt("status:E", 8).Field, "E"));
+        Assert.Equal(["true", "false"], QueryCompletion.KnownValues(QueryCompletion.ContextAt("cold!=", 6).Field, ""));
+        Assert.Empty(QueryCompletion.KnownValues(QueryCompletion.ContextAt("function:", 9).Field, ""));
+        Assert.Empty(QueryCompletion.KnownValues(QueryCompletion.ContextAt("attr.k:t", 8).Field, "t"));
+        Assert.Empty(QueryCompletion.KnownValues(QueryCompletion.ContextAt("fnction:t", 9).Field, "t"));
+    }
+
     [Theory]
     [InlineData("status:error fu|nc", "function", "status:error function:|")]
     [InlineData("fu|:x", "function", "function|:x")]

@@ -29,6 +29,3 @@ public sealed record CompletionContext(
     QueryField? Field = null,
     ComparisonOperator? Operator = null,
     AttributeScope? Scope = null);
-
-/// <summary>A field the autocomplete offers: its text as inserted (<c>attr.</c> for the attribute namespaces).</summary>
-public sealed record FieldSuggestion(string Name, string Description, FieldType Type, string Example);

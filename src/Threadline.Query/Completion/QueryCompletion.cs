@@ -91,6 +91,16 @@ public static class QueryCompletion
         ];
     }
 
+    /// <summary>The values a field can only take (status, booleans) that start with the prefix (any case); empty for
+    /// fields whose values come from the stored data.</summary>
+    public static IReadOnlyList<string> KnownValues(QueryField? field, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(prefix);
+        return field is CatalogField catalog
+            ? [.. catalog.Definition.KnownValues.Where(value => value.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))]
+            : [];
+    }
+
     /// <summary>The query after picking a field (or attribute key): the name replaces the word at the caret and is
     /// followed by ':' (unless it is a namespace such as <c>attr.</c>, or an operator already follows). The caret goes
     /// after the insertion.</summary>

@@ -10,7 +10,8 @@ namespace Threadline.Query.Evaluation;
 public interface ISearchDocument
 {
     /// <summary>The values of a catalogue field: strings for keyword, id and status fields (status is "ok" or
-    /// "error"), booleans for boolean fields, a duration for <c>duration</c>. Empty when the document has none.</summary>
+    /// "error"), booleans for boolean fields, a duration for <c>duration</c>; trace ids in lower-case hex, as queries write them. Empty when the
+    /// document has none.</summary>
     IEnumerable<SearchValue> GetValues(FieldDefinition field);
 
     /// <summary>The values of a span (any span of the document) or resource attribute, with their types.</summary>
