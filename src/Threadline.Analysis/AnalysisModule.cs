@@ -66,6 +66,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AnalysisLoop>();
+        Search.SearchServices.AddSearch(services, dataDirectory);
     }
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
