@@ -125,7 +125,7 @@ internal static class SearchEndpoints
 
     private static (QueryNode? Query, IResult? Problem) Parse(HttpRequest request)
     {
-        if (SearchQueries.TryParse(request.Query["q"].FirstOrDefault(), out var query, out var error))
+        if (SearchQueries.TryParseQuery(request.Query["q"].FirstOrDefault(), out var query, out var error))
             return (query, null);
         return (null, TypedResults.BadRequest(new SearchQueryError(error.Message, error.Position, error.Expected, error.Found)));
     }

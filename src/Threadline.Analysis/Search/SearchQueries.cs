@@ -31,7 +31,7 @@ public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, 
     public SearchProgress Progress => indexer.Progress;
 
     /// <summary>Parses the query text (null or blank: everything); a malformed query is the parser's error.</summary>
-    public static bool TryParse(string? text, out QueryNode query, [NotNullWhen(false)] out QueryParseException? error)
+    public static bool TryParseQuery(string? text, out QueryNode query, [NotNullWhen(false)] out QueryParseException? error)
     {
         if (QueryParser.TryParse(text ?? "", out query, out var failure))
         {
