@@ -14,11 +14,15 @@ namespace Threadline.Web.Components.Pages;
 public partial class Explore
 {
     private string _text = "";
+    // What the box shows as rendered: set from the URL and by a pick only, never while typing (a re-render with text
+    // that lags behind the keystrokes would overwrite them).
+    private string _shown = "";
     private string? _error;
     private SearchResponse? _response;
     private IReadOnlyList<SearchFacet> _facets = [];
     private SearchHistogram? _histogram;
     private IReadOnlyList<SearchSuggestion> _suggestions = [];
+    private int _inputVersion;
 
     [Inject] private IServiceProvider Services { get; set; } = null!;
 
@@ -32,7 +36,7 @@ public partial class Explore
     {
         if (Search is not { } search)
             return;
-        _text = Q ?? "";
+        _text = _shown = Q ?? "";
         _suggestions = [];
         if (!SearchQueries.TryParseQuery(_text, out var query, out var error))
         {
@@ -53,13 +57,17 @@ public partial class Explore
         _text = change.Value as string ?? "";
         if (Search is not { } search)
             return;
+        // Completions of earlier keystrokes may finish after later ones: only the latest text's are shown.
+        var version = ++_inputVersion;
         var (from, to) = search.Range(null, null);
-        _suggestions = [.. (await search.CompleteAsync(_text, _text.Length, from, to, CancellationToken.None)).Suggestions.Take(12)];
+        var completion = await search.CompleteAsync(_text, _text.Length, from, to, CancellationToken.None);
+        if (version == _inputVersion)
+            _suggestions = [.. completion.Suggestions.Take(12)];
     }
 
     private void Pick(SearchSuggestion suggestion)
     {
-        _text = suggestion.Text;
+        _text = _shown = suggestion.Text;
         _suggestions = [];
     }
 
