@@ -72,18 +72,13 @@ public sealed partial class ClickHouseTelemetryStore
             conditions.Add($"trace_hi = {ClickHouseSql.Literal(SpanRows.High(traceId))} AND trace_lo = {ClickHouseSql.Literal(SpanRows.Low(traceId))}");
         if (query.SpanId is { } spanId)
             conditions.Add($"span_id = {ClickHouseSql.Literal(spanId)}");
-        var logs = await _client.QueryAsync(
+        return await _client.QueryAsync(
             $"""
             SELECT {SpanRows.LogSelect} FROM logs
             WHERE {string.Join(" AND ", conditions)}
             ORDER BY time_unix_nano, observed_time_unix_nano
             LIMIT {ClickHouseSql.Literal(Math.Max(0, query.Limit))}
             """, row => SpanRows.ReadLog(row, _cache), cancellationToken).ConfigureAwait(false);
-        if (logs.All(l => l.SourcesKnown))
-            return logs.Select(l => l.Log).ToList();
-        await _cache.LoadAsync(_client, logs.Where(l => !l.SourcesKnown).Select(l => l.ResourceId).ToHashSet(),
-            logs.Where(l => !l.SourcesKnown).Select(l => l.ScopeId).ToHashSet(), cancellationToken).ConfigureAwait(false);
-        return logs.Select(l => l.SourcesKnown ? l.Log : SpanRows.WithSources(l.Log, _cache.Resource(l.ResourceId), _cache.Scope(l.ScopeId))).ToList();
     }
 
     public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken)
@@ -133,13 +128,10 @@ public sealed partial class ClickHouseTelemetryStore
         return figures[0];
     }
 
-    private async Task<IReadOnlyList<SpanRecord>> QuerySpansAsync(string sql, CancellationToken cancellationToken)
-    {
-        var spans = await _client.QueryAsync(sql, row => SpanRows.ReadSpan(row, _cache), cancellationToken).ConfigureAwait(false);
-        return await ResolveAsync(spans, cancellationToken).ConfigureAwait(false);
-    }
+    private Task<IReadOnlyList<SpanRecord>> QuerySpansAsync(string sql, CancellationToken cancellationToken) =>
+        _client.QueryAsync(sql, row => SpanRows.ReadSpan(row, _cache), cancellationToken);
 
-    private async IAsyncEnumerable<StoredSpan> StreamSpansAsync(IReadOnlyList<string> queries, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SpanRecord> StreamSpansAsync(IReadOnlyList<string> queries, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var sql in queries)
         {
@@ -148,29 +140,19 @@ public sealed partial class ClickHouseTelemetryStore
         }
     }
 
-    private async IAsyncEnumerable<IReadOnlyList<SpanRecord>> PagesAsync(IAsyncEnumerable<StoredSpan> spans, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<IReadOnlyList<SpanRecord>> PagesAsync(IAsyncEnumerable<SpanRecord> spans, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = new List<StoredSpan>(pageSize);
+        var page = new List<SpanRecord>(pageSize);
         await foreach (var span in spans.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             page.Add(span);
             if (page.Count == pageSize)
             {
-                yield return await ResolveAsync(page, cancellationToken).ConfigureAwait(false);
-                page = new List<StoredSpan>(pageSize);
+                yield return page;
+                page = new List<SpanRecord>(pageSize);
             }
         }
         if (page.Count > 0)
-            yield return await ResolveAsync(page, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Gives spans whose resource or scope another process wrote (unknown to the cache when read) their real ones.</summary>
-    private async Task<IReadOnlyList<SpanRecord>> ResolveAsync(IReadOnlyList<StoredSpan> spans, CancellationToken cancellationToken)
-    {
-        if (spans.All(s => s.SourcesKnown))
-            return spans.Select(s => s.Span).ToList();
-        await _cache.LoadAsync(_client, spans.Where(s => !s.SourcesKnown).Select(s => s.ResourceId).ToHashSet(),
-            spans.Where(s => !s.SourcesKnown).Select(s => s.ScopeId).ToHashSet(), cancellationToken).ConfigureAwait(false);
-        return spans.Select(s => s.SourcesKnown ? s.Span : SpanRows.WithSources(s.Span, _cache.Resource(s.ResourceId), _cache.Scope(s.ScopeId))).ToList();
+            yield return page;
     }
 }

@@ -49,7 +49,7 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
             await EnsureSchemaAsync(client, version, cancellationToken).ConfigureAwait(false);
             var commits = await CommitLog.LoadAsync(client, cancellationToken).ConfigureAwait(false);
             var store = new ClickHouseTelemetryStore(client, version, commits);
-            await store._cache.LoadAsync(client, null, null, cancellationToken).ConfigureAwait(false);
+            await store._cache.LoadAsync(client, cancellationToken).ConfigureAwait(false);
             logger?.LogInformation("ClickHouse {Version} at {Url}, database {Database}: schema {Schema}, {Features}, last commit {Commit}",
                 version, options.Connection.Url, options.Connection.Database, ClickHouseSchema.Version,
                 version.HasModernSchemaFeatures ? "codecs and skip indexes" : "plain schema (server-level compression)", commits.Last);

@@ -6,8 +6,7 @@ namespace Threadline.Storage.ClickHouse;
 
 /// <summary>
 /// The resources and scopes the store has seen (there are few: one per process and library), so readers resolve a
-/// span's resource without a join. Loaded at open; one written later by another process sharing the database is
-/// loaded when a read first meets it (<see cref="LoadAsync"/>).
+/// span's resource without a join. Loaded at open; the store adds what it writes before the write becomes visible.
 /// </summary>
 internal sealed class ResourceScopeCache
 {
@@ -29,32 +28,15 @@ internal sealed class ResourceScopeCache
             _scopes.TryAdd(scope.Id, scope);
     }
 
-    public bool TryGet(ulong resourceId, ulong scopeId, out ResourceRecord resource, out ScopeRecord scope)
-    {
-        var known = _resources.TryGetValue(resourceId, out var foundResource) & _scopes.TryGetValue(scopeId, out var foundScope);
-        resource = foundResource ?? MissingResource;
-        scope = foundScope ?? MissingScope;
-        return known;
-    }
-
     public ResourceRecord Resource(ulong id) => _resources.TryGetValue(id, out var resource) ? resource : MissingResource;
 
     public ScopeRecord Scope(ulong id) => _scopes.TryGetValue(id, out var scope) ? scope : MissingScope;
 
-    /// <summary>Loads the given resources and scopes (all of them when both lists are null).</summary>
-    public async Task LoadAsync(ClickHouseClient client, IReadOnlyCollection<ulong>? resourceIds, IReadOnlyCollection<ulong>? scopeIds, CancellationToken cancellationToken)
+    public async Task LoadAsync(ClickHouseClient client, CancellationToken cancellationToken)
     {
-        if (resourceIds is null || resourceIds.Count > 0)
-        {
-            var filter = resourceIds is null ? "" : $" WHERE id IN ({string.Join(", ", resourceIds.Select(ClickHouseSql.Literal))})";
-            foreach (var resource in await client.QueryAsync($"SELECT {string.Join(", ", SpanRows.ResourceColumns)} FROM resources{filter} LIMIT 1 BY id", SpanRows.ReadResource, cancellationToken).ConfigureAwait(false))
-                _resources.TryAdd(resource.Id, resource);
-        }
-        if (scopeIds is null || scopeIds.Count > 0)
-        {
-            var filter = scopeIds is null ? "" : $" WHERE id IN ({string.Join(", ", scopeIds.Select(ClickHouseSql.Literal))})";
-            foreach (var scope in await client.QueryAsync($"SELECT {string.Join(", ", SpanRows.ScopeColumns)} FROM scopes{filter} LIMIT 1 BY id", SpanRows.ReadScope, cancellationToken).ConfigureAwait(false))
-                _scopes.TryAdd(scope.Id, scope);
-        }
+        foreach (var resource in await client.QueryAsync($"SELECT {string.Join(", ", SpanRows.ResourceColumns)} FROM resources LIMIT 1 BY id", SpanRows.ReadResource, cancellationToken).ConfigureAwait(false))
+            _resources.TryAdd(resource.Id, resource);
+        foreach (var scope in await client.QueryAsync($"SELECT {string.Join(", ", SpanRows.ScopeColumns)} FROM scopes LIMIT 1 BY id", SpanRows.ReadScope, cancellationToken).ConfigureAwait(false))
+            _scopes.TryAdd(scope.Id, scope);
     }
 }

@@ -83,18 +83,11 @@ internal static class SpanRows
         row.UInt64(scope.Id).String(scope.Name).NullableString(scope.Version)
             .String(TelemetryJson.WriteAttributes(scope.Attributes)).UInt32(scope.DroppedAttributesCount).EndRow();
 
-    /// <summary>
-    /// A span row with its resource and scope from the cache; one the cache does not know yet (written by another
-    /// process) is left as a placeholder and its ids kept, for <see cref="WithSources"/> after the cache loaded it.
-    /// </summary>
-    public static StoredSpan ReadSpan(TabSeparatedReader row, ResourceScopeCache cache)
+    /// <summary>A span row, its resource and scope from the cache (the store wrote them before the span became visible).</summary>
+    public static SpanRecord ReadSpan(TabSeparatedReader row, ResourceScopeCache cache)
     {
         var start = row.GetInt64(1);
-        var resourceId = row.GetUInt64(11);
-        var scopeId = row.GetUInt64(12);
-        var known = cache.TryGet(resourceId, scopeId, out var resource, out var scope);
-        return new StoredSpan(
-            new SpanRecord
+        return new SpanRecord
             {
                 TraceId = TraceId(row.GetUInt64(2), row.GetUInt64(3)),
                 SpanId = row.GetUInt64(4),
@@ -113,58 +106,12 @@ internal static class SpanRows
                 DroppedAttributesCount = row.GetUInt32(18),
                 DroppedEventsCount = row.GetUInt32(19),
                 DroppedLinksCount = row.GetUInt32(20),
-                Resource = resource,
-                Scope = scope,
-            },
-            resourceId, scopeId, known);
+                Resource = cache.Resource(row.GetUInt64(11)),
+                Scope = cache.Scope(row.GetUInt64(12)),
+            };
     }
 
-    public static SpanRecord WithSources(SpanRecord span, ResourceRecord resource, ScopeRecord scope) => new()
-    {
-        TraceId = span.TraceId,
-        SpanId = span.SpanId,
-        ParentSpanId = span.ParentSpanId,
-        TraceState = span.TraceState,
-        Flags = span.Flags,
-        Name = span.Name,
-        Kind = span.Kind,
-        StartTimeUnixNano = span.StartTimeUnixNano,
-        EndTimeUnixNano = span.EndTimeUnixNano,
-        StatusCode = span.StatusCode,
-        StatusMessage = span.StatusMessage,
-        Attributes = span.Attributes,
-        Events = span.Events,
-        Links = span.Links,
-        DroppedAttributesCount = span.DroppedAttributesCount,
-        DroppedEventsCount = span.DroppedEventsCount,
-        DroppedLinksCount = span.DroppedLinksCount,
-        Resource = resource,
-        Scope = scope,
-    };
-
-    public static LogRecord WithSources(LogRecord log, ResourceRecord resource, ScopeRecord scope) => new()
-    {
-        TimeUnixNano = log.TimeUnixNano,
-        ObservedTimeUnixNano = log.ObservedTimeUnixNano,
-        TraceId = log.TraceId,
-        SpanId = log.SpanId,
-        Flags = log.Flags,
-        SeverityNumber = log.SeverityNumber,
-        SeverityText = log.SeverityText,
-        EventName = log.EventName,
-        Body = log.Body,
-        Attributes = log.Attributes,
-        DroppedAttributesCount = log.DroppedAttributesCount,
-        Resource = resource,
-        Scope = scope,
-    };
-
-    public static StoredLog ReadLog(TabSeparatedReader row, ResourceScopeCache cache)
-    {
-        var resourceId = row.GetUInt64(12);
-        var scopeId = row.GetUInt64(13);
-        var known = cache.TryGet(resourceId, scopeId, out var resource, out var scope);
-        return new StoredLog(new LogRecord
+    public static LogRecord ReadLog(TabSeparatedReader row, ResourceScopeCache cache) => new()
         {
             TimeUnixNano = row.GetInt64(1),
             ObservedTimeUnixNano = row.GetInt64(2),
@@ -177,11 +124,9 @@ internal static class SpanRows
             Body = TelemetryJson.ReadValue(row.GetString(10)),
             Attributes = TelemetryJson.ReadAttributes(row.GetString(11)),
             DroppedAttributesCount = row.GetUInt32(14),
-            Resource = resource,
-            Scope = scope,
-        },
-        resourceId, scopeId, known);
-    }
+            Resource = cache.Resource(row.GetUInt64(12)),
+            Scope = cache.Scope(row.GetUInt64(13)),
+        };
 
     public static ResourceRecord ReadResource(TabSeparatedReader row) =>
         new(row.GetUInt64(0), row.GetString(1), TelemetryJson.ReadAttributes(row.GetString(2)), row.GetNullableString(3), row.GetUInt32(4));
@@ -189,8 +134,3 @@ internal static class SpanRows
     public static ScopeRecord ReadScope(TabSeparatedReader row) =>
         new(row.GetUInt64(0), row.GetString(1), row.GetNullableString(2), TelemetryJson.ReadAttributes(row.GetString(3)), row.GetUInt32(4));
 }
-
-/// <summary>A span as read, with the ids of its resource and scope still to resolve.</summary>
-internal readonly record struct StoredSpan(SpanRecord Span, ulong ResourceId, ulong ScopeId, bool SourcesKnown);
-
-internal readonly record struct StoredLog(LogRecord Log, ulong ResourceId, ulong ScopeId, bool SourcesKnown);

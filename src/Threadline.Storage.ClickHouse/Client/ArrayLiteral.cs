@@ -36,6 +36,8 @@ internal static class ArrayLiteral
                             (byte)'b' => (byte)'\b',
                             (byte)'f' => (byte)'\f',
                             (byte)'0' => 0,
+                            (byte)'a' => 7,
+                            (byte)'v' => 11,
                             var other => other,
                         });
                     }

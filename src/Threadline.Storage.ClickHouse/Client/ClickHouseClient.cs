@@ -46,7 +46,8 @@ public sealed class ClickHouseClient : IDisposable
     /// <summary>The server's version, from <c>SELECT version()</c>.</summary>
     public async Task<ClickHouseVersion> GetVersionAsync(CancellationToken cancellationToken)
     {
-        var text = await ScalarAsync("SELECT version()", cancellationToken).ConfigureAwait(false);
+        // In the default database, which always exists (the store asks before it creates its own).
+        var text = await ScalarAsync("SELECT version()", cancellationToken, database: "default").ConfigureAwait(false);
         return ClickHouseVersion.Parse(text);
     }
 
@@ -59,9 +60,9 @@ public sealed class ClickHouseClient : IDisposable
     }
 
     /// <summary>The first column of the first row as text (null when there is no row).</summary>
-    public async Task<string?> ScalarAsync(string sql, CancellationToken cancellationToken)
+    public async Task<string?> ScalarAsync(string sql, CancellationToken cancellationToken, string? database = null)
     {
-        var rows = await QueryAsync(sql, row => row.IsNull(0) ? null : row.GetString(0), cancellationToken).ConfigureAwait(false);
+        var rows = await QueryAsync(sql, row => row.IsNull(0) ? null : row.GetString(0), cancellationToken, database).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
 
@@ -69,12 +70,12 @@ public sealed class ClickHouseClient : IDisposable
     /// Runs a SELECT (without FORMAT) and maps each row. The server finishes the query before it answers
     /// (<c>wait_end_of_query=1</c>), so an error is always an error status, never half a result.
     /// </summary>
-    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<TabSeparatedReader, T> map, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, Func<TabSeparatedReader, T> map, CancellationToken cancellationToken, string? database = null)
     {
         ArgumentNullException.ThrowIfNull(map);
         using var timeout = Deadline(cancellationToken);
         var query = $"{sql}\nFORMAT {ReadFormat}";
-        using var response = await SendAsync(Url(null, null, waitEndOfQuery: true), Body(query), sql, timeout.Token, cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(Url(database, null, waitEndOfQuery: true), Body(query), sql, timeout.Token, cancellationToken).ConfigureAwait(false);
         var results = new List<T>();
         await using var stream = await ResponseStreamAsync(response, timeout.Token).ConfigureAwait(false);
         var reader = new TabSeparatedReader(stream, sql);

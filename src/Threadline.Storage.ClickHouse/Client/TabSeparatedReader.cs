@@ -48,15 +48,38 @@ public sealed class TabSeparatedReader
     {
         if (!await ReadLineAsync(cancellationToken).ConfigureAwait(false))
             return false;
-        if (_fields.Count != Names.Count)
+        // An error the server meets after it sent 200 (while streaming a large answer) is appended to the body as
+        // text after the last whole row; such a line is an error only if the answer ends right after it.
+        if (_row.AsSpan(0, Math.Min(6, LineLength)).SequenceEqual("Code: "u8) && await EndsWithinBufferAsync(cancellationToken).ConfigureAwait(false))
         {
-            // An error that happens after the server sent 200 (while streaming) is written into the body as text.
-            var text = System.Text.Encoding.UTF8.GetString(_row, 0, _fields[^1].Start + _fields[^1].Length);
+            var text = System.Text.Encoding.UTF8.GetString(_row, 0, LineLength) + "\n" + System.Text.Encoding.UTF8.GetString(_buffer, _start, _end - _start);
             if (ClickHouseErrorText.TryParse(text, out var code, out var message))
                 throw new ClickHouseServerException(code, message, _query);
-            throw new ClickHouseServerException(0, $"a row has {_fields.Count} fields, the header {Names.Count}", _query);
         }
+        if (_fields.Count != Names.Count)
+            throw new ClickHouseServerException(0, $"a row has {_fields.Count} fields, the header {Names.Count}", _query);
         return true;
+    }
+
+    private int LineLength => _fields.Count == 0 ? 0 : _fields[^1].Start + _fields[^1].Length;
+
+    /// <summary>Reads ahead (without consuming) as far as the buffer holds; true when the answer ends there.</summary>
+    private async ValueTask<bool> EndsWithinBufferAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        while (!_endOfStream && _end < _buffer.Length)
+        {
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+                _endOfStream = true;
+            _end += read;
+        }
+        return _endOfStream;
     }
 
     public int FieldCount => _fields.Count;
@@ -93,19 +116,27 @@ public sealed class TabSeparatedReader
     };
 
     /// <summary>An Array(String) or Array(Nullable(String)) value.</summary>
-    public IReadOnlyList<string?> GetStringArray(int field) => ArrayLiteral.Parse(Unescape(field));
+    public IReadOnlyList<string?> GetStringArray(int field) => ArrayLiteral.Parse(RawBytes(field));
 
     /// <summary>An Array of integers.</summary>
     public IReadOnlyList<long> GetInt64Array(int field) =>
-        ArrayLiteral.Parse(Unescape(field)).Select(e => long.Parse(e!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToList();
+        ArrayLiteral.Parse(RawBytes(field)).Select(e => long.Parse(e!, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)).ToList();
 
     public IReadOnlyList<ulong> GetUInt64Array(int field) =>
-        ArrayLiteral.Parse(Unescape(field)).Select(e => ulong.Parse(e!, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
+        ArrayLiteral.Parse(RawBytes(field)).Select(e => ulong.Parse(e!, NumberStyles.None, CultureInfo.InvariantCulture)).ToList();
 
     private string Raw(int field)
     {
         var (start, length) = _fields[field];
         return System.Text.Encoding.ASCII.GetString(_row, start, length);
+    }
+
+    // An array is written as its literal, whose strings carry their own escapes (a tab inside is already \t), and is
+    // not escaped a second time for TSV: it is parsed as it came.
+    private ReadOnlySpan<byte> RawBytes(int field)
+    {
+        var (start, length) = _fields[field];
+        return _row.AsSpan(start, length);
     }
 
     private ReadOnlySpan<byte> Unescape(int field)

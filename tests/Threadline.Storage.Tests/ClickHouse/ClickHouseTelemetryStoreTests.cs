@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using Threadline.Storage.ClickHouse;
+using Threadline.Storage.ClickHouse.Client;
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.Tests.ClickHouse;
+
+/// <summary>
+/// The ClickHouse backend runs the whole conformance suite on a real server; each test has its own database, named
+/// after the test's data folder so that reopening the "folder" reopens the same database.
+/// </summary>
+public sealed class ClickHouseTelemetryStoreTests(ClickHouseServerFixture fixture) : TelemetryStoreConformanceTests
+{
+    protected override async Task<ITelemetryStore> OpenStoreAsync(string dataDirectory)
+    {
+        // The databases are left to the server's temporary folder, deleted when the assembly's server stops.
+        var database = DatabaseFor(dataDirectory);
+        return await ClickHouseTelemetryStore.OpenAsync(new ClickHouseStoreOptions { Connection = await fixture.OptionsAsync(database) }, null, Ct);
+    }
+
+    /// <summary>Logs cannot be inserted while their table is renamed away; spans, inserted before them, can.</summary>
+    protected override async Task<IAsyncDisposable> BreakLogWritesAsync(string dataDirectory)
+    {
+        var client = new ClickHouseClient(await fixture.OptionsAsync(DatabaseFor(dataDirectory)));
+        await client.ExecuteAsync("RENAME TABLE logs TO logs_broken", Ct);
+        return new Restore(client);
+    }
+
+    private sealed class Restore(ClickHouseClient client) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await client.ExecuteAsync("RENAME TABLE logs_broken TO logs", CancellationToken.None);
+            client.Dispose();
+        }
+    }
+
+    private static string DatabaseFor(string dataDirectory) =>
+        "store_" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dataDirectory)))[..24];
+
+    [Fact]
+    public async Task A_failed_write_stays_invisible_after_reopening_and_its_number_is_not_reused()
+    {
+        var kept = Records.Span(Records.NewTraceId(), "kept", 1_000);
+        await Store.WriteAsync([new TelemetryBatch([kept], [])], Ct);
+        var lost = Records.Span(Records.NewTraceId(), "lost", 2_000);
+        await using (await BreakLogWritesAsync(DataDirectory))
+        {
+            await Assert.ThrowsAnyAsync<ClickHouseServerException>(() =>
+                Store.WriteAsync([new TelemetryBatch([lost], [Records.Log(lost.TraceId, lost.SpanId, 2_000, "x")])], Ct));
+        }
+        var next = Records.Span(Records.NewTraceId(), "next", 3_000);
+        await Store.WriteAsync([new TelemetryBatch([next], [])], Ct);
+        var lastBefore = Store.LastCommitSequence;
+
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(DataDirectory);
+
+        Assert.Equal(lastBefore, Store.LastCommitSequence);
+        Assert.Empty(await Store.GetTraceAsync(lost.TraceId, Ct));
+        Assert.Equal(["kept", "next"], (await ScanCommittedAfterAsync(0, 10)).Select(s => s.Name));
+        Assert.Equal(["next", "kept"], (await Store.FindSpansAsync(new SpanQuery(0, 10_000), Ct)).Select(s => s.Name));
+        Assert.Equal(2, (await Store.GetStatisticsAsync(Ct)).SpanCount);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "after", 4_000)], [])], Ct);
+        Assert.True(Store.LastCommitSequence > lastBefore);
+        Assert.Equal(["after"], (await ScanCommittedAfterAsync(lastBefore, 10)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task A_database_of_another_schema_version_is_refused_with_the_reason()
+    {
+        using (var client = new ClickHouseClient(await fixture.OptionsAsync(DatabaseFor(DataDirectory))))
+            await client.ExecuteAsync("INSERT INTO threadline_schema (version) VALUES (99)", Ct);
+        await Store.DisposeAsync();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenStoreAsync(DataDirectory));
+
+        Assert.Contains("schema version 99", error.Message);
+        Store = await OpenStoreFromScratchAsync();
+    }
+
+    [Fact]
+    public async Task A_server_that_cannot_be_reached_at_open_is_a_clear_error()
+    {
+        var options = new ClickHouseStoreOptions
+        {
+            Connection = new ClickHouseConnectionOptions { Url = new Uri("http://127.0.0.1:1/"), Database = "unreachable" },
+        };
+
+        var error = await Assert.ThrowsAsync<ClickHouseUnavailableException>(() => ClickHouseTelemetryStore.OpenAsync(options, null, Ct));
+
+        Assert.Contains("127.0.0.1:1", error.Message);
+    }
+
+    [Fact]
+    public async Task The_schema_on_this_server_matches_its_version()
+    {
+        var store = (ClickHouseTelemetryStore)Store;
+        using var client = new ClickHouseClient(await fixture.OptionsAsync(store.Database));
+
+        var create = await client.ScalarAsync("SHOW CREATE TABLE spans", Ct);
+
+        Assert.Contains("ORDER BY (service, start_time_unix_nano)", create);
+        Assert.Equal(store.ServerVersion.HasModernSchemaFeatures, create!.Contains("CODEC(", StringComparison.Ordinal));
+        Assert.Equal(store.ServerVersion.HasModernSchemaFeatures, create.Contains("INDEX commit_seq_range", StringComparison.Ordinal));
+    }
+
+    private async Task<ITelemetryStore> OpenStoreFromScratchAsync()
+    {
+        using (var client = new ClickHouseClient(await fixture.OptionsAsync(DatabaseFor(DataDirectory))))
+            await client.ExecuteAsync($"DROP DATABASE {ClickHouseSql.Identifier(DatabaseFor(DataDirectory))}", Ct, database: "default");
+        return await OpenStoreAsync(DataDirectory);
+    }
+}
