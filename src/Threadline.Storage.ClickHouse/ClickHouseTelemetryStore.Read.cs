@@ -25,8 +25,9 @@ public sealed partial class ClickHouseTelemetryStore
         var visible = _commits.VisibleFilter();
         var ids = string.Join(", ", traceIds.Distinct().Select(id => $"({ClickHouseSql.Literal(SpanRows.High(id))}, {ClickHouseSql.Literal(SpanRows.Low(id))})"));
         // First where each trace lies in time (a primary-key lookup in trace_index), then only those ranges of spans.
+        var keys = string.Join(", ", traceIds.Select(id => ClickHouseSql.Literal(SpanRows.Low(id))).Distinct());
         var ranges = await _client.QueryAsync(
-            $"SELECT min(min_start_unix_nano), max(max_start_unix_nano) FROM trace_index WHERE (trace_hi, trace_lo) IN ({ids}) GROUP BY trace_hi, trace_lo",
+            $"SELECT min(min_start_unix_nano), max(max_start_unix_nano) FROM trace_index WHERE trace_lo IN ({keys}) GROUP BY trace_lo",
             row => (Min: row.GetInt64(0), Max: row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         if (ranges.Count == 0)
             return result;

@@ -15,6 +15,7 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ResourceScopeCache _cache = new();
     private readonly CommitLog _commits;
+    private readonly IReadOnlyDictionary<string, string> _dataInsertSettings;
     private bool _disposed;
 
     private ClickHouseTelemetryStore(ClickHouseClient client, ClickHouseVersion version, CommitLog commits)
@@ -22,6 +23,11 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         _client = client;
         ServerVersion = version;
         _commits = commits;
+        // A write may hold spans of many days (a backfill, a client with a wrong clock): newer servers refuse an insert
+        // into more than 100 partitions unless told otherwise; 18.16 has no such limit (and no such setting).
+        _dataInsertSettings = version.HasModernSchemaFeatures
+            ? new Dictionary<string, string> { ["max_partitions_per_insert_block"] = "0" }
+            : new Dictionary<string, string>();
     }
 
     /// <summary>Durable once ClickHouse acknowledged the inserts (it writes the part before it answers), visible at once.</summary>
@@ -142,12 +148,12 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
                 foreach (var span in batch.Spans)
                     SpanRows.WriteSpan(row, span, sequence);
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, _dataInsertSettings).ConfigureAwait(false);
         await _client.InsertAsync("trace_index", SpanRows.TraceIndexColumns, row =>
         {
             foreach (var range in TraceRanges.Of(batches))
-                row.UInt64(SpanRows.High(range.TraceId)).UInt64(SpanRows.Low(range.TraceId)).Int64(range.MinStart).Int64(range.MaxStart).EndRow();
-        }, cancellationToken).ConfigureAwait(false);
+                row.UInt64(SpanRows.Low(range.TraceId)).Int64(range.MinStart).Int64(range.MaxStart).EndRow();
+        }, cancellationToken, _dataInsertSettings).ConfigureAwait(false);
         await _client.InsertAsync("logs", SpanRows.LogColumns, row =>
         {
             foreach (var batch in batches)
@@ -155,7 +161,7 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
                 foreach (var log in batch.Logs)
                     SpanRows.WriteLog(row, log, sequence);
             }
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, _dataInsertSettings).ConfigureAwait(false);
 
         // Readers resolve resources from the cache, so it learns the new ones before the write becomes visible.
         _cache.Add(newResources.Values, newScopes.Values);

@@ -20,7 +20,7 @@ internal static class SpanRows
         "severity_text", "event_name", "body", "attributes", "resource_id", "scope_id", "dropped_attributes_count", "commit_seq",
     ];
 
-    public static readonly string[] TraceIndexColumns = ["trace_hi", "trace_lo", "min_start_unix_nano", "max_start_unix_nano"];
+    public static readonly string[] TraceIndexColumns = ["trace_lo", "min_start_unix_nano", "max_start_unix_nano"];
 
     public static readonly string[] ResourceColumns = ["id", "service", "attributes", "schema_url", "dropped_attributes_count"];
 

@@ -114,9 +114,11 @@ public sealed class ClickHouseClient : IDisposable
     /// <summary>
     /// Inserts rows in RowBinary: <paramref name="columns"/> names the columns in the order <paramref name="writeRows"/>
     /// writes them. One request, so the server stores it as one part (atomically, up to max_insert_block_size rows).
-    /// Does nothing when no row was written.
+    /// Does nothing when no row was written. <paramref name="settings"/> are ClickHouse settings for this request
+    /// (names and values of letters, digits and '_').
     /// </summary>
-    public async Task InsertAsync(string table, IReadOnlyList<string> columns, Action<RowBinaryWriter> writeRows, CancellationToken cancellationToken)
+    public async Task InsertAsync(string table, IReadOnlyList<string> columns, Action<RowBinaryWriter> writeRows, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         ArgumentNullException.ThrowIfNull(writeRows);
@@ -126,7 +128,14 @@ public sealed class ClickHouseClient : IDisposable
             return;
         var sql = $"INSERT INTO {ClickHouseSql.Identifier(table)} ({string.Join(", ", columns.Select(ClickHouseSql.Identifier))}) FORMAT RowBinary";
         using var timeout = Deadline(cancellationToken);
-        using var response = await SendAsync(Url(null, sql, waitEndOfQuery: false), Body(writer.Written), sql, timeout.Token, cancellationToken).ConfigureAwait(false);
+        var url = Url(null, sql, waitEndOfQuery: false);
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            if (!ClickHouseSql.IsPlainIdentifier(name) || !value.All(char.IsAsciiLetterOrDigit))
+                throw new ArgumentException($"'{name}={value}' is not a setting this client sends", nameof(settings));
+            url += $"&{name}={value}";
+        }
+        using var response = await SendAsync(url, Body(writer.Written), sql, timeout.Token, cancellationToken).ConfigureAwait(false);
         await ReadAllAsync(response, timeout.Token).ConfigureAwait(false);
     }
 

@@ -67,6 +67,33 @@ public sealed class ClickHouseTelemetryStoreTests(ClickHouseServerFixture fixtur
     }
 
     [Fact]
+    public async Task One_write_of_spans_over_many_days_is_stored_whole()
+    {
+        const long day = 86_400_000_000_000;
+        var traceId = Records.NewTraceId();
+        var spans = Enumerable.Range(0, 150).Select(i => Records.Span(traceId, $"day{i}", 1_700_000_000_000_000_000 + i * day)).ToList();
+
+        await Store.WriteAsync([new TelemetryBatch(spans, [])], Ct);
+
+        Assert.Equal(150, (await Store.GetTraceAsync(traceId, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Traces_that_share_the_low_half_of_their_id_are_kept_apart()
+    {
+        // trace_index is keyed by the low 64 bits; the spans query filters on the whole id.
+        var first = new UInt128(1, 0xABCDEF);
+        var second = new UInt128(2, 0xABCDEF);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(first, "first", 1_000), Records.Span(second, "second", 900_000)], [])], Ct);
+
+        Assert.Equal(["first"], (await Store.GetTraceAsync(first, Ct)).Select(s => s.Name));
+        Assert.Equal(["second"], (await Store.GetTraceAsync(second, Ct)).Select(s => s.Name));
+        var both = await Store.GetTracesAsync([first, second], Ct);
+        Assert.Equal(["first"], both[first].Select(s => s.Name));
+        Assert.Equal(["second"], both[second].Select(s => s.Name));
+    }
+
+    [Fact]
     public async Task A_database_of_another_schema_version_is_refused_with_the_reason()
     {
         using (var client = new ClickHouseClient(await fixture.OptionsAsync(DatabaseFor(DataDirectory))))
