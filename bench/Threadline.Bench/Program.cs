@@ -21,6 +21,7 @@ return command switch
         options.TryGetValue("connections", out var connections) ? int.Parse(connections, CultureInfo.InvariantCulture) : 4,
         !options.ContainsKey("no-payloads"), options.TryGetValue("api", out var api) ? new Uri(api) : null),
     "clickhouse-bytes" => await ClickHouseBytes.RunAsync(new Uri(options.GetValueOrDefault("url") ?? "http://127.0.0.1:8123"),
-        options.TryGetValue("spans", out var chSpans) ? long.Parse(chSpans, CultureInfo.InvariantCulture) : 100_000, !options.ContainsKey("no-payloads")),
+        options.TryGetValue("spans", out var chSpans) ? long.Parse(chSpans, CultureInfo.InvariantCulture) : 100_000, !options.ContainsKey("no-payloads"),
+        options.ContainsKey("keep")),
     _ => CommandLine.Usage(),
 };

@@ -8,17 +8,18 @@ using Threadline.Telemetry;
 namespace Threadline.Bench.Suites;
 
 /// <summary>
-/// `clickhouse-bytes --url http://127.0.0.1:8123 --spans N [--no-payloads]`: writes the bench load (spans only, 50k
+/// `clickhouse-bytes --url http://127.0.0.1:8123 --spans N [--no-payloads] [--keep]`: writes the bench load (spans only, 50k
 /// per write) through the ClickHouse store into a fresh database of a running server, merges each table's parts
 /// (OPTIMIZE … FINAL, as the server's background merges would in time) and prints the bytes per span on disk from
 /// system.parts: of the spans table, and of every table of the database. The server's compression settings
-/// (config.xml &lt;compression&gt;; 18.16 has no per-column codecs) decide the figure. The database is dropped after.
+/// (config.xml &lt;compression&gt;; 18.16 has no per-column codecs) decide the figure. The database is dropped after,
+/// unless --keep (to look at its queries).
 /// </summary>
 internal static class ClickHouseBytes
 {
     private const int SpansPerWrite = 50_000;
 
-    public static async Task<int> RunAsync(Uri url, long spans, bool payloads)
+    public static async Task<int> RunAsync(Uri url, long spans, bool payloads, bool keep)
     {
         var database = $"bench_bytes_{DateTime.UtcNow:yyyyMMddHHmmss}";
         var connection = new ClickHouseConnectionOptions { Url = url, Database = database, Timeout = TimeSpan.FromMinutes(5) };
@@ -63,7 +64,10 @@ internal static class ClickHouseBytes
         var spansOnly = sizes.Where(s => s.Table == "spans").Sum(s => s.OnDisk);
         var all = sizes.Sum(s => s.OnDisk);
         Console.WriteLine($"{stored:N0} spans: {(double)spansOnly / stored:F1} B/span in spans, {(double)all / stored:F1} B/span in all tables");
-        await client.ExecuteAsync($"DROP DATABASE {ClickHouseSql.Identifier(database)}", CancellationToken.None, database: "default");
+        if (keep)
+            Console.WriteLine($"kept database {database}");
+        else
+            await client.ExecuteAsync($"DROP DATABASE {ClickHouseSql.Identifier(database)}", CancellationToken.None, database: "default");
         return 0;
     }
 }

