@@ -10,7 +10,9 @@ var command = args.FirstOrDefault() ?? "run";
 var options = CommandLine.Parse(args.Skip(1));
 return command switch
 {
-    "run" => await SuiteRunner.RunAsync(options.ContainsKey("quick"), options.GetValueOrDefault("only")?.Split(',')),
+    "run" => await SuiteRunner.RunAsync(options.ContainsKey("quick"), options.GetValueOrDefault("only")?.Split(','),
+        options.GetValueOrDefault("query-sizes")?.Split(',').Select(n => long.Parse(n, CultureInfo.InvariantCulture)).ToArray(),
+        options.ContainsKey("store-only")),
     "floor" => await FloorCommand.RunAsync(options["data"],
         new WorkloadOptions(CommandLine.Int(options, "seed"), true, CommandLine.Long(options, "start"), CommandLine.Long(options, "spacing")),
         CommandLine.Long(options, "spans"), CommandLine.Int(options, "group")),
@@ -23,5 +25,6 @@ return command switch
     "clickhouse-bytes" => await ClickHouseBytes.RunAsync(new Uri(options.GetValueOrDefault("url") ?? "http://127.0.0.1:8123"),
         options.TryGetValue("spans", out var chSpans) ? long.Parse(chSpans, CultureInfo.InvariantCulture) : 100_000, !options.ContainsKey("no-payloads"),
         options.ContainsKey("keep")),
+    "open" => await OpenCommand.RunAsync(options["data"]),
     _ => CommandLine.Usage(),
 };
