@@ -25,6 +25,7 @@ public sealed class ClickHouseServer : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _folder;
+    private bool _disposed;
 
     private ClickHouseServer(Process process, string folder, int httpPort)
     {
@@ -184,9 +185,12 @@ public sealed class ClickHouseServer : IAsyncDisposable
             """;
     }
 
-    /// <summary>Stops the server by its PID: SIGTERM, then kill after 10 s; deletes its folder.</summary>
+    /// <summary>Stops the server by its PID: SIGTERM, then kill after 10 s; deletes its folder. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
