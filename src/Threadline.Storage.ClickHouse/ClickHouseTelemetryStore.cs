@@ -99,13 +99,16 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var sequence = _commits.Begin();
+            var sequence = _commits.Next;
+            await InsertCommitAsync(sequence, 0, spanCount, logCount, cancellationToken).ConfigureAwait(false);
+            _commits.Take(sequence);
             try
             {
-                await WriteLockedAsync(batches, sequence, spanCount, logCount, cancellationToken).ConfigureAwait(false);
+                await WriteRowsAsync(batches, sequence, spanCount, logCount, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
+                // Some of its rows may be stored: the number stays a hole, never shown and never reused.
                 _commits.Failed(sequence);
                 throw;
             }
@@ -117,11 +120,8 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         }
     }
 
-    private async Task WriteLockedAsync(IReadOnlyList<TelemetryBatch> batches, long sequence, int spanCount, int logCount, CancellationToken cancellationToken)
+    private async Task WriteRowsAsync(IReadOnlyList<TelemetryBatch> batches, long sequence, int spanCount, int logCount, CancellationToken cancellationToken)
     {
-        // Once the begin marker is in, the sequence is taken: if anything below fails, it stays a hole.
-        await InsertCommitAsync(sequence, 0, spanCount, logCount, cancellationToken).ConfigureAwait(false);
-
         var newResources = new Dictionary<ulong, ResourceRecord>();
         var newScopes = new Dictionary<ulong, ScopeRecord>();
         foreach (var batch in batches)

@@ -38,8 +38,15 @@ internal sealed class CommitLog
         return new CommitLog((long)lastCommitted, (long)highest + 1, [.. holes]);
     }
 
-    /// <summary>The number for the next write (the single writer calls this under its lock).</summary>
-    public long Begin() => _next++;
+    /// <summary>The number the next write takes (the single writer calls this and <see cref="Take"/> under its lock).</summary>
+    public long Next => _next;
+
+    /// <summary>
+    /// The write's begin marker is in, so its number is taken. Before that nothing of the write was stored (a begin
+    /// marker that was stored although its insert failed is harmless: the number's next write commits it), so a
+    /// write that fails there gives its number back, and a ClickHouse that is down makes no holes, however long.
+    /// </summary>
+    public void Take(long sequence) => _next = sequence + 1;
 
     public void Committed(long sequence)
     {

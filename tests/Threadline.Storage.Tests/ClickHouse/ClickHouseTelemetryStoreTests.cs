@@ -67,6 +67,29 @@ public sealed class ClickHouseTelemetryStoreTests(ClickHouseServerFixture fixtur
     }
 
     [Fact]
+    public async Task A_write_that_fails_before_anything_is_stored_gives_its_number_back()
+    {
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "first", 1_000)], [])], Ct);
+        var before = Store.LastCommitSequence;
+        using (var client = new ClickHouseClient(await fixture.OptionsAsync(DatabaseFor(DataDirectory))))
+        {
+            await client.ExecuteAsync("RENAME TABLE commits TO commits_away", Ct);
+            for (var i = 0; i < 3; i++)
+            {
+                await Assert.ThrowsAsync<ClickHouseServerException>(() =>
+                    Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "refused", 2_000)], [])], Ct));
+            }
+            await client.ExecuteAsync("RENAME TABLE commits_away TO commits", Ct);
+        }
+
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "next", 3_000)], [])], Ct);
+
+        Assert.Equal(before + 1, Store.LastCommitSequence);
+        Assert.Equal(["next"], (await ScanCommittedAfterAsync(before, 10)).Select(s => s.Name));
+        Assert.Equal(["next", "first"], (await Store.FindSpansAsync(new SpanQuery(0, 10_000), Ct)).Select(s => s.Name));
+    }
+
+    [Fact]
     public async Task One_write_of_spans_over_many_days_is_stored_whole()
     {
         const long day = 86_400_000_000_000;
