@@ -41,11 +41,22 @@ public sealed class ClickHouseServer : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ClickHouseServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The environment variable that names another server program for the tests, e.g. a newer ClickHouse's
+    /// <c>clickhouse</c> binary (run as <c>clickhouse server</c>), to run the same tests on that version.
+    /// </summary>
+    public const string ProgramVariable = "THREADLINE_TEST_CLICKHOUSE";
+
+    public static Task<ClickHouseServer> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(Environment.GetEnvironmentVariable(ProgramVariable) is { Length: > 0 } program ? [program] : ProgramPaths, cancellationToken);
+
+    /// <summary>Starts the first of <paramref name="programs"/> that exists.</summary>
+    public static async Task<ClickHouseServer> StartAsync(IReadOnlyList<string> programs, CancellationToken cancellationToken)
     {
-        var program = ProgramPaths.FirstOrDefault(File.Exists)
+        ArgumentNullException.ThrowIfNull(programs);
+        var program = programs.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException(
-                $"clickhouse-server is not installed (looked for {string.Join(", ", ProgramPaths)}); the ClickHouse tests need it. Install it with: {InstallCommand} (scripts/test does this).");
+                $"clickhouse-server is not installed (looked for {string.Join(", ", programs)}); the ClickHouse tests need it. Install it with: {InstallCommand} (scripts/test does this).");
         var folder = Path.Combine(Path.GetTempPath(), "threadline-clickhouse", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         var httpPort = FreePort();

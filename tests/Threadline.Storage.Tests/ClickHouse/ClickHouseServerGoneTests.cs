@@ -6,10 +6,23 @@ using Threadline.Testing;
 
 namespace Threadline.Storage.Tests.ClickHouse;
 
-/// <summary>A ClickHouse that goes away while the store runs: its own server (not the shared one), stopped mid-test.</summary>
+/// <summary>
+/// A ClickHouse that goes away while the store runs (its own server, not the shared one, stopped mid-test), and one
+/// that is not installed.
+/// </summary>
 public sealed class ClickHouseServerGoneTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_missing_server_program_fails_with_the_command_that_installs_it()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ClickHouseServer.StartAsync(["/nonexistent/clickhouse-server"], Ct));
+
+        Assert.Contains("apt-get install -y clickhouse-server", error.Message);
+        Assert.Contains("/nonexistent/clickhouse-server", error.Message);
+    }
 
     [Fact]
     public async Task Writes_after_the_server_went_away_fail_as_unavailable_take_no_sequence_and_the_sink_answers_retry_later()
