@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Threadline.Storage.ClickHouse;
 using Threadline.Storage.ClickHouse.Client;
+using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.Tests.ClickHouse;
@@ -87,6 +88,41 @@ public sealed class ClickHouseTelemetryStoreTests(ClickHouseServerFixture fixtur
         Assert.Equal(before + 1, Store.LastCommitSequence);
         Assert.Equal(["next"], (await ScanCommittedAfterAsync(before, 10)).Select(s => s.Name));
         Assert.Equal(["next", "first"], (await Store.FindSpansAsync(new SpanQuery(0, 10_000), Ct)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task After_retention_a_trace_across_the_cutoff_keeps_its_later_spans_and_an_older_one_is_gone()
+    {
+        var straddling = Records.NewTraceId();
+        var old = Records.NewTraceId();
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(straddling, "before", 100), Records.Span(old, "old", 150)], [Records.Log(old, 1, 120, "old log")])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(straddling, "after", 300)], [Records.Log(straddling, 1, 310, "new log")])], Ct);
+        var retention = (IStoreRetention)Store;
+
+        Assert.Equal(151, await retention.GetCutoffForOldestAsync(0.5, Ct));
+        var deleted = await retention.DeleteBeforeAsync(200, Ct);
+
+        Assert.Equal(new DeletedRecords(2, 1), deleted);
+        Assert.Equal(["after"], (await Store.GetTraceAsync(straddling, Ct)).Select(s => s.Name));
+        Assert.Empty(await Store.GetTraceAsync(old, Ct));
+        Assert.Equal(["new log"], (await Store.FindLogsAsync(new LogQuery(), Ct)).Select(l => (string?)l.Body));
+        Assert.True(await retention.GetUsedBytesAsync(Ct) > 0);
+        Assert.Equal(new DeletedRecords(0, 0), await retention.DeleteBeforeAsync(200, Ct));
+    }
+
+    [Fact]
+    public async Task After_retention_deleted_everything_the_sequence_continues_after_reopening()
+    {
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "gone", 100)], [])], Ct);
+        var last = Store.LastCommitSequence;
+        await ((IStoreRetention)Store).DeleteBeforeAsync(long.MaxValue, Ct);
+        Assert.Null(await ((IStoreRetention)Store).GetCutoffForOldestAsync(0.5, Ct));
+
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(DataDirectory);
+
+        Assert.Equal(last, Store.LastCommitSequence);
+        Assert.Equal(0, (await Store.GetStatisticsAsync(Ct)).SpanCount);
     }
 
     [Fact]
