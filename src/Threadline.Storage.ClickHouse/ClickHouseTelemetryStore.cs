@@ -30,7 +30,11 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
             : new Dictionary<string, string>();
     }
 
-    /// <summary>Durable once ClickHouse acknowledged the inserts (it writes the part before it answers), visible at once.</summary>
+    /// <summary>
+    /// Visible at once. Stored once ClickHouse acknowledged the inserts: it writes each part's files before it answers,
+    /// so a write survives a restart of ClickHouse; 18.16 does not fsync them (newer servers do with
+    /// <c>fsync_after_insert</c>, and replication is the answer to losing a machine).
+    /// </summary>
     public StoreCapabilities Capabilities { get; } = new() { Embedded = false, ReadYourWrites = true };
 
     public ClickHouseVersion ServerVersion { get; }
