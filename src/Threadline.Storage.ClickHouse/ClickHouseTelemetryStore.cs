@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Threadline.Storage.ClickHouse.Client;
+using Threadline.Storage.Write;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.ClickHouse;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 using Threadline.Storage.DuckDb.Sql;
 using Threadline.Storage.DuckDb.Write;
+using Threadline.Storage.Write;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb;

@@ -1,6 +1,7 @@
 using System.Numerics;
 using DuckDB.NET.Data;
 using Threadline.Storage.Encoding;
+using Threadline.Storage.Write;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb.Write;
