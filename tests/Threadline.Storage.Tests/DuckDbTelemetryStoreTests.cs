@@ -9,6 +9,22 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
     protected override Task<ITelemetryStore> OpenStoreAsync(string dataDirectory) =>
         Task.FromResult<ITelemetryStore>(DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
 
+    /// <summary>Renames the logs table away (on another connection to the same database) until disposed.</summary>
+    protected override Task<IAsyncDisposable> BreakLogWritesAsync(string dataDirectory)
+    {
+        Execute(dataDirectory, "ALTER TABLE logs RENAME TO logs_away");
+        return Task.FromResult<IAsyncDisposable>(new Restore(() => Execute(dataDirectory, "ALTER TABLE logs_away RENAME TO logs")));
+    }
+
+    private sealed class Restore(Action restore) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync()
+        {
+            restore();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     [Fact]
     public async Task A_data_folder_from_another_schema_version_is_refused_with_the_reason()
     {
@@ -22,24 +38,83 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         Directory.Delete(folder, recursive: true);
     }
 
-    [Fact]
-    public async Task A_folder_of_schema_version_1_is_upgraded_and_its_traces_are_found_by_id()
+    /// <summary>A trace id whose top bit is set: stored as a negative HUGEINT before schema 3.</summary>
+    private static readonly UInt128 HighTraceId = new(0xF123_4567_89AB_CDEF, 0x8000_0000_0000_0002);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_folder_of_an_older_schema_is_upgraded_with_every_row_as_commit_1(int version)
     {
         var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
-        var traceId = Records.NewTraceId();
-        await using (var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
-        {
-            await store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "a", 1_000), Records.Span(traceId, "b", 9_000)], [])], Ct);
-        }
-        // What version 1 wrote: the same tables without the trace index.
-        Execute(folder, "DROP TABLE trace_index; UPDATE threadline_schema SET version = 1");
+        var other = Records.NewTraceId();
+        var a = Records.Span(HighTraceId, "a", 1_000, attributes: [new("http.route", "/orders"), new("n", 3L)], status: StatusCode.Error, statusMessage: "boom");
+        var b = Records.Span(HighTraceId, "b", 9_000, Records.Notify, parent: a.SpanId);
+        var c = Records.Span(other, "c", 5_000);
+        var log = Records.Log(HighTraceId, a.SpanId, 1_200, "kept");
+        OldSchemaFolder.Create(folder, version, [a, c, b], [log, Records.Log(other, c.SpanId, 5_100, "other")]);
 
         await using (var upgraded = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
         {
-            Assert.Equal(["a", "b"], (await upgraded.GetTraceAsync(traceId, Ct)).Select(s => s.Name));
+            Assert.Equal(1, upgraded.LastCommitSequence);
+            var trace = await upgraded.GetTraceAsync(HighTraceId, Ct);
+            Assert.Equal(["a", "b"], trace.Select(s => s.Name));
+            Assert.All(trace, s => Assert.Equal(HighTraceId, s.TraceId));
+            Assert.Equal((a.SpanId, a.EndTimeUnixNano, StatusCode.Error, "boom"), (trace[0].SpanId, trace[0].EndTimeUnixNano, trace[0].StatusCode, trace[0].StatusMessage));
+            Assert.Equal(["http.route", "n"], trace[0].Attributes.Select(x => x.Key));
+            Assert.Equal((a.SpanId, "notify"), (trace[1].ParentSpanId, trace[1].Service));
+            Assert.Equal(["c"], (await upgraded.GetTraceAsync(other, Ct)).Select(s => s.Name));
+            var logs = await upgraded.FindLogsAsync(new LogQuery { TraceId = HighTraceId }, Ct);
+            Assert.Equal((HighTraceId, a.SpanId, "kept"), (Assert.Single(logs).TraceId, logs[0].SpanId, (string?)logs[0].Body));
+            Assert.Equal(["a", "b", "c"], (await ScanAsync(upgraded, 0)).Select(s => s.Name).Order());
+            Assert.Empty(await ScanAsync(upgraded, 1));
+
+            await upgraded.WriteAsync([new TelemetryBatch([Records.Span(HighTraceId, "d", 10_000)], [])], Ct);
+            Assert.Equal(2, upgraded.LastCommitSequence);
+            Assert.Equal(["d"], (await ScanAsync(upgraded, 1)).Select(s => s.Name));
+            Assert.Equal(["a", "b", "d"], (await upgraded.GetTraceAsync(HighTraceId, Ct)).Select(s => s.Name));
         }
-        Assert.Equal(2L, Scalar(folder, "SELECT max(version) FROM threadline_schema"));
+        Assert.Equal(3L, Scalar(folder, "SELECT max(version) FROM threadline_schema"));
+        Assert.Equal(0L, Scalar(folder, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%before_3'"));
         Directory.Delete(folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_commit_sequence_continues_after_retention_deleted_every_row()
+    {
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "a", 100)], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "b", 150)], [])], Ct);
+        var last = Store.LastCommitSequence;
+
+        await ((Retention.IStoreRetention)Store).DeleteBeforeAsync(1_000, Ct);
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(DataDirectory);
+
+        Assert.Equal(last, Store.LastCommitSequence);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "c", 2_000)], [])], Ct);
+        Assert.True(Store.LastCommitSequence > last);
+    }
+
+    [Fact]
+    public async Task The_disk_budget_counts_every_table_of_the_database_file()
+    {
+        var retention = (Retention.IStoreRetention)Store;
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "a", 100)], [])], Ct);
+        Execute(DataDirectory, "CHECKPOINT");
+        var before = await retention.GetUsedBytesAsync(Ct);
+
+        // A table of another store in the same file (as derived state keeps), about 10 MB of incompressible text.
+        Execute(DataDirectory, "CREATE TABLE other_store AS SELECT md5(range::VARCHAR) || md5((range + 1)::VARCHAR) AS text FROM range(150000); CHECKPOINT");
+
+        Assert.True(await retention.GetUsedBytesAsync(Ct) > before + 4_000_000);
+    }
+
+    private static async Task<List<SpanRecord>> ScanAsync(ITelemetryStore store, long after)
+    {
+        var spans = new List<SpanRecord>();
+        await foreach (var page in store.ScanSpansCommittedAfterAsync(after, 100, Ct))
+            spans.AddRange(page);
+        return spans;
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Numerics;
 using DuckDB.NET.Data;
 using Threadline.Storage.Encoding;
 using Threadline.Telemetry;
@@ -8,9 +7,13 @@ namespace Threadline.Storage.DuckDb.Write;
 /// <summary>Appends records as rows through DuckDB's appender (columnar, batched), in schema column order; spans' and logs' text as UTF-8 (<see cref="Utf8Text"/>).</summary>
 internal static class RowAppender
 {
-    public static BigInteger ToHugeInt(UInt128 traceId) => (BigInteger)(Int128)traceId;
+    /// <summary>The trace id column <c>trace_id_hi</c>: the id's high 64 bits.</summary>
+    public static ulong TraceIdHigh(UInt128 traceId) => (ulong)(traceId >> 64);
 
-    public static UInt128 FromHugeInt(BigInteger value) => (UInt128)(Int128)value;
+    /// <summary>The trace id column <c>trace_id_lo</c>: the id's low 64 bits.</summary>
+    public static ulong TraceIdLow(UInt128 traceId) => (ulong)traceId;
+
+    public static UInt128 TraceId(ulong high, ulong low) => new(high, low);
 
     /// <summary>The key of a trace in <c>trace_index</c>: the low 64 bits of its id.</summary>
     public static ulong TraceKey(UInt128 traceId) => (ulong)traceId;
@@ -40,10 +43,11 @@ internal static class RowAppender
             .AppendValue(range.MaxStart)
             .EndRow();
 
-    public static void AppendSpan(DuckDBAppender appender, SpanRecord span, Utf8Text text)
+    public static void AppendSpan(DuckDBAppender appender, SpanRecord span, long commitSequence, Utf8Text text)
     {
         var row = appender.CreateRow()
-            .AppendValue(ToHugeInt(span.TraceId))
+            .AppendValue(TraceIdHigh(span.TraceId))
+            .AppendValue(TraceIdLow(span.TraceId))
             .AppendValue(span.SpanId)
             .AppendValue(span.ParentSpanId)
             .AppendValue(span.StartTimeUnixNano)
@@ -62,16 +66,18 @@ internal static class RowAppender
         row = text.Append(row, TelemetryJson.WriteLinks(span.Links))
             .AppendValue(span.DroppedAttributesCount)
             .AppendValue(span.DroppedEventsCount)
-            .AppendValue(span.DroppedLinksCount);
+            .AppendValue(span.DroppedLinksCount)
+            .AppendValue(commitSequence);
         row.EndRow();
     }
 
-    public static void AppendLog(DuckDBAppender appender, LogRecord log, Utf8Text text)
+    public static void AppendLog(DuckDBAppender appender, LogRecord log, long commitSequence, Utf8Text text)
     {
         var row = appender.CreateRow()
             .AppendValue(log.TimeUnixNano)
             .AppendValue(log.ObservedTimeUnixNano)
-            .AppendValue(ToHugeInt(log.TraceId))
+            .AppendValue(TraceIdHigh(log.TraceId))
+            .AppendValue(TraceIdLow(log.TraceId))
             .AppendValue(log.SpanId)
             .AppendValue(log.Flags)
             .AppendValue(log.SeverityNumber);
@@ -82,7 +88,8 @@ internal static class RowAppender
         row = text.Append(row, log.Resource.Service)
             .AppendValue(log.Resource.Id)
             .AppendValue(log.Scope.Id)
-            .AppendValue(log.DroppedAttributesCount);
+            .AppendValue(log.DroppedAttributesCount)
+            .AppendValue(commitSequence);
         row.EndRow();
     }
 }
