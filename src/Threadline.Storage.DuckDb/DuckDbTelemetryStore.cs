@@ -13,7 +13,7 @@ namespace Threadline.Storage.DuckDb;
 /// </summary>
 public sealed partial class DuckDbTelemetryStore : ITelemetryStore
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -21,6 +21,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
     private readonly ResourceScopeCache _cache = new();
     private readonly Utf8Text _text = new();
     private readonly string _databasePath;
+    private long _lastCommitSequence;
     private bool _disposed;
 
     private DuckDbTelemetryStore(DuckDBConnection writer, string databasePath)
@@ -30,6 +31,8 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
     }
 
     public StoreCapabilities Capabilities { get; } = new() { Embedded = true, ReadYourWrites = true };
+
+    public long LastCommitSequence => Interlocked.Read(ref _lastCommitSequence);
 
     /// <summary>Opens (creating if needed) the store in the data folder, replaying its write-ahead log.</summary>
     public static DuckDbTelemetryStore Open(DuckDbStoreOptions options)
@@ -46,6 +49,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
             }
             var store = new DuckDbTelemetryStore(connection, options.DatabasePath);
             store.EnsureSchema();
+            store._lastCommitSequence = store.ReadLastCommitSequence();
             store._cache.Load(connection);
             return store;
         }
@@ -66,10 +70,10 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
         var version = found is null or DBNull ? (int?)null : Convert.ToInt32(found, System.Globalization.CultureInfo.InvariantCulture);
         if (version == SchemaVersion)
             return;
-        if (version is not (null or 1))
+        if (version is not (null or 1 or 2))
         {
             throw new InvalidOperationException(
-                $"The data folder holds schema version {version}; this Threadline reads versions 1 and {SchemaVersion}.");
+                $"The data folder holds schema version {version}; this Threadline reads versions 1 to {SchemaVersion}.");
         }
         using var transaction = _writer.BeginTransaction();
         if (version == 1)
@@ -77,9 +81,21 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
             command.CommandText = SqlText.MigrateTo2;
             command.ExecuteNonQuery();
         }
+        if (version is 1 or 2)
+        {
+            command.CommandText = SqlText.MigrateTo3;
+            command.ExecuteNonQuery();
+        }
         command.CommandText = $"DELETE FROM threadline_schema; INSERT INTO threadline_schema VALUES ({SchemaVersion})";
         command.ExecuteNonQuery();
         transaction.Commit();
+    }
+
+    private long ReadLastCommitSequence()
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = SqlText.LastCommitSequence;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken)
@@ -98,6 +114,9 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
 
     private void WriteLocked(IReadOnlyList<TelemetryBatch> batches)
     {
+        if (batches.All(b => b.Spans.Count == 0 && b.Logs.Count == 0))
+            return;
+        var sequence = _lastCommitSequence + 1;
         var newResources = new Dictionary<ulong, ResourceRecord>();
         var newScopes = new Dictionary<ulong, ScopeRecord>();
         foreach (var batch in batches)
@@ -116,10 +135,11 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
                 Append("resources", newResources.Values, RowAppender.AppendResource);
             if (newScopes.Count > 0)
                 Append("scopes", newScopes.Values, RowAppender.AppendScope);
-            Append("spans", batches.SelectMany(b => b.Spans), (appender, span) => RowAppender.AppendSpan(appender, span, _text));
+            Append("spans", batches.SelectMany(b => b.Spans), (appender, span) => RowAppender.AppendSpan(appender, span, sequence, _text));
             Append("trace_index", TraceRanges.Of(batches), RowAppender.AppendTraceRange);
-            Append("logs", batches.SelectMany(b => b.Logs), (appender, log) => RowAppender.AppendLog(appender, log, _text));
+            Append("logs", batches.SelectMany(b => b.Logs), (appender, log) => RowAppender.AppendLog(appender, log, sequence, _text));
             transaction.Commit();
+            Interlocked.Exchange(ref _lastCommitSequence, sequence);
         }
         catch
         {

@@ -17,6 +17,14 @@ public interface ITelemetryStore : IAsyncDisposable
     Task WriteAsync(IReadOnlyList<TelemetryBatch> batches, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The commit sequence of the latest committed write: every <see cref="WriteAsync"/> that stores at least one
+    /// record gets the next number (1, 2, 3, …), kept with its rows, so it continues after a restart; 0 while nothing
+    /// was ever stored. A failed or empty write takes no number. With one writer, read right after
+    /// <see cref="WriteAsync"/> returns it is that write's number (derived state keeps it as its watermark).
+    /// </summary>
+    long LastCommitSequence { get; }
+
+    /// <summary>
     /// Every stored span of the trace, each span id once (a span re-sent by an exporter retry is not doubled),
     /// ordered by start time then span id; empty when the trace is unknown.
     /// </summary>
@@ -33,6 +41,20 @@ public interface ITelemetryStore : IAsyncDisposable
     /// twice may come twice). For rebuilding derived state, such as the stitcher's, at start.
     /// </summary>
     IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The spans of every commit whose sequence is greater than <paramref name="sequence"/> and at most
+    /// <see cref="LastCommitSequence"/> when the scan starts, in commit order (within a commit, in no particular
+    /// order), in pages of at most <paramref name="pageSize"/> (a page may end inside a commit). A span written twice
+    /// comes once per write. For deriving state past a watermark.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Many traces in one read: for each requested id that has stored spans, what <see cref="GetTraceAsync"/> returns
+    /// for it; unknown ids are left out. For batched read-through of derived state's caches.
+    /// </summary>
+    Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyCollection<UInt128> traceIds, CancellationToken cancellationToken);
 
     Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken);
 }

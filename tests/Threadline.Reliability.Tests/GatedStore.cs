@@ -48,6 +48,14 @@ internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStor
 
     public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansAsync(int pageSize, CancellationToken cancellationToken) => inner.ScanSpansAsync(pageSize, cancellationToken);
 
+    public long LastCommitSequence => inner.LastCommitSequence;
+
+    public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        inner.ScanSpansCommittedAfterAsync(sequence, pageSize, cancellationToken);
+
+    public Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyCollection<UInt128> traceIds, CancellationToken cancellationToken) =>
+        inner.GetTracesAsync(traceIds, cancellationToken);
+
     public Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) => inner.GetStatisticsAsync(cancellationToken);
 
     public Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken) =>

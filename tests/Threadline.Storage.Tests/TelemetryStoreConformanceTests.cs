@@ -10,12 +10,20 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
 {
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
 
-    protected ITelemetryStore Store { get; private set; } = null!;
+    protected string DataDirectory => _dataDirectory;
+
+    protected ITelemetryStore Store { get; set; } = null!;
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Opens the backend on the given folder (reopening must find what was written before).</summary>
     protected abstract Task<ITelemetryStore> OpenStoreAsync(string dataDirectory);
+
+    /// <summary>
+    /// Makes the store's writes fail part-way until the returned handle is disposed: a write holding log records must
+    /// throw after its spans were handed to the backend (so atomicity is what keeps them out).
+    /// </summary>
+    protected abstract Task<IAsyncDisposable> BreakLogWritesAsync(string dataDirectory);
 
     public async ValueTask InitializeAsync() => Store = await OpenStoreAsync(_dataDirectory);
 
@@ -242,6 +250,125 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
         await Task.WhenAll(writes.Concat<Task>(reads));
 
         Assert.Equal(20, (await Store.GetTraceAsync(traceId, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task Commit_sequences_strictly_increase_and_continue_after_reopening()
+    {
+        Assert.Equal(0, Store.LastCommitSequence);
+        var traceId = Records.NewTraceId();
+        var seen = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            await Store.WriteAsync([new TelemetryBatch([Records.Span(traceId, $"w{i}", i)], [])], Ct);
+            seen.Add(Store.LastCommitSequence);
+        }
+        await Store.WriteAsync([new TelemetryBatch([], [Records.Log(traceId, 1, 5, "only a log")])], Ct);
+        seen.Add(Store.LastCommitSequence);
+        await Store.WriteAsync([new TelemetryBatch([], [])], Ct);
+        Assert.Equal(seen[^1], Store.LastCommitSequence);
+
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(_dataDirectory);
+        Assert.Equal(seen[^1], Store.LastCommitSequence);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "after reopen", 9)], [])], Ct);
+        seen.Add(Store.LastCommitSequence);
+
+        Assert.True(seen[0] > 0);
+        Assert.All(seen.Zip(seen.Skip(1)), pair => Assert.True(pair.Second > pair.First, $"{pair.Second} follows {pair.First}"));
+    }
+
+    [Fact]
+    public async Task A_failed_write_takes_no_sequence_and_none_of_its_spans_is_visible()
+    {
+        var kept = Records.Span(Records.NewTraceId(), "kept", 1_000);
+        await Store.WriteAsync([new TelemetryBatch([kept], [])], Ct);
+        var before = Store.LastCommitSequence;
+        var lost = Records.Span(Records.NewTraceId(), "lost", 2_000);
+
+        await using (await BreakLogWritesAsync(_dataDirectory))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() =>
+                Store.WriteAsync([new TelemetryBatch([lost], [Records.Log(lost.TraceId, lost.SpanId, 2_000, "x")])], Ct));
+        }
+
+        Assert.Equal(before, Store.LastCommitSequence);
+        Assert.Empty(await Store.GetTraceAsync(lost.TraceId, Ct));
+        Assert.Equal(["kept"], (await ScanCommittedAfterAsync(0, 10)).Select(s => s.Name));
+        var next = Records.Span(Records.NewTraceId(), "next", 3_000);
+        await Store.WriteAsync([new TelemetryBatch([next], [])], Ct);
+        Assert.True(Store.LastCommitSequence > before);
+        Assert.Equal(["next"], (await ScanCommittedAfterAsync(before, 10)).Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task A_scan_after_a_sequence_returns_exactly_the_later_commits_in_commit_order()
+    {
+        var traceId = Records.NewTraceId();
+        var sizes = new[] { 3, 1, 4, 2, 5 };
+        var commits = new List<(long Sequence, List<string> Names)>();
+        var retried = Records.Span(traceId, "retried", 1);
+        for (var c = 0; c < sizes.Length; c++)
+        {
+            // Later commits start earlier, so commit order is not start order.
+            var spans = Enumerable.Range(0, sizes[c]).Select(i => Records.Span(traceId, $"c{c}s{i}", 1_000_000 - c * 1_000 + i)).ToList();
+            if (c is 1 or 3)
+                spans.Add(retried);
+            // Two batches in one write are one commit.
+            await Store.WriteAsync([new TelemetryBatch(spans[..1], []), new TelemetryBatch(spans[1..], [])], Ct);
+            commits.Add((Store.LastCommitSequence, spans.Select(s => s.Name).ToList()));
+        }
+
+        var pages = new List<IReadOnlyList<SpanRecord>>();
+        await foreach (var page in Store.ScanSpansCommittedAfterAsync(commits[1].Sequence, 2, Ct))
+            pages.Add(page);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 1, 2));
+        var scanned = pages.SelectMany(p => p).Select(s => s.Name).ToList();
+        var expected = commits.Skip(2).ToList();
+        Assert.Equal(expected.Sum(c => c.Names.Count), scanned.Count);
+        var offset = 0;
+        foreach (var (_, names) in expected)
+        {
+            Assert.Equal(names.Order(), scanned.Skip(offset).Take(names.Count).Order());
+            offset += names.Count;
+        }
+        Assert.Equal(sizes.Sum() + 2, (await ScanCommittedAfterAsync(0, 3)).Count);
+        Assert.Empty(await ScanCommittedAfterAsync(commits[^1].Sequence, 3));
+    }
+
+    [Fact]
+    public async Task Many_traces_at_once_equal_each_trace_by_id_and_leave_out_unknown_ones()
+    {
+        const long hour = 3_600_000_000_000;
+        var spread = Records.NewTraceId();
+        var small = Records.NewTraceId();
+        var retriedTrace = Records.NewTraceId();
+        var retried = Records.Span(retriedTrace, "retried", 5 * hour);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(spread, "producer", hour), Records.Span(small, "only", 2 * hour), retried], [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch(Enumerable.Range(0, 50).Select(i => Records.Span(Records.NewTraceId(), "other", 3 * hour + i)).ToList(), [])], Ct);
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(spread, "consumer", 40 * hour), retried, Records.Span(retriedTrace, "child", 5 * hour + 1)], [])], Ct);
+        var unknown = Records.NewTraceId();
+
+        var traces = await Store.GetTracesAsync([spread, small, retriedTrace, unknown, spread], Ct);
+
+        Assert.Equal(new[] { spread, small, retriedTrace }.Order(), traces.Keys.Order());
+        foreach (var traceId in new[] { spread, small, retriedTrace })
+        {
+            var one = await Store.GetTraceAsync(traceId, Ct);
+            Assert.Equal(one.Select(s => (s.SpanId, s.Name, s.StartTimeUnixNano)), traces[traceId].Select(s => (s.SpanId, s.Name, s.StartTimeUnixNano)));
+        }
+        Assert.Equal(["retried", "child"], traces[retriedTrace].Select(s => s.Name));
+        Assert.Empty(await Store.GetTracesAsync([], Ct));
+        Assert.Empty(await Store.GetTracesAsync([unknown], Ct));
+    }
+
+    protected async Task<List<SpanRecord>> ScanCommittedAfterAsync(long sequence, int pageSize)
+    {
+        var spans = new List<SpanRecord>();
+        await foreach (var page in Store.ScanSpansCommittedAfterAsync(sequence, pageSize, Ct))
+            spans.AddRange(page);
+        return spans;
     }
 
     private static void AssertAttributes(IReadOnlyList<KeyValue> expected, IReadOnlyList<KeyValue> actual)

@@ -35,6 +35,8 @@ public sealed partial class DuckDbTelemetryStore : IStoreRetention
         long spans, logs;
         using (var transaction = _writer.BeginTransaction())
         {
+            // The rows holding the highest sequence may be among those deleted: keep it where the next open finds it.
+            Execute($"DELETE FROM commit_sequence; INSERT INTO commit_sequence VALUES ({_lastCommitSequence})", null);
             spans = DeleteAndCompact("spans", "start_time_unix_nano", cutoffUnixNano);
             logs = DeleteAndCompact("logs", "time_unix_nano", cutoffUnixNano);
             // A trace whose latest span is gone is gone; one that straddles the cutoff keeps its row, whose earlier

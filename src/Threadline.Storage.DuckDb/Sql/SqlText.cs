@@ -9,7 +9,13 @@ internal static class SqlText
     public static readonly string ScanSpans = Load("span_columns.sql");
     public static readonly string FindLogs = Load("find_logs.sql");
     public static readonly string TraceRange = Load("trace_range.sql");
+    public static readonly string TraceRanges = Load("trace_ranges.sql");
+    public static readonly string GetTraces = Load("span_columns.sql") + Load("get_traces.sql");
     public static readonly string MigrateTo2 = Load("migrate_to_2.sql");
+    public static readonly string MigrateTo3 = Load("migrate_to_3.sql");
+    public static readonly string LastCommitSequence = Load("last_commit_sequence.sql");
+    public static readonly string CommitsAfter = Load("commits_after.sql");
+    public static readonly string SpansCommittedBetween = Load("span_columns.sql") + Load("spans_committed_between.sql");
     public static readonly string ConfigurationSchema = Load("configuration_schema.sql");
     public static readonly string ConfigurationList = Load("configuration_list.sql");
     public static readonly string ConfigurationInsert = Load("configuration_insert.sql");

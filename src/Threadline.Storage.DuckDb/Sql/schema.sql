@@ -1,4 +1,5 @@
--- Threadline embedded store, schema version 2 (version 1 lacked trace_index; Sql/migrate_to_2.sql fills it).
+-- Threadline embedded store, schema version 3 (version 1 lacked trace_index, Sql/migrate_to_2.sql fills it; version 2
+-- lacked commit_seq, Sql/migrate_to_3.sql adds it).
 -- Ids are binary: a trace id is a HUGEINT (its 128 bits reinterpreted as signed), a span id a UBIGINT;
 -- 0 means "none" for a parent span id and for a log record's ids. Times are Unix nanoseconds; a span
 -- keeps its duration rather than its end time because durations compress far better.
@@ -42,7 +43,10 @@ CREATE TABLE IF NOT EXISTS spans (
     links VARCHAR NOT NULL,
     dropped_attributes_count UINTEGER NOT NULL,
     dropped_events_count UINTEGER NOT NULL,
-    dropped_links_count UINTEGER NOT NULL
+    dropped_links_count UINTEGER NOT NULL,
+    -- The commit sequence of the write that stored the row (ITelemetryStore.LastCommitSequence); derived state
+    -- follows it with a watermark. Rows are appended in this order, so its zone maps prune well.
+    commit_seq BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS logs (
@@ -59,7 +63,8 @@ CREATE TABLE IF NOT EXISTS logs (
     service VARCHAR NOT NULL,
     resource_id UBIGINT NOT NULL,
     scope_id UBIGINT NOT NULL,
-    dropped_attributes_count UINTEGER NOT NULL
+    dropped_attributes_count UINTEGER NOT NULL,
+    commit_seq BIGINT NOT NULL
 );
 
 -- Where each trace's spans lie in time, so that trace by id reads only the row groups of that range: spans arrive
@@ -73,3 +78,7 @@ CREATE TABLE IF NOT EXISTS trace_index (
     min_start_unix_nano BIGINT NOT NULL,
     max_start_unix_nano BIGINT NOT NULL
 );
+
+-- The highest commit sequence handed out, saved by retention before it deletes: when every row is deleted the
+-- sequence still continues from here after a restart (a derived watermark must never be ahead of new commits).
+CREATE TABLE IF NOT EXISTS commit_sequence (last_commit_seq BIGINT NOT NULL);

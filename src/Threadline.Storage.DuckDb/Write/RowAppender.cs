@@ -40,7 +40,7 @@ internal static class RowAppender
             .AppendValue(range.MaxStart)
             .EndRow();
 
-    public static void AppendSpan(DuckDBAppender appender, SpanRecord span, Utf8Text text)
+    public static void AppendSpan(DuckDBAppender appender, SpanRecord span, long commitSequence, Utf8Text text)
     {
         var row = appender.CreateRow()
             .AppendValue(ToHugeInt(span.TraceId))
@@ -62,11 +62,12 @@ internal static class RowAppender
         row = text.Append(row, TelemetryJson.WriteLinks(span.Links))
             .AppendValue(span.DroppedAttributesCount)
             .AppendValue(span.DroppedEventsCount)
-            .AppendValue(span.DroppedLinksCount);
+            .AppendValue(span.DroppedLinksCount)
+            .AppendValue(commitSequence);
         row.EndRow();
     }
 
-    public static void AppendLog(DuckDBAppender appender, LogRecord log, Utf8Text text)
+    public static void AppendLog(DuckDBAppender appender, LogRecord log, long commitSequence, Utf8Text text)
     {
         var row = appender.CreateRow()
             .AppendValue(log.TimeUnixNano)
@@ -82,7 +83,8 @@ internal static class RowAppender
         row = text.Append(row, log.Resource.Service)
             .AppendValue(log.Resource.Id)
             .AppendValue(log.Scope.Id)
-            .AppendValue(log.DroppedAttributesCount);
+            .AppendValue(log.DroppedAttributesCount)
+            .AppendValue(commitSequence);
         row.EndRow();
     }
 }

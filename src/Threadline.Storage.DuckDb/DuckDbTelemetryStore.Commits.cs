@@ -1,0 +1,150 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using DuckDB.NET.Data;
+using Threadline.Storage.DuckDb.Read;
+using Threadline.Storage.DuckDb.Sql;
+using Threadline.Storage.DuckDb.Write;
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.DuckDb;
+
+/// <summary>The reads derived state needs: spans by commit sequence past a watermark, and many traces at once.</summary>
+public sealed partial class DuckDbTelemetryStore
+{
+    /// <summary>
+    /// How many spans one range query of a commit scan covers at most (unless one commit alone is larger). Ordering a
+    /// range by commit sorts it, so ranges stay small; a single commit is read in storage order, unsorted, however big
+    /// (a folder upgraded from schema 2 holds everything as commit 1).
+    /// </summary>
+    private const long ScanRangeSpans = 64 * 1024;
+
+    /// <summary>Traces per query of <see cref="GetTracesAsync"/>, so the SQL text stays modest.</summary>
+    private const int TracesPerQuery = 256;
+
+    public async IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        var through = LastCommitSequence;
+        if (through <= sequence)
+            yield break;
+        var commits = await QueryAsync(SqlText.CommitsAfter,
+            [new DuckDBParameter("after", sequence), new DuckDBParameter("through", through)],
+            (row, _) => (Sequence: row.GetInt64(0), Spans: row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
+
+        var page = new List<SpanRecord>(pageSize);
+        foreach (var (first, last) in CommitRanges(commits))
+        {
+            var sql = first == last ? SqlText.SpansCommittedBetween : SqlText.SpansCommittedBetween + "ORDER BY s.commit_seq\n";
+            var connection = RentReader();
+            try
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = sql;
+                command.Parameters.Add(new DuckDBParameter("first", first));
+                command.Parameters.Add(new DuckDBParameter("last", last));
+                using var row = await Task.Run(() => command.ExecuteReader(), cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    var room = pageSize - page.Count;
+                    var read = await Task.Run(() => ReadSpans(row, page, room, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    if (page.Count == pageSize)
+                    {
+                        yield return page;
+                        page = new List<SpanRecord>(pageSize);
+                    }
+                    if (read < room)
+                        break;
+                }
+            }
+            finally
+            {
+                _readers.Add(connection);
+            }
+        }
+        if (page.Count > 0)
+            yield return page;
+    }
+
+    private static IEnumerable<(long First, long Last)> CommitRanges(IReadOnlyList<(long Sequence, long Spans)> commits)
+    {
+        var index = 0;
+        while (index < commits.Count)
+        {
+            var first = commits[index].Sequence;
+            var spans = commits[index].Spans;
+            index++;
+            while (index < commits.Count && spans + commits[index].Spans <= ScanRangeSpans)
+            {
+                spans += commits[index].Spans;
+                index++;
+            }
+            yield return (first, commits[index - 1].Sequence);
+        }
+    }
+
+    private int ReadSpans(DbDataReader row, List<SpanRecord> into, int most, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        while (read < most && row.Read())
+        {
+            into.Add(RowReader.ReadSpan(row, _cache));
+            read++;
+            if ((read & 1023) == 0)
+                cancellationToken.ThrowIfCancellationRequested();
+        }
+        return read;
+    }
+
+    public async Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(
+        IReadOnlyCollection<UInt128> traceIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(traceIds);
+        var traces = new Dictionary<UInt128, IReadOnlyList<SpanRecord>>();
+        foreach (var chunk in traceIds.Distinct().Chunk(TracesPerQuery))
+        {
+            var keys = string.Join(", ", chunk.Select(id => RowAppender.TraceKey(id).ToString(CultureInfo.InvariantCulture)).Distinct());
+            var ranges = await QueryAsync(SqlText.TraceRanges.Replace("{trace_keys}", keys, StringComparison.Ordinal), [],
+                (row, _) => (Key: row.GetFieldValue<ulong>(0), Min: row.GetInt64(1), Max: row.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+            if (ranges.Count == 0)
+                continue;
+            var known = ranges.Select(r => r.Key).ToHashSet();
+            var ids = chunk.Where(id => known.Contains(RowAppender.TraceKey(id))).ToList();
+            // Numbers the store formatted itself (ids given as UInt128, ranges it read), so writing them in is safe.
+            var sql = SqlText.GetTraces
+                .Replace("{trace_ids}", string.Join(", ", ids.Select(TraceIdLiteral)), StringComparison.Ordinal)
+                .Replace("{ranges}", RangesCondition(ranges.Select(r => (r.Min, r.Max))), StringComparison.Ordinal);
+            var spans = await QueryAsync(sql, [], RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
+            foreach (var group in spans.GroupBy(s => s.TraceId))
+                traces[group.Key] = group.ToList();
+        }
+        return traces;
+    }
+
+    private static string TraceIdLiteral(UInt128 traceId) =>
+        RowAppender.ToHugeInt(traceId).ToString(CultureInfo.InvariantCulture) + "::HUGEINT";
+
+    /// <summary>The spans' start within any of the ranges, overlapping ones merged, as SQL.</summary>
+    private static string RangesCondition(IEnumerable<(long Min, long Max)> ranges)
+    {
+        var merged = new List<(long Min, long Max)>();
+        foreach (var range in ranges.OrderBy(r => r.Min))
+        {
+            if (merged.Count > 0 && range.Min <= merged[^1].Max)
+                merged[^1] = (merged[^1].Min, Math.Max(merged[^1].Max, range.Max));
+            else
+                merged.Add(range);
+        }
+        var sql = new StringBuilder();
+        foreach (var (min, max) in merged)
+        {
+            if (sql.Length > 0)
+                sql.Append(" OR ");
+            sql.Append(CultureInfo.InvariantCulture, $"s.start_time_unix_nano BETWEEN {min} AND {max}");
+        }
+        return sql.ToString();
+    }
+}

@@ -1,0 +1,2 @@
+
+WHERE s.commit_seq BETWEEN $first AND $last
