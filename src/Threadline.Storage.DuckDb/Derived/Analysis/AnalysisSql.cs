@@ -10,6 +10,7 @@ internal static class AnalysisSql
     public static readonly string Columns = Load("analysis_columns.sql");
     public static readonly string Issues = Load("analysis_issues.sql");
     public static readonly string FunctionFigures = Load("analysis_function_figures.sql");
+    public static readonly string ReleaseRuns = Load("analysis_release_runs.sql");
 
     private static string Load(string name)
     {

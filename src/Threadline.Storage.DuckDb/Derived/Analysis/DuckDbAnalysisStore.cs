@@ -89,7 +89,7 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
                     .AppendValue(AnalysisJson.Write(r.Records)).AppendValue(AnalysisJson.Write(r.RecordOfSpan))
                     .AppendValue(AnalysisJson.Write(r.SkippedRanges)).AppendValue(AnalysisJson.Write(r.DroppedKeys))
                     .AppendValue(r.ColdStart).AppendValue(r.TriggerKind).AppendValue(r.TriggerResource).AppendValue(r.User).AppendValue(r.VipMarker)
-                    .AppendValue(decimal.Round(r.CostUsd, CostScale)).AppendValue(r.GbSeconds)
+                    .AppendValue(decimal.Round(r.CostUsd, AnalyzedInvocationRow.CostScale)).AppendValue(r.GbSeconds)
                     .EndRow();
             }
         }
@@ -110,9 +110,6 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
             }
         }
     }
-
-    /// <summary>The scale of stored costs (DECIMAL(38, 24)): finer than any Lambda price, and a sum of them still fits.</summary>
-    public const int CostScale = 24;
 
     public Task<long> GetWatermarkAsync(CancellationToken cancellationToken) =>
         Task.FromResult(Read(connection =>
@@ -189,12 +186,13 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
                 command.Parameters.Add(new DuckDBParameter("i" + i.ToString(CultureInfo.InvariantCulture), id));
                 i++;
             }
-            command.CommandText = "SELECT issue_id, arg_min(failure, start_time_unix_nano), min(start_time_unix_nano), max(start_time_unix_nano), count(*), "
+            command.CommandText = "SELECT issue_id, arg_min(function, start_time_unix_nano), arg_min(failure, start_time_unix_nano), min(start_time_unix_nano), max(start_time_unix_nano), count(*), "
                 + $"count(*) FILTER (WHERE cold_start) FROM analysis_invocations WHERE issue_id IN ({names}) GROUP BY issue_id";
             using var row = command.ExecuteReader();
             var spans = new Dictionary<string, IssueSpan>(StringComparer.Ordinal);
             while (row.Read())
-                spans[row.GetString(0)] = new IssueSpan(row.GetString(0), AnalysisJson.ReadFailure(row.GetString(1))!, row.GetInt64(2), row.GetInt64(3), row.GetInt64(4), row.GetInt64(5));
+                spans[row.GetString(0)] = new IssueSpan(row.GetString(0), row.GetString(1), AnalysisJson.ReadFailure(row.GetString(2))!, row.GetInt64(3), row.GetInt64(4),
+                    row.GetInt64(5), row.GetInt64(6));
             return spans;
         }));
     }
@@ -252,7 +250,7 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
                 {
                     var key = (row.GetString(0), row.IsDBNull(1) ? null : row.GetString(1), row.GetInt64(2));
                     minutes.Add(new FunctionMinuteRow(key.Item1, key.Item2, key.Item3, row.GetInt64(3), row.GetInt64(4), row.GetInt64(5), row.GetDouble(6),
-                        row.GetDecimal(7), row.GetInt64(8), buckets.GetValueOrDefault(key) ?? []));
+                        Cost(row, 7), row.GetInt64(8), buckets.GetValueOrDefault(key) ?? []));
                 }
                 return minutes;
             }
@@ -270,11 +268,39 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
             var figures = new List<FunctionFigures>();
             while (row.Read())
             {
-                figures.Add(new FunctionFigures(row.GetString(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), row.GetDecimal(4),
+                figures.Add(new FunctionFigures(row.GetString(0), row.GetInt64(1), row.GetInt64(2), row.GetInt64(3), Cost(row, 4),
                     Ms(row.GetInt64(5)), Ms(row.GetInt64(6)), Ms(row.GetInt64(7))));
             }
             figures.Sort((a, b) => string.CompareOrdinal(a.Function, b.Function));
             return figures;
+        }));
+
+    public Task<IReadOnlyList<ReleaseRun>> ListReleaseRunsAsync(string? function, TimeRange range, CancellationToken cancellationToken) =>
+        Task.FromResult(Read<IReadOnlyList<ReleaseRun>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = AnalysisSql.ReleaseRuns.Replace("{range}", InRange(range), StringComparison.Ordinal);
+            command.Parameters.Add(new DuckDBParameter("function", (object?)function ?? DBNull.Value));
+            using var row = command.ExecuteReader();
+            var runs = new List<ReleaseRun>();
+            while (row.Read())
+                runs.Add(new ReleaseRun(row.GetString(0), row.GetString(1), row.GetInt64(2), row.GetInt64(3)));
+            return runs;
+        }));
+
+    public Task<IReadOnlyDictionary<string, long>> GetFunctionFirstStartsAsync(IReadOnlyCollection<string>? functions, CancellationToken cancellationToken) =>
+        Task.FromResult(Read<IReadOnlyDictionary<string, long>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT function, min(first_start_unix_nano) FROM analysis_function_minutes GROUP BY function";
+            using var row = command.ExecuteReader();
+            var firsts = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (row.Read())
+            {
+                if (functions is null || functions.Contains(row.GetString(0)))
+                    firsts[row.GetString(0)] = row.GetInt64(1);
+            }
+            return firsts;
         }));
 
     public Task<long> DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
@@ -340,9 +366,12 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
         TriggerResource = Text(row, 18),
         User = Text(row, 19),
         VipMarker = row.GetBoolean(20),
-        CostUsd = row.GetDecimal(21),
+        CostUsd = Cost(row, 21),
         GbSeconds = row.GetDouble(22),
     };
+
+    /// <summary>A stored cost without the trailing zeros of its DECIMAL(38, 24) column (0.5, not 0.500000000000000000000000).</summary>
+    private static decimal Cost(DbDataReader row, int ordinal) => row.GetDecimal(ordinal) / 1.000000000000000000000000000000000m;
 
     private static string? Text(DbDataReader row, int ordinal) => row.IsDBNull(ordinal) ? null : row.GetString(ordinal);
 

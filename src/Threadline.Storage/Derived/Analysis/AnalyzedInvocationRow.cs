@@ -6,6 +6,9 @@ namespace Threadline.Storage.Derived.Analysis;
 /// </summary>
 public sealed record AnalyzedInvocationRow
 {
+    /// <summary>Costs are kept to this many decimal places (finer than any Lambda price; a sum of them still fits DECIMAL(38, 24)).</summary>
+    public const int CostScale = 24;
+
     public required UInt128 TraceId { get; init; }
     public required ulong SpanId { get; init; }
     public required string Function { get; init; }

@@ -56,6 +56,16 @@ public interface IAnalysisStore : IAsyncDisposable
     /// <summary>Exact figures per function over its invocations started in the range (name order).</summary>
     Task<IReadOnlyList<FunctionFigures>> GetFunctionFiguresAsync(string? function, TimeRange range, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The runs of releases of each function's invocations started in the range (invocations without a release left
+    /// out): consecutive invocations in start order with the same release are one run, with its first start and size.
+    /// In function order, then start order. Deployments are found from these.
+    /// </summary>
+    Task<IReadOnlyList<ReleaseRun>> ListReleaseRunsAsync(string? function, TimeRange range, CancellationToken cancellationToken);
+
+    /// <summary>The start of each function's first stored invocation (of the given ones, or all).</summary>
+    Task<IReadOnlyDictionary<string, long>> GetFunctionFirstStartsAsync(IReadOnlyCollection<string>? functions, CancellationToken cancellationToken);
+
     /// <summary>Deletes the invocations that started before the cutoff and the function minutes before it; answers the invocations deleted.</summary>
     Task<long> DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken);
 }
@@ -77,10 +87,13 @@ public sealed record AnalysisDelta(IReadOnlyCollection<UInt128> Traces, IReadOnl
 public sealed record IssueGroup(string IssueId, string Function, FailureRow Failure, long Count, long ColdStarts, long FirstStartUnixNano, long LastStartUnixNano);
 
 /// <summary>An issue over everything stored: its first occurrence's failure, first and last start, count, cold starts.</summary>
-public sealed record IssueSpan(string IssueId, FailureRow Failure, long FirstStartUnixNano, long LastStartUnixNano, long Count, long ColdStarts);
+public sealed record IssueSpan(string IssueId, string Function, FailureRow Failure, long FirstStartUnixNano, long LastStartUnixNano, long Count, long ColdStarts);
 
 /// <summary>
 /// A function's invocations in a range: counts, cost, and nearest-rank duration percentiles (exact, from the
 /// invocations; the minutes' histogram gives them within 2% over long ranges).
 /// </summary>
 public sealed record FunctionFigures(string Function, long Invocations, long Errors, long ColdStarts, decimal CostUsd, double P50Ms, double P95Ms, double P99Ms);
+
+/// <summary>Consecutive invocations of a function (in start order) running the same release.</summary>
+public sealed record ReleaseRun(string Function, string Release, long FirstStartUnixNano, long Invocations);
