@@ -36,7 +36,7 @@ internal static class CommandLine
     public static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: bench/run [--quick] [--only ingest,storage,query,tracer]
+            usage: bench/run [--quick] [--only ingest,storage,query,tracer] [--query-sizes N,N] [--store-only]
                    Threadline.Bench generate [--url http://127.0.0.1:4318] [--spans N] [--seed N] [--rate SPANS_PER_S] [--connections N] [--no-payloads]
             """);
         return 2;

@@ -9,7 +9,9 @@ var command = args.FirstOrDefault() ?? "run";
 var options = CommandLine.Parse(args.Skip(1));
 return command switch
 {
-    "run" => await SuiteRunner.RunAsync(options.ContainsKey("quick"), options.GetValueOrDefault("only")?.Split(',')),
+    "run" => await SuiteRunner.RunAsync(options.ContainsKey("quick"), options.GetValueOrDefault("only")?.Split(','),
+        options.GetValueOrDefault("query-sizes")?.Split(',').Select(n => long.Parse(n, CultureInfo.InvariantCulture)).ToArray(),
+        options.ContainsKey("store-only")),
     "floor" => await FloorCommand.RunAsync(options["data"],
         new WorkloadOptions(CommandLine.Int(options, "seed"), true, CommandLine.Long(options, "start"), CommandLine.Long(options, "spacing")),
         CommandLine.Long(options, "spans"), CommandLine.Int(options, "group")),

@@ -12,11 +12,14 @@ internal static class SuiteRunner
 {
     private static readonly string[] AllSuites = ["ingest", "storage", "query", "tracer"];
 
-    public static async Task<int> RunAsync(bool quick, string[]? only)
+    public static async Task<int> RunAsync(bool quick, string[]? only, long[]? querySizes = null, bool storeOnly = false)
     {
         var work = Path.Combine(Path.GetTempPath(), $"threadline-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(work);
         var settings = BenchSettings.Create(quick, work);
+        if (querySizes is { Length: > 0 })
+            settings = settings with { QuerySizes = querySizes };
+        settings = settings with { QueryStoreOnly = storeOnly };
         var results = new Results();
         var clock = Stopwatch.StartNew();
         results.Info("date", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));

@@ -38,54 +38,44 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         Directory.Delete(folder, recursive: true);
     }
 
-    [Fact]
-    public async Task A_folder_of_schema_version_1_is_upgraded_and_its_traces_are_found_by_id()
+    /// <summary>A trace id whose top bit is set: stored as a negative HUGEINT before schema 3.</summary>
+    private static readonly UInt128 HighTraceId = new(0xF123_4567_89AB_CDEF, 0x8000_0000_0000_0002);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_folder_of_an_older_schema_is_upgraded_with_every_row_as_commit_1(int version)
     {
         var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
-        var traceId = Records.NewTraceId();
-        await using (var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
-        {
-            await store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "a", 1_000), Records.Span(traceId, "b", 9_000)], [])], Ct);
-        }
-        // What version 1 wrote: the same tables without the trace index and the commit sequence.
-        Execute(folder, WithoutCommitSequence + "DROP TABLE trace_index; UPDATE threadline_schema SET version = 1");
-
-        await using (var upgraded = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
-        {
-            Assert.Equal(["a", "b"], (await upgraded.GetTraceAsync(traceId, Ct)).Select(s => s.Name));
-        }
-        Assert.Equal(3L, Scalar(folder, "SELECT max(version) FROM threadline_schema"));
-        Directory.Delete(folder, recursive: true);
-    }
-
-    /// <summary>Turns a version-3 folder back into what versions 1 and 2 wrote, as far as the commit sequence goes.</summary>
-    private const string WithoutCommitSequence =
-        "ALTER TABLE spans DROP COLUMN commit_seq; ALTER TABLE logs DROP COLUMN commit_seq; DROP TABLE commit_sequence; ";
-
-    [Fact]
-    public async Task A_folder_of_schema_version_2_is_upgraded_with_every_row_as_commit_1()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
-        var traceId = Records.NewTraceId();
-        await using (var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
-        {
-            await store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "a", 1_000)], [Records.Log(traceId, 1, 1_000, "l")])], Ct);
-            await store.WriteAsync([new TelemetryBatch([Records.Span(traceId, "b", 9_000)], [])], Ct);
-        }
-        Execute(folder, WithoutCommitSequence + "UPDATE threadline_schema SET version = 2");
+        var other = Records.NewTraceId();
+        var a = Records.Span(HighTraceId, "a", 1_000, attributes: [new("http.route", "/orders"), new("n", 3L)], status: StatusCode.Error, statusMessage: "boom");
+        var b = Records.Span(HighTraceId, "b", 9_000, Records.Notify, parent: a.SpanId);
+        var c = Records.Span(other, "c", 5_000);
+        var log = Records.Log(HighTraceId, a.SpanId, 1_200, "kept");
+        OldSchemaFolder.Create(folder, version, [a, c, b], [log, Records.Log(other, c.SpanId, 5_100, "other")]);
 
         await using (var upgraded = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = folder }))
         {
             Assert.Equal(1, upgraded.LastCommitSequence);
-            Assert.Equal(["a", "b"], (await ScanAsync(upgraded, 0)).Select(s => s.Name).Order());
+            var trace = await upgraded.GetTraceAsync(HighTraceId, Ct);
+            Assert.Equal(["a", "b"], trace.Select(s => s.Name));
+            Assert.All(trace, s => Assert.Equal(HighTraceId, s.TraceId));
+            Assert.Equal((a.SpanId, a.EndTimeUnixNano, StatusCode.Error, "boom"), (trace[0].SpanId, trace[0].EndTimeUnixNano, trace[0].StatusCode, trace[0].StatusMessage));
+            Assert.Equal(["http.route", "n"], trace[0].Attributes.Select(x => x.Key));
+            Assert.Equal((a.SpanId, "notify"), (trace[1].ParentSpanId, trace[1].Service));
+            Assert.Equal(["c"], (await upgraded.GetTraceAsync(other, Ct)).Select(s => s.Name));
+            var logs = await upgraded.FindLogsAsync(new LogQuery { TraceId = HighTraceId }, Ct);
+            Assert.Equal((HighTraceId, a.SpanId, "kept"), (Assert.Single(logs).TraceId, logs[0].SpanId, (string?)logs[0].Body));
+            Assert.Equal(["a", "b", "c"], (await ScanAsync(upgraded, 0)).Select(s => s.Name).Order());
             Assert.Empty(await ScanAsync(upgraded, 1));
-            Assert.Equal(["a", "b"], (await upgraded.GetTraceAsync(traceId, Ct)).Select(s => s.Name));
-            Assert.Equal("l", Assert.Single(await upgraded.FindLogsAsync(new LogQuery { TraceId = traceId }, Ct)).Body);
-            await upgraded.WriteAsync([new TelemetryBatch([Records.Span(traceId, "c", 10_000)], [])], Ct);
+
+            await upgraded.WriteAsync([new TelemetryBatch([Records.Span(HighTraceId, "d", 10_000)], [])], Ct);
             Assert.Equal(2, upgraded.LastCommitSequence);
-            Assert.Equal(["c"], (await ScanAsync(upgraded, 1)).Select(s => s.Name));
+            Assert.Equal(["d"], (await ScanAsync(upgraded, 1)).Select(s => s.Name));
+            Assert.Equal(["a", "b", "d"], (await upgraded.GetTraceAsync(HighTraceId, Ct)).Select(s => s.Name));
         }
         Assert.Equal(3L, Scalar(folder, "SELECT max(version) FROM threadline_schema"));
+        Assert.Equal(0L, Scalar(folder, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '%before_3'"));
         Directory.Delete(folder, recursive: true);
     }
 

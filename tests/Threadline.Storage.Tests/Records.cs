@@ -16,8 +16,14 @@ internal static class Records
 
     public static ulong NewSpanId() => (ulong)Random.Shared.NextInt64(1, long.MaxValue);
 
-    public static SpanRecord Span(UInt128 traceId, string name, long start, ResourceRecord? resource = null, ulong parent = 0) => new()
+    public static SpanRecord Span(UInt128 traceId, string name, long start, ResourceRecord? resource = null, ulong parent = 0,
+        IReadOnlyList<KeyValue>? attributes = null, IReadOnlyList<SpanLink>? links = null, StatusCode status = StatusCode.Unset,
+        string? statusMessage = null) => new()
     {
+        Attributes = attributes ?? [],
+        Links = links ?? [],
+        StatusCode = status,
+        StatusMessage = statusMessage,
         TraceId = traceId,
         SpanId = NewSpanId(),
         ParentSpanId = parent,

@@ -196,6 +196,26 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Trace_ids_keep_all_128_bits_in_spans_links_and_logs()
+    {
+        // Top bits set in both halves (negative as signed numbers), and two ids that share their low half.
+        var high = new UInt128(0xFEDC_BA98_7654_3210, 0x8000_0000_0000_0001);
+        var sameLow = new UInt128(0x0000_0000_0000_0001, 0x8000_0000_0000_0001);
+        var span = Records.Span(high, "high", 1_000, links: [new SpanLink(sameLow, 7, null, [], 0, 0)]);
+        var twin = Records.Span(sameLow, "twin", 1_001);
+        await Store.WriteAsync([new TelemetryBatch([span, twin], [Records.Log(high, span.SpanId, 1_100, "h"), Records.Log(sameLow, twin.SpanId, 1_100, "t")])], Ct);
+
+        var stored = Assert.Single(await Store.GetTraceAsync(high, Ct));
+        Assert.Equal((high, sameLow), (stored.TraceId, Assert.Single(stored.Links).TraceId));
+        Assert.Equal(["twin"], (await Store.GetTraceAsync(sameLow, Ct)).Select(s => s.Name));
+        var log = Assert.Single(await Store.FindLogsAsync(new LogQuery { TraceId = high }, Ct));
+        Assert.Equal((high, "h"), (log.TraceId, (string?)log.Body));
+        var traces = await Store.GetTracesAsync([high], Ct);
+        Assert.Equal(["high"], Assert.Single(traces).Value.Select(s => s.Name));
+        Assert.Equal(high, Assert.Single(traces).Key);
+    }
+
+    [Fact]
     public async Task A_scan_pages_through_every_stored_span()
     {
         var traceId = Records.NewTraceId();

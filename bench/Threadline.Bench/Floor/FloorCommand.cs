@@ -48,8 +48,10 @@ internal static class FloorCommand
             var spanEnd = Math.Min(spanRows.Count, s + spanGroup);
             var logEnd = spanEnd == spanRows.Count ? logRows.Count : Math.Min(logRows.Count, (int)(spanEnd * logsPerSpan));
             using var transaction = connection.BeginTransaction();
-            AppendSpans(connection, spanRows, s, spanEnd);
-            AppendLogs(connection, logRows, logIndex, logEnd);
+            // The commit sequence, as the store numbers its writes.
+            var commit = s / spanGroup + 1;
+            AppendSpans(connection, spanRows, s, spanEnd, commit);
+            AppendLogs(connection, logRows, logIndex, logEnd, commit);
             transaction.Commit();
             logIndex = logEnd;
         }
@@ -66,21 +68,21 @@ internal static class FloorCommand
         return 0;
     }
 
-    private static void AppendSpans(DuckDBConnection connection, List<SpanRow> rows, int from, int to)
+    private static void AppendSpans(DuckDBConnection connection, List<SpanRow> rows, int from, int to, long commit)
     {
         using var appender = connection.CreateAppender("spans");
         for (var i = from; i < to; i++)
         {
             var r = rows[i];
-            appender.CreateRow().AppendValue(r.TraceId).AppendValue(r.SpanId).AppendValue(r.ParentSpanId).AppendValue(r.Start)
+            appender.CreateRow().AppendValue(r.TraceIdHigh).AppendValue(r.TraceIdLow).AppendValue(r.SpanId).AppendValue(r.ParentSpanId).AppendValue(r.Start)
                 .AppendValue(r.Duration).AppendValue(r.Name).AppendValue(r.Kind).AppendValue(r.Status).AppendValue(r.StatusMessage)
                 .AppendValue(r.Service).AppendValue(r.ResourceId).AppendValue(r.ScopeId).AppendValue(r.TraceState).AppendValue(r.Flags)
                 .AppendValue(r.Attributes).AppendValue(r.Events).AppendValue(r.Links).AppendValue(r.DroppedAttributes)
-                .AppendValue(r.DroppedEvents).AppendValue(r.DroppedLinks).EndRow();
+                .AppendValue(r.DroppedEvents).AppendValue(r.DroppedLinks).AppendValue(commit).EndRow();
         }
     }
 
-    private static void AppendLogs(DuckDBConnection connection, List<LogRow> rows, int from, int to)
+    private static void AppendLogs(DuckDBConnection connection, List<LogRow> rows, int from, int to, long commit)
     {
         if (from >= to)
             return;
@@ -88,10 +90,10 @@ internal static class FloorCommand
         for (var i = from; i < to; i++)
         {
             var r = rows[i];
-            appender.CreateRow().AppendValue(r.Time).AppendValue(r.ObservedTime).AppendValue(r.TraceId).AppendValue(r.SpanId)
+            appender.CreateRow().AppendValue(r.Time).AppendValue(r.ObservedTime).AppendValue(r.TraceIdHigh).AppendValue(r.TraceIdLow).AppendValue(r.SpanId)
                 .AppendValue(r.Flags).AppendValue(r.Severity).AppendValue(r.SeverityText).AppendValue(r.EventName).AppendValue(r.Body)
                 .AppendValue(r.Attributes).AppendValue(r.Service).AppendValue(r.ResourceId).AppendValue(r.ScopeId)
-                .AppendValue(r.DroppedAttributes).EndRow();
+                .AppendValue(r.DroppedAttributes).AppendValue(commit).EndRow();
         }
     }
 }

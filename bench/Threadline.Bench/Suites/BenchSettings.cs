@@ -15,6 +15,9 @@ internal sealed record BenchSettings(
     string TracerJob,
     string WorkDirectory)
 {
+    /// <summary>`--store-only`: the query suite measures trace by id on the store in process and starts no server.</summary>
+    public bool QueryStoreOnly { get; init; }
+
     /// <summary>
     /// Each receiver first takes a warm-up load for <see cref="WarmupSeconds"/> (the tiered JIT is busy for tens of
     /// seconds under load on two cores; a profile taken then shows 20 % of the CPU in the JIT).
