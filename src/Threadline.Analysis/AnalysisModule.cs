@@ -53,6 +53,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<IAnalysisStore>(_ => DuckDbAnalysisStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
         services.AddSingleton<AnalysisState>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
+        services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, AnalysisDerivationProgress>();
         services.AddSingleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>();
         services.AddSingleton(new ResolutionStore(dataDirectory));
         services.AddSingleton<IssueTracker>();
