@@ -177,6 +177,25 @@ public abstract class AnalysisStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Release_runs_follow_each_functions_invocations_in_start_order_and_first_starts_come_from_the_minutes()
+    {
+        string?[] releases = ["v1", "v1", null, "v2", "v1", "v2", "v2", "v2"];
+        var rows = releases.Select((release, i) => Row(Trace(400 + (ulong)i), 1, "api", T0 + i * Minute, release: release)).ToList();
+        rows.Add(Row(Trace(500), 1, "web", T0 + 3 * Minute, release: "w1"));
+        await Store.WriteAsync(new AnalysisDelta([.. rows.Select(r => r.TraceId)], rows, 1), Ct);
+
+        var runs = await Store.ListReleaseRunsAsync(null, TimeRange.All, Ct);
+
+        // The invocation without a release is left out, so the two v1 around it are one run.
+        Assert.Equal([("api", "v1", T0, 2L), ("api", "v2", T0 + 3 * Minute, 1L), ("api", "v1", T0 + 4 * Minute, 1L), ("api", "v2", T0 + 5 * Minute, 3L),
+            ("web", "w1", T0 + 3 * Minute, 1L)], runs.Select(r => (r.Function, r.Release, r.FirstStartUnixNano, r.Invocations)));
+        Assert.Equal([("api", "v2", T0 + 5 * Minute, 2L)],
+            (await Store.ListReleaseRunsAsync("api", new TimeRange(T0 + 5 * Minute, T0 + 7 * Minute), Ct)).Select(r => (r.Function, r.Release, r.FirstStartUnixNano, r.Invocations)));
+        Assert.Equal(new Dictionary<string, long> { ["api"] = T0, ["web"] = T0 + 3 * Minute }, await Store.GetFunctionFirstStartsAsync(null, Ct));
+        Assert.Equal(["web"], (await Store.GetFunctionFirstStartsAsync(["web", "none"], Ct)).Keys);
+    }
+
+    [Fact]
     public async Task The_watermark_is_never_lowered()
     {
         Assert.Equal(0, await Store.GetWatermarkAsync(Ct));

@@ -29,6 +29,9 @@ public sealed class AnalysisState
     private bool _catchingUp;
     private long _catchUpFrom;
     private long _lastLive;
+    // After a live derivation failed, later ones keep the watermark before it, so the next start derives it again.
+    private long? _heldWatermark;
+    private long _lastWritten;
 
     public AnalysisState(StitchEngine engine, SpanDetailsReader reader, InvocationAnalyzer analyzer, IAnalysisStore store, ITelemetryStore spans,
         AnalysisOptions options)
@@ -54,7 +57,17 @@ public sealed class AnalysisState
         lock (_gate)
         {
             _lastLive = Math.Max(_lastLive, sequence);
-            Derive(spans, _catchingUp ? _catchUpFrom : sequence);
+            var watermark = _heldWatermark ?? (_catchingUp ? _catchUpFrom : sequence);
+            try
+            {
+                Derive(spans, watermark);
+            }
+            catch
+            {
+                _heldWatermark ??= _catchingUp ? _catchUpFrom : _lastWritten;
+                throw;
+            }
+            _lastWritten = Math.Max(_lastWritten, watermark);
         }
     }
 
@@ -73,7 +86,7 @@ public sealed class AnalysisState
             return;
         }
         lock (_gate)
-            (_catchingUp, _catchUpFrom) = (true, from);
+            (_catchingUp, _catchUpFrom, _lastWritten) = (true, from, from);
         long total = from == 0 ? (await _spans.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).SpanCount : 0;
         long done = 0;
         Derivation = new DerivationStatus("deriving", 0, total == 0 ? null : total);
@@ -88,8 +101,9 @@ public sealed class AnalysisState
             }
             lock (_gate)
             {
-                _store.WriteAsync(new AnalysisDelta([], [], Math.Max(through, _lastLive)), CancellationToken.None).GetAwaiter().GetResult();
-                _catchingUp = false;
+                var watermark = _heldWatermark ?? Math.Max(through, _lastLive);
+                _store.WriteAsync(new AnalysisDelta([], [], watermark), CancellationToken.None).GetAwaiter().GetResult();
+                (_catchingUp, _lastWritten) = (false, watermark);
             }
             Derivation = DerivationStatus.Done(done, done);
         }

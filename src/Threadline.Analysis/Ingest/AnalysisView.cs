@@ -53,7 +53,7 @@ internal sealed class StoreAnalysisView(AnalysisState state) : IAnalysisView
 
     public AnalyzedInvocation? Get(InvocationId id)
     {
-        if (!_byId.TryGetValue(id, out var known))
+        if (!_byId.ContainsKey(id))
             GetMany([id]);
         return _byId[id];
     }
