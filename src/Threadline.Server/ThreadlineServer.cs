@@ -14,8 +14,6 @@ using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.Configuration;
-using Threadline.Storage.DuckDb;
-using Threadline.Storage.DuckDb.Configuration;
 using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
@@ -122,10 +120,11 @@ public static class ThreadlineServer
 
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
-        // The one place that picks the backend: the telemetry and the alert configuration live in the same store.
-        var store = new DuckDbStoreOptions { DataDirectory = dataDirectory };
-        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(store));
-        services.AddSingleton<IAlertConfigurationStore>(_ => DuckDbAlertConfigurationStore.Open(store));
+        // The backend named by --store opens every store; the telemetry and the alert configuration live on the same data.
+        var backend = StorageBackends.Create(options.Store, dataDirectory);
+        services.AddSingleton(backend);
+        services.AddSingleton<ITelemetryStore>(_ => backend.OpenTelemetryStore());
+        services.AddSingleton<IAlertConfigurationStore>(_ => backend.OpenAlertConfigurationStore());
         services.AddSingleton(new ApiAddress());
         services.AddSingleton(new StitchEngine());
         services.AddSingleton<StitchLagRecorder>();

@@ -13,6 +13,8 @@ public sealed class ThreadlineServerOptions
     public const int DefaultZipkinPort = 9411;
 
     public required string DataDirectory { get; init; }
+    /// <summary>The storage backend, one of <see cref="StorageBackends.Names"/> (<c>--store</c>).</summary>
+    public string Store { get; init; } = StorageBackends.Default;
     /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
     /// <summary>Authentication on even while <c>auth.json</c> is empty (then the start is refused until a user or token exists).</summary>
@@ -51,6 +53,8 @@ public sealed class ThreadlineServerOptions
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(DataDirectory))
             errors.Add("The data folder must be given.");
+        if (StorageBackends.Problem(Store) is { } store)
+            errors.Add(store);
         CheckPort(errors, "API", ApiPort);
         CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
         CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);

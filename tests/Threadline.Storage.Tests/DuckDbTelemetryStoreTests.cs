@@ -95,6 +95,20 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         Assert.True(Store.LastCommitSequence > last);
     }
 
+    [Fact]
+    public async Task The_disk_budget_counts_every_table_of_the_database_file()
+    {
+        var retention = (Retention.IStoreRetention)Store;
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "a", 100)], [])], Ct);
+        Execute(DataDirectory, "CHECKPOINT");
+        var before = await retention.GetUsedBytesAsync(Ct);
+
+        // A table of another store in the same file (as derived state keeps), about 10 MB of incompressible text.
+        Execute(DataDirectory, "CREATE TABLE other_store AS SELECT md5(range::VARCHAR) || md5((range + 1)::VARCHAR) AS text FROM range(150000); CHECKPOINT");
+
+        Assert.True(await retention.GetUsedBytesAsync(Ct) > before + 4_000_000);
+    }
+
     private static async Task<List<SpanRecord>> ScanAsync(ITelemetryStore store, long after)
     {
         var spans = new List<SpanRecord>();

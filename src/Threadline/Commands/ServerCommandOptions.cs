@@ -45,6 +45,12 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_DISK_BUDGET") is { Length: > 0 } value ? value : null,
     };
 
+    private readonly Option<string> _store = new("--store")
+    {
+        Description = $"Storage backend: {string.Join(", ", StorageBackends.Names)} (the embedded store in --data) [env: THREADLINE_STORE]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_STORE", StorageBackends.Default),
+    };
+
     private readonly Option<string> _bind = new("--bind")
     {
         Description = "IP address to listen on; anything but loopback needs authentication configured (threadline auth) [env: THREADLINE_BIND]",
@@ -82,6 +88,7 @@ internal sealed class ServerCommandOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_data);
+        command.Options.Add(_store);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
         command.Options.Add(_apiPort);
@@ -114,6 +121,7 @@ internal sealed class ServerCommandOptions
         return (new ThreadlineServerOptions
         {
             DataDirectory = parse.GetValue(_data)!,
+            Store = parse.GetValue(_store)!,
             BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
             RequireAuthentication = parse.GetValue(_requireAuth),
             ApiPort = parse.GetValue(_apiPort),

@@ -1,0 +1,18 @@
+using Threadline.Storage.Configuration;
+
+namespace Threadline.Storage;
+
+/// <summary>
+/// One storage backend (selected by <c>--store</c>): it opens every store the server keeps, all on the same data,
+/// so the server names no backend type. Each method opens a new store the caller owns and disposes. Open the
+/// telemetry store first: it creates or upgrades the backend's schema.
+/// </summary>
+public interface IStorageBackend
+{
+    /// <summary>The name <c>--store</c> selects this backend by, e.g. <c>duckdb</c>.</summary>
+    string Name { get; }
+
+    ITelemetryStore OpenTelemetryStore();
+
+    IAlertConfigurationStore OpenAlertConfigurationStore();
+}
