@@ -13,8 +13,6 @@ using Threadline.Analysis.Issues;
 using Threadline.Server;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Analysis;
-using Threadline.Storage.DuckDb;
-using Threadline.Storage.DuckDb.Derived.Analysis;
 
 namespace Threadline.Analysis;
 
@@ -49,8 +47,12 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton(effective);
         services.AddSingleton<SpanDetailsReader>();
         services.AddSingleton<InvocationAnalyzer>();
-        // The analysis tables live in the span store's database file (the server picks no other backend yet).
-        services.AddSingleton<IAnalysisStore>(_ => DuckDbAnalysisStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        // On the server's storage backend, opened after the telemetry store (which creates or upgrades the schema).
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>();
+            return sp.GetRequiredService<IStorageBackend>().OpenAnalysisStore();
+        });
         services.AddSingleton<AnalysisState>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
         services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, AnalysisDerivationProgress>();

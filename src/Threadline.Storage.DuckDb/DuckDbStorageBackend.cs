@@ -22,6 +22,8 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() => DuckDbAlertConfigurationStore.Open(Options);
 
+    public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
+
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions
     /// (its writes never take the span writer's lock; its reads see every committed span). The caller owns and disposes

@@ -15,4 +15,7 @@ public interface IStorageBackend
     ITelemetryStore OpenTelemetryStore();
 
     IAlertConfigurationStore OpenAlertConfigurationStore();
+
+    /// <summary>The analysis' derived state (analyzed invocations, function rollups, its watermark) on the same data.</summary>
+    Derived.Analysis.IAnalysisStore OpenAnalysisStore();
 }

@@ -135,12 +135,16 @@ public sealed class AnalysisState
         var traces = _cache.Collect(spans, _reader,
             missing => _spans.GetTracesAsync(missing, CancellationToken.None).GetAwaiter().GetResult());
         var rows = new List<AnalyzedInvocationRow>();
+        // Every invocation stored for these traces started at one of their spans: none before the earliest.
+        var earliest = long.MaxValue;
         foreach (var (traceId, details) in traces)
         {
             foreach (var invocation in _engine.FindByTraceId(traceId))
                 rows.Add(AnalysisRows.ToRow(_analyzer.Analyze(invocation, details)));
+            foreach (var span in details.Values)
+                earliest = Math.Min(earliest, span.StartTimeUnixNano);
         }
-        _store.WriteAsync(new AnalysisDelta(traces.Keys, rows, watermark), CancellationToken.None).GetAwaiter().GetResult();
+        _store.WriteAsync(new AnalysisDelta(traces.Keys, rows, watermark, earliest), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>Runs a read; each read is store queries on a reader connection of its own.</summary>

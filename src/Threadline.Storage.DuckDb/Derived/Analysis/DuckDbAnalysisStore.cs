@@ -63,9 +63,11 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
                 foreach (var (function, minute) in delta.Rows.Select(r => (r.Function, MinuteOf(r.StartTimeUnixNano))).Distinct())
                     appender.CreateRow().AppendValue(function).AppendValue(minute).EndRow();
             }
-            Execute(_writer, AnalysisSql.Replace);
+            // The promise covers the stored rows; the new rows and their minutes are bounded by their own starts.
+            var earliest = Math.Min(delta.EarliestStartUnixNano, delta.Rows.Count == 0 ? long.MaxValue : delta.Rows.Min(r => r.StartTimeUnixNano));
+            Execute(_writer, AnalysisSql.Replace.Replace("{earliest}", Literal(delta.EarliestStartUnixNano), StringComparison.Ordinal));
             AppendRows(delta.Rows);
-            Execute(_writer, AnalysisSql.Rollup);
+            Execute(_writer, Rollup(earliest));
             Execute(_writer, "DELETE FROM analysis_watermark WHERE watermark < " + delta.Watermark.ToString(CultureInfo.InvariantCulture) + ";"
                 + "INSERT INTO analysis_watermark SELECT " + delta.Watermark.ToString(CultureInfo.InvariantCulture)
                 + " WHERE NOT EXISTS (SELECT 1 FROM analysis_watermark);");
@@ -324,7 +326,7 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
                 + $"DELETE FROM analysis_skipped_shards WHERE start_time_unix_nano < {cutoff};"
                 + $"DELETE FROM analysis_function_minutes WHERE minute_unix_nano < {cutMinute};"
                 + $"DELETE FROM analysis_function_minute_durations WHERE minute_unix_nano < {cutMinute};");
-            Execute(_writer, AnalysisSql.Rollup);
+            Execute(_writer, Rollup(cutoffUnixNano));
             transaction.Commit();
             return Task.FromResult(deleted);
         }
@@ -383,6 +385,11 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
     /// <summary>Minutes that start in the range, widened to the minute holding its start (a minute is kept whole).</summary>
     private static string MinuteRange(TimeRange range) =>
         $"m.minute_unix_nano >= {MinuteOf(range.FromUnixNano).ToString(CultureInfo.InvariantCulture)} AND m.minute_unix_nano < {range.ToUnixNano.ToString(CultureInfo.InvariantCulture)}";
+
+    private static string Rollup(long earliestUnixNano) =>
+        AnalysisSql.Rollup.Replace("{earliest_minute}", Literal(MinuteOf(earliestUnixNano)), StringComparison.Ordinal);
+
+    private static string Literal(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static int Limit(int limit) => Math.Max(0, limit);
 

@@ -80,8 +80,11 @@ public readonly record struct InvocationKey(UInt128 TraceId, ulong SpanId);
 
 /// <summary>
 /// One derivation to write: the re-derived traces, their invocations now, and the span commit sequence derived up to.
+/// <see cref="EarliestStartUnixNano"/> promises that no stored invocation of these traces started before it (the
+/// earliest span of the traces), so a store can look only at recent rows when it replaces them.
 /// </summary>
-public sealed record AnalysisDelta(IReadOnlyCollection<UInt128> Traces, IReadOnlyList<AnalyzedInvocationRow> Rows, long Watermark);
+public sealed record AnalysisDelta(IReadOnlyCollection<UInt128> Traces, IReadOnlyList<AnalyzedInvocationRow> Rows, long Watermark,
+    long EarliestStartUnixNano = long.MinValue);
 
 /// <summary>An issue's occurrences in a range: the first one's failure, counts and first/last start.</summary>
 public sealed record IssueGroup(string IssueId, string Function, FailureRow Failure, long Count, long ColdStarts, long FirstStartUnixNano, long LastStartUnixNano);
