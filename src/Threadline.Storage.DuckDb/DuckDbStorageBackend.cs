@@ -25,6 +25,7 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     public IAlertConfigurationStore OpenAlertConfigurationStore() => DuckDbAlertConfigurationStore.Open(Options);
 
     public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options);
+    public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
 
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions

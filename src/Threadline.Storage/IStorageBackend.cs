@@ -19,4 +19,7 @@ public interface IStorageBackend
 
     /// <summary>The stitcher's state (transactions, hops, the stitch watermark) on the same data.</summary>
     IStitchStore OpenStitchStore();
+
+    /// <summary>The analysis' derived state (analyzed invocations, function rollups, its watermark) on the same data.</summary>
+    Derived.Analysis.IAnalysisStore OpenAnalysisStore();
 }
