@@ -56,7 +56,9 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AnalysisState>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
         services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, AnalysisDerivationProgress>();
-        services.AddSingleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>();
+        // First of the deletion observers: deleting the analysis' rows needs nothing of the stitcher, and a reader that
+        // sees a deleted transaction gone from the stitcher then finds its issues and figures gone as well.
+        services.Insert(0, ServiceDescriptor.Singleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>());
         services.AddSingleton(sp => new ResolutionStore(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
         services.AddSingleton<IssueTracker>();
         services.AddSingleton<ImpactCalculator>();
