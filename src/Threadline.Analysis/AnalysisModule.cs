@@ -20,8 +20,8 @@ namespace Threadline.Analysis;
 /// Issues, business impact and exposure, alerts, deployments and cost (<c>docs/analysis.md</c>). The analyzed
 /// invocations and per-minute function rollups are kept in the store (<c>IAnalysisStore</c>), derived on the writer loop
 /// with each commit and, at start, past the stored watermark in the background (<see cref="AnalysisCatchUp"/>);
-/// resolutions, recorded deployments and the alert ledger are kept in the data folder, alert rules, channels and
-/// silences in the store (<c>IAlertConfigurationStore</c>).
+/// resolutions and recorded deployments are kept there too, the alert ledger in the data folder, alert rules, channels
+/// and silences in the store (<c>IAlertConfigurationStore</c>).
 /// </summary>
 public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerModule
 {
@@ -56,12 +56,14 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AnalysisState>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
         services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, AnalysisDerivationProgress>();
-        services.AddSingleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>();
-        services.AddSingleton(new ResolutionStore(dataDirectory));
+        // First of the deletion observers: deleting the analysis' rows needs nothing of the stitcher, and a reader that
+        // sees a deleted transaction gone from the stitcher then finds its issues and figures gone as well.
+        services.Insert(0, ServiceDescriptor.Singleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>());
+        services.AddSingleton(sp => new ResolutionStore(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
         services.AddSingleton<IssueTracker>();
         services.AddSingleton<ImpactCalculator>();
         services.AddSingleton<CostCalculator>();
-        services.AddSingleton(new DeploymentLog(dataDirectory));
+        services.AddSingleton(sp => new DeploymentLog(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
         services.AddSingleton<VerdictCalculator>();
         services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));

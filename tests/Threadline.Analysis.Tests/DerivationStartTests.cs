@@ -85,6 +85,52 @@ public sealed class DerivationStartTests
         Assert.Equal(expectedFunctions, (await server.GetAsync("/api/functions")).ToString());
     }
 
+    [Fact]
+    public async Task Resolutions_and_recorded_deployments_of_a_folder_from_before_are_imported_into_the_store_once()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-analysis-tests", Guid.NewGuid().ToString("n"));
+        var failure = new Fn("notify").Invoke(T0.AddMinutes(-30), 20).Throws("TwilioException", "Invalid number +15550001");
+        string issue;
+        var first = await AnalysisServer.StartAsync(Options, data);
+        try
+        {
+            await first.SendAsync(failure);
+            issue = (await first.IssuesOfAsync("notify"))[0].GetProperty("id").GetString()!;
+        }
+        finally
+        {
+            await first.Server.DisposeAsync();
+        }
+        // What the previous version kept beside the database file.
+        var resolvedAt = T0.AddMinutes(-10);
+        await File.WriteAllTextAsync(Path.Combine(data, "analysis-resolutions.json"), JsonSerializer.Serialize(new Dictionary<string, DateTimeOffset> { [issue] = resolvedAt }), Ct);
+        await File.WriteAllTextAsync(Path.Combine(data, "analysis-deployments.json"),
+            JsonSerializer.Serialize(new[] { new { Function = "notify", Version = "v7", Time = T0.AddMinutes(-5) } }), Ct);
+
+        var second = await AnalysisServer.StartAsync(Options, data);
+        try
+        {
+            Assert.Equal(("resolved", resolvedAt), ((await second.GetAsync($"/api/issues/{issue}")).GetProperty("state").GetString(),
+                (await second.GetAsync($"/api/issues/{issue}")).GetProperty("resolvedAt").GetDateTimeOffset()));
+            Assert.False(File.Exists(Path.Combine(data, "analysis-resolutions.json")));
+            Assert.True(File.Exists(Path.Combine(data, "analysis-resolutions.json.imported")));
+            Assert.False(File.Exists(Path.Combine(data, "analysis-deployments.json")));
+        }
+        finally
+        {
+            await second.Server.DisposeAsync();
+        }
+
+        // Read from the store from now on: the imported files are not read again.
+        File.Delete(Path.Combine(data, "analysis-resolutions.json.imported"));
+        File.Delete(Path.Combine(data, "analysis-deployments.json.imported"));
+        await using var third = await AnalysisServer.StartAsync(Options, data);
+        Assert.Equal("resolved", (await third.GetAsync($"/api/issues/{issue}")).GetProperty("state").GetString());
+        var deployment = Assert.Single((await third.GetAsync("/api/deployments")).EnumerateArray());
+        Assert.Equal(("notify", "v7", "recorded", T0.AddMinutes(-5)), (deployment.GetProperty("function").GetString(), deployment.GetProperty("version").GetString(),
+            deployment.GetProperty("source").GetString(), deployment.GetProperty("time").GetDateTimeOffset()));
+    }
+
     /// <summary>The health's derivation once the background derivation has finished (it starts with the host).</summary>
     private static async Task<JsonElement> SettledDerivationAsync(AnalysisServer server)
     {

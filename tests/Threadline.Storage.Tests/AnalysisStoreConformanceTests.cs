@@ -196,6 +196,23 @@ public abstract class AnalysisStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Resolutions_and_recorded_deployments_are_kept_as_told_and_a_second_record_moves_the_time()
+    {
+        await Store.SetResolutionAsync("aaaaaaaaaaaa", T0, Ct);
+        await Store.SetResolutionAsync("bbbbbbbbbbbb", T0 + 1, Ct);
+        await Store.SetResolutionAsync("aaaaaaaaaaaa", T0 + 2, Ct);
+        await Store.RecordDeploymentAsync(new RecordedDeployment("api", "v2", T0 + Minute), Ct);
+        await Store.RecordDeploymentAsync(new RecordedDeployment("api", "v1", T0), Ct);
+        await Store.RecordDeploymentAsync(new RecordedDeployment("api", "v2", T0 + 2 * Minute), Ct);
+        await Store.DeleteStartedBeforeAsync(long.MaxValue, Ct); // retention keeps what was told
+        await Store.DisposeAsync();
+        Store = await OpenStoreAsync(_dataDirectory);
+
+        Assert.Equal(new Dictionary<string, long> { ["aaaaaaaaaaaa"] = T0 + 2, ["bbbbbbbbbbbb"] = T0 + 1 }, await Store.GetResolutionsAsync(Ct));
+        Assert.Equal([new RecordedDeployment("api", "v1", T0), new RecordedDeployment("api", "v2", T0 + 2 * Minute)], await Store.ListRecordedDeploymentsAsync(Ct));
+    }
+
+    [Fact]
     public async Task The_watermark_is_never_lowered()
     {
         Assert.Equal(0, await Store.GetWatermarkAsync(Ct));

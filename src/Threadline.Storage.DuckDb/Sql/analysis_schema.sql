@@ -72,3 +72,16 @@ CREATE TABLE IF NOT EXISTS analysis_function_minute_durations (
 
 -- The highest span commit sequence whose analysis is written (one row).
 CREATE TABLE IF NOT EXISTS analysis_watermark (watermark BIGINT NOT NULL);
+
+-- What the owner told, not derived from spans (retention keeps it): issue resolutions and recorded deployments.
+CREATE TABLE IF NOT EXISTS analysis_resolutions (
+    issue_id VARCHAR NOT NULL PRIMARY KEY,
+    resolved_at_unix_nano BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS analysis_recorded_deployments (
+    function VARCHAR NOT NULL,
+    version VARCHAR NOT NULL,
+    time_unix_nano BIGINT NOT NULL,
+    PRIMARY KEY (function, version)
+);

@@ -305,6 +305,59 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
             return firsts;
         }));
 
+    public Task<IReadOnlyDictionary<string, long>> GetResolutionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Read<IReadOnlyDictionary<string, long>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT issue_id, resolved_at_unix_nano FROM analysis_resolutions";
+            using var row = command.ExecuteReader();
+            var resolutions = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (row.Read())
+                resolutions[row.GetString(0)] = row.GetInt64(1);
+            return resolutions;
+        }));
+
+    public Task SetResolutionAsync(string issueId, long resolvedAtUnixNano, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(issueId);
+        return WriteOne("INSERT OR REPLACE INTO analysis_resolutions VALUES ($issue, $time)",
+            [new DuckDBParameter("issue", issueId), new DuckDBParameter("time", resolvedAtUnixNano)]);
+    }
+
+    public Task<IReadOnlyList<RecordedDeployment>> ListRecordedDeploymentsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Read<IReadOnlyList<RecordedDeployment>>(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT function, version, time_unix_nano FROM analysis_recorded_deployments ORDER BY time_unix_nano, function, version";
+            using var row = command.ExecuteReader();
+            var deployments = new List<RecordedDeployment>();
+            while (row.Read())
+                deployments.Add(new RecordedDeployment(row.GetString(0), row.GetString(1), row.GetInt64(2)));
+            return deployments;
+        }));
+
+    public Task RecordDeploymentAsync(RecordedDeployment deployment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(deployment);
+        return WriteOne("INSERT OR REPLACE INTO analysis_recorded_deployments VALUES ($function, $version, $time)",
+            [new DuckDBParameter("function", deployment.Function), new DuckDBParameter("version", deployment.Version),
+                new DuckDBParameter("time", deployment.TimeUnixNano)]);
+    }
+
+    private Task WriteOne(string sql, IReadOnlyList<DuckDBParameter> parameters)
+    {
+        lock (_writeGate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using var command = _writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var parameter in parameters)
+                command.Parameters.Add(parameter);
+            command.ExecuteNonQuery();
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<long> DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
     {
         lock (_writeGate)

@@ -66,6 +66,18 @@ public interface IAnalysisStore : IAsyncDisposable
     /// <summary>The start of each function's first stored invocation (of the given ones, or all).</summary>
     Task<IReadOnlyDictionary<string, long>> GetFunctionFirstStartsAsync(IReadOnlyCollection<string>? functions, CancellationToken cancellationToken);
 
+    /// <summary>When each issue was last marked resolved by its owner (Unix nanoseconds), by issue id.</summary>
+    Task<IReadOnlyDictionary<string, long>> GetResolutionsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records (or moves) the issue's resolution; resolutions are not derived and retention keeps them.</summary>
+    Task SetResolutionAsync(string issueId, long resolvedAtUnixNano, CancellationToken cancellationToken);
+
+    /// <summary>The deployments recorded through the API (one per function and version, the latest time recorded).</summary>
+    Task<IReadOnlyList<RecordedDeployment>> ListRecordedDeploymentsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Records a deployment; recording the same function and version again moves its time.</summary>
+    Task RecordDeploymentAsync(RecordedDeployment deployment, CancellationToken cancellationToken);
+
     /// <summary>Deletes the invocations that started before the cutoff and the function minutes before it; answers the invocations deleted.</summary>
     Task<long> DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken);
 }
@@ -100,3 +112,6 @@ public sealed record FunctionFigures(string Function, long Invocations, long Err
 
 /// <summary>Consecutive invocations of a function (in start order) running the same release.</summary>
 public sealed record ReleaseRun(string Function, string Release, long FirstStartUnixNano, long Invocations);
+
+/// <summary>A deployment recorded through the API: not derivable from spans, so kept as it was told.</summary>
+public sealed record RecordedDeployment(string Function, string Version, long TimeUnixNano);
