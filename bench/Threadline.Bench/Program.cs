@@ -21,5 +21,6 @@ return command switch
         options.TryGetValue("rate", out var rate) ? double.Parse(rate, CultureInfo.InvariantCulture) : 0,
         options.TryGetValue("connections", out var connections) ? int.Parse(connections, CultureInfo.InvariantCulture) : 4,
         !options.ContainsKey("no-payloads"), options.TryGetValue("api", out var api) ? new Uri(api) : null),
+    "open" => await OpenCommand.RunAsync(options["data"]),
     _ => CommandLine.Usage(),
 };
