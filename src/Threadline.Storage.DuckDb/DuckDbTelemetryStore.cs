@@ -81,22 +81,14 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
             command.CommandText = SqlText.MigrateTo2;
             command.ExecuteNonQuery();
         }
-        var rewritten = false;
         if (version is 1 or 2)
         {
-            command.CommandText = SqlText.MigrateTo3 + SqlText.Schema + SqlText.MigrateTo3Copy;
+            command.CommandText = SqlText.MigrateTo3;
             command.ExecuteNonQuery();
-            rewritten = true;
         }
         command.CommandText = $"DELETE FROM threadline_schema; INSERT INTO threadline_schema VALUES ({SchemaVersion})";
         command.ExecuteNonQuery();
         transaction.Commit();
-        if (rewritten)
-        {
-            // Write the rewritten tables into the file now and free the old ones' blocks, rather than leave both in the log.
-            command.CommandText = "CHECKPOINT";
-            command.ExecuteNonQuery();
-        }
     }
 
     private long ReadLastCommitSequence()
