@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Threadline.Server.Stitch;
 
 namespace Threadline.Analysis.Ingest;
 
@@ -9,7 +10,7 @@ namespace Threadline.Analysis.Ingest;
 /// commit and its derivation, or a folder written before the analysis was stored), while ingest and the API answer.
 /// Progress is <see cref="AnalysisState.Derivation"/> (in <c>/api/health</c>) and the log.
 /// </summary>
-internal sealed partial class AnalysisCatchUp(AnalysisState state, ILogger<AnalysisCatchUp> logger) : BackgroundService
+internal sealed partial class AnalysisCatchUp(AnalysisState state, StitchDerivation stitching, ILogger<AnalysisCatchUp> logger) : BackgroundService
 {
     private const int PageSize = 5_000;
 
@@ -17,6 +18,8 @@ internal sealed partial class AnalysisCatchUp(AnalysisState state, ILogger<Analy
     {
         // Let the host finish starting; this work is not on the start's path.
         await Task.Yield();
+        // The analysis reads the stitcher's invocations: on a folder both have to derive, it waits for the stitcher.
+        await stitching.FirstCatchUp.WaitAsync(stoppingToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         try
         {

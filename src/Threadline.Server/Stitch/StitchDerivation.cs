@@ -30,6 +30,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
     private volatile string _status = "idle";
     private long _spansDone;
     private long? _spansTotal;
+    private readonly TaskCompletionSource _firstCatchUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="cacheTraces">The stitcher's cache window (<see cref="ThreadlineServerOptions.StitchCacheTraces"/>).</param>
     public StitchDerivation(ITelemetryStore spans, IStitchStore store, int cacheTraces, ILogger<StitchDerivation> logger)
@@ -41,6 +42,12 @@ public sealed partial class StitchDerivation : IDerivationProgress
     }
 
     public StitchEngine Engine { get; }
+
+    /// <summary>
+    /// Completes when the start's first catch-up has ended (done, or failed: it is retried later): derivations that
+    /// read the stitcher's invocations (the analysis) must not derive past what the stitcher has derived.
+    /// </summary>
+    public Task FirstCatchUp => _firstCatchUp.Task;
 
     public string Part => "stitching";
 
@@ -114,6 +121,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
                 {
                     if (_status == "idle")
                         _status = "done";
+                    _firstCatchUp.TrySetResult();
                     return;
                 }
                 _behind = true;
@@ -144,6 +152,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
                 _status = "failed";
+                _firstCatchUp.TrySetResult();
                 throw;
             }
             lock (_derive)
@@ -153,6 +162,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
                     _state.Commit(Math.Max(target, _lastLive));
                     _behind = false;
                     _status = "done";
+                    _firstCatchUp.TrySetResult();
                     LogCaughtUp(Interlocked.Read(ref _spansDone), Math.Max(target, _lastLive));
                     return;
                 }
