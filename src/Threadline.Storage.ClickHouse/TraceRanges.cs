@@ -1,0 +1,25 @@
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.ClickHouse;
+
+/// <summary>The earliest and latest span start of each trace in one write: the rows of <c>trace_index</c>.</summary>
+internal static class TraceRanges
+{
+    public readonly record struct Range(UInt128 TraceId, long MinStart, long MaxStart);
+
+    public static IEnumerable<Range> Of(IReadOnlyList<TelemetryBatch> batches)
+    {
+        var ranges = new Dictionary<UInt128, (long Min, long Max)>();
+        foreach (var batch in batches)
+        {
+            foreach (var span in batch.Spans)
+            {
+                var start = span.StartTimeUnixNano;
+                ranges[span.TraceId] = ranges.TryGetValue(span.TraceId, out var range)
+                    ? (Math.Min(range.Min, start), Math.Max(range.Max, start))
+                    : (start, start);
+            }
+        }
+        return ranges.Select(r => new Range(r.Key, r.Value.Min, r.Value.Max));
+    }
+}
