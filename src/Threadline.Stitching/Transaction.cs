@@ -41,6 +41,17 @@ public sealed record TransactionFilter
     public string? Entry { get; init; }
     public StatusCode? Status { get; init; }
     public int Limit { get; init; } = 100;
+
+    /// <summary>Whether a summary passes the range, status and entry filters (the id filters need the state).</summary>
+    public bool Admits(TransactionSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return (FromUnixNano is not { } from || summary.StartTimeUnixNano >= from)
+            && (ToUnixNano is not { } to || summary.StartTimeUnixNano < to)
+            && (Status is not { } status || summary.Status == status)
+            && (Entry is not { } entry
+                || summary.Entry.Kind == entry || summary.Entry.Name == entry || summary.Entry.Resource == entry);
+    }
 }
 
 /// <summary>What one <see cref="StitchEngine.Ingest"/> call changed, for a store or a live view to follow.</summary>

@@ -1,6 +1,8 @@
 using DuckDB.NET.Data;
 using Threadline.Storage.Configuration;
+using Threadline.Storage.Derived.Stitching;
 using Threadline.Storage.DuckDb.Configuration;
+using Threadline.Storage.DuckDb.Derived.Stitching;
 
 namespace Threadline.Storage.DuckDb;
 
@@ -21,6 +23,9 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     public ITelemetryStore OpenTelemetryStore() => DuckDbTelemetryStore.Open(Options);
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() => DuckDbAlertConfigurationStore.Open(Options);
+
+    public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options);
+    public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
 
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions

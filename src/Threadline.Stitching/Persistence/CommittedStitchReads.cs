@@ -1,0 +1,180 @@
+using Threadline.Storage.Derived.Stitching;
+using static Threadline.Stitching.Persistence.StitchRowMapping;
+
+namespace Threadline.Stitching.Persistence;
+
+/// <summary>
+/// Reads of the committed stitch state: the cache, else the store (batched: one query per call, whatever the
+/// number of ids). Every answer is a fresh collection the caller may keep. Only the writer fills the cache
+/// (<paramref name="fillCache"/>): it is the only one that commits, so what it reads from the store is never older
+/// than what it folds into the cache; a reader racing a commit could put an old answer back.
+/// </summary>
+internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store, bool fillCache)
+{
+    public IStitchStore Store => store;
+
+    public Dictionary<ulong, SpanFacts> Spans(UInt128 traceId) => Get(cache.Spans, traceId, LoadSpans);
+
+    public Invocation? Invocation(InvocationId id) => Get(cache.Invocations, id, LoadInvocations);
+
+    public HashSet<InvocationId> TraceInvocations(UInt128 traceId) => Get(cache.TraceInvocations, traceId, LoadTraceInvocations);
+
+    public HashSet<InvocationId> Keyed(StitchKeyRef key) => Get(cache.Keys, key, LoadKeys);
+
+    public Dictionary<InvocationId, Hop> Incoming(InvocationId to) => Get(cache.Incoming, to, LoadIncoming);
+
+    public Dictionary<InvocationId, Hop> Outgoing(InvocationId from) => Get(cache.Outgoing, from, LoadOutgoing);
+
+    public HashSet<InvocationId>? Members(InvocationId entry) => Get(cache.Members, entry, LoadMembers);
+
+    public HashSet<InvocationId> TransactionsOf(InvocationId member) => Get(cache.TransactionsOf, member, LoadTransactionsOf);
+
+    public TransactionSummary? Summary(InvocationId entry) => Get(cache.Summaries, entry, LoadSummaries);
+
+    /// <summary>The spans and invocations of these traces into the cache, in two queries for those not there.</summary>
+    public void WarmTraces(IReadOnlyCollection<UInt128> traceIds)
+    {
+        Warm(cache.Spans, traceIds, LoadSpans);
+        Warm(cache.TraceInvocations, traceIds, LoadTraceInvocations);
+    }
+
+    public void WarmInvocations(IReadOnlyCollection<InvocationId> ids) => Warm(cache.Invocations, ids, LoadInvocations);
+
+    public void WarmKeys(IReadOnlyCollection<StitchKeyRef> keys) => Warm(cache.Keys, keys, LoadKeys);
+
+    public void WarmHops(IReadOnlyCollection<InvocationId> ids)
+    {
+        Warm(cache.Incoming, ids, LoadIncoming);
+        Warm(cache.Outgoing, ids, LoadOutgoing);
+    }
+
+    public void WarmTransactionsOf(IReadOnlyCollection<InvocationId> ids) => Warm(cache.TransactionsOf, ids, LoadTransactionsOf);
+
+    private TValue Get<TKey, TValue>(LruMap<TKey, TValue> map, TKey key, Func<IReadOnlyCollection<TKey>, Dictionary<TKey, TValue>> load)
+        where TKey : notnull
+    {
+        lock (cache.Sync)
+        {
+            if (map.TryGet(key, out var cached))
+                return Copy(cached);
+        }
+        var loaded = load([key])[key];
+        if (fillCache)
+        {
+            lock (cache.Sync)
+                map.Set(key, loaded);
+        }
+        return Copy(loaded);
+    }
+
+    /// <summary>
+    /// Cached collections are never handed out: a reader must not see the writer fold a commit into a set it iterates.
+    /// </summary>
+    private static TValue Copy<TValue>(TValue value) => value switch
+    {
+        HashSet<InvocationId> set => (TValue)(object)new HashSet<InvocationId>(set),
+        Dictionary<ulong, SpanFacts> spans => (TValue)(object)new Dictionary<ulong, SpanFacts>(spans),
+        Dictionary<InvocationId, Hop> hops => (TValue)(object)new Dictionary<InvocationId, Hop>(hops),
+        _ => value,
+    };
+
+    private void Warm<TKey, TValue>(LruMap<TKey, TValue> map, IReadOnlyCollection<TKey> keys, Func<IReadOnlyCollection<TKey>, Dictionary<TKey, TValue>> load)
+        where TKey : notnull
+    {
+        if (!fillCache)
+            return;
+        List<TKey> missing;
+        lock (cache.Sync)
+            missing = [.. keys.Distinct().Where(k => !map.ContainsKey(k))];
+        if (missing.Count == 0)
+            return;
+        var loaded = load(missing);
+        lock (cache.Sync)
+        {
+            foreach (var (key, value) in loaded)
+                map.Set(key, value);
+        }
+    }
+
+    private Dictionary<UInt128, Dictionary<ulong, SpanFacts>> LoadSpans(IReadOnlyCollection<UInt128> traceIds)
+    {
+        var found = traceIds.Distinct().ToDictionary(t => t, _ => new Dictionary<ulong, SpanFacts>());
+        foreach (var row in store.LoadSpans(traceIds))
+            found[row.TraceId][row.SpanId] = Facts(row);
+        return found;
+    }
+
+    private Dictionary<InvocationId, Invocation?> LoadInvocations(IReadOnlyCollection<InvocationId> ids)
+    {
+        var found = ids.Distinct().ToDictionary(i => i, _ => (Invocation?)null);
+        foreach (var row in store.LoadInvocations([.. ids.Select(Row)]))
+            found[Id(row.Id)] = StitchRowMapping.Invocation(row);
+        return found;
+    }
+
+    /// <summary>Also caches the invocations themselves: the engine reads them right after their trace's list.</summary>
+    private Dictionary<UInt128, HashSet<InvocationId>> LoadTraceInvocations(IReadOnlyCollection<UInt128> traceIds)
+    {
+        var found = traceIds.Distinct().ToDictionary(t => t, _ => new HashSet<InvocationId>());
+        var invocations = store.LoadInvocationsOfTraces(traceIds).Select(StitchRowMapping.Invocation).ToList();
+        foreach (var invocation in invocations)
+            found[invocation.TraceId].Add(invocation.Id);
+        if (fillCache)
+        {
+            lock (cache.Sync)
+            {
+                foreach (var invocation in invocations)
+                    cache.Invocations.Set(invocation.Id, invocation);
+            }
+        }
+        return found;
+    }
+
+    private Dictionary<StitchKeyRef, HashSet<InvocationId>> LoadKeys(IReadOnlyCollection<StitchKeyRef> keys)
+    {
+        var found = keys.Distinct().ToDictionary(k => k, _ => new HashSet<InvocationId>());
+        foreach (var match in store.FindKeys(keys))
+            found[match.Key].Add(Id(match.Invocation));
+        return found;
+    }
+
+    private Dictionary<InvocationId, Dictionary<InvocationId, Hop>> LoadIncoming(IReadOnlyCollection<InvocationId> ids)
+    {
+        var found = ids.Distinct().ToDictionary(i => i, _ => new Dictionary<InvocationId, Hop>());
+        foreach (var hop in store.LoadHopsInto([.. ids.Select(Row)]).Select(StitchRowMapping.Hop))
+            found[hop.To][hop.From] = hop;
+        return found;
+    }
+
+    private Dictionary<InvocationId, Dictionary<InvocationId, Hop>> LoadOutgoing(IReadOnlyCollection<InvocationId> ids)
+    {
+        var found = ids.Distinct().ToDictionary(i => i, _ => new Dictionary<InvocationId, Hop>());
+        foreach (var hop in store.LoadHopsOutOf([.. ids.Select(Row)]).Select(StitchRowMapping.Hop))
+            found[hop.From][hop.To] = hop;
+        return found;
+    }
+
+    private Dictionary<InvocationId, HashSet<InvocationId>?> LoadMembers(IReadOnlyCollection<InvocationId> entries)
+    {
+        var found = entries.Distinct().ToDictionary(e => e, _ => (HashSet<InvocationId>?)null);
+        foreach (var row in store.LoadMembers([.. entries.Select(Row)]))
+            (found[Id(row.Entry)] ??= []).Add(Id(row.Member));
+        return found;
+    }
+
+    private Dictionary<InvocationId, HashSet<InvocationId>> LoadTransactionsOf(IReadOnlyCollection<InvocationId> members)
+    {
+        var found = members.Distinct().ToDictionary(m => m, _ => new HashSet<InvocationId>());
+        foreach (var row in store.LoadTransactionsOf([.. members.Select(Row)]))
+            found[Id(row.Member)].Add(Id(row.Entry));
+        return found;
+    }
+
+    private Dictionary<InvocationId, TransactionSummary?> LoadSummaries(IReadOnlyCollection<InvocationId> entries)
+    {
+        var found = entries.Distinct().ToDictionary(e => e, _ => (TransactionSummary?)null);
+        foreach (var row in store.LoadTransactions([.. entries.Select(Row)]))
+            found[Id(row.Entry)] = StitchRowMapping.Summary(row);
+        return found;
+    }
+}
