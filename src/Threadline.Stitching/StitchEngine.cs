@@ -35,6 +35,7 @@ public sealed partial class StitchEngine
             var batch = new Batch(_time.GetUtcNow());
             var facts = spans.Select(SpanFactsReader.Read).ToList();
             _state.Prefetch(facts);
+            var newTraces = facts.Select(s => s.TraceId).Distinct().Where(t => _state.TraceSpans(t).Count == 0).ToHashSet();
             var traces = new HashSet<UInt128>();
             foreach (var span in facts)
             {
@@ -43,7 +44,7 @@ public sealed partial class StitchEngine
             }
             foreach (var traceId in traces)
                 ReExtract(traceId, batch);
-            return Settle(batch);
+            return Settle(batch) with { NewTraces = newTraces };
         }
     }
 

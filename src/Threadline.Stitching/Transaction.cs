@@ -61,4 +61,11 @@ public sealed record StitchResult(
     IReadOnlyList<Hop> LinkedHops,
     IReadOnlyList<(InvocationId From, InvocationId To)> UnlinkedHops,
     IReadOnlyList<string> ChangedTransactions,
-    IReadOnlyList<string> RemovedTransactions);
+    IReadOnlyList<string> RemovedTransactions)
+{
+    /// <summary>
+    /// The traces of which the stitcher held no span before this ingest: every span it knows of them came with it.
+    /// (Only as good as the state is complete: a caller deriving behind the stored spans must not rely on it.)
+    /// </summary>
+    public IReadOnlySet<UInt128> NewTraces { get; init; } = new HashSet<UInt128>();
+}

@@ -157,6 +157,26 @@ public abstract class StitchStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Puts_marked_new_are_written_like_others_and_a_later_put_replaces_them()
+    {
+        Store.Commit(new StitchDelta
+        {
+            InvocationsPut = [Put(A1, "a1", new StitchKeyRef(StitchKeyKind.Inbound, "k")) with { IsNew = true }],
+            TransactionsPut = [new(Summary(A1, 100), [A1]) { IsNew = true }],
+        });
+        Store.Commit(new StitchDelta
+        {
+            InvocationsPut = [Put(A1, "a1b", new StitchKeyRef(StitchKeyKind.Inbound, "k2"))],
+            TransactionsPut = [new(Summary(A1, 110), [A1, B1])],
+        });
+
+        Assert.Equal([new StitchInvocationRow(A1, 10, "a1b")], Store.LoadInvocations([A1]));
+        Assert.Empty(Store.FindKeys([new(StitchKeyKind.Inbound, "k")]));
+        Assert.Equal([Summary(A1, 110)], Store.LoadTransactions([A1]));
+        Assert.Equal([A1, B1], Store.LoadMembers([A1]).Select(m => m.Member).Order());
+    }
+
+    [Fact]
     public void The_list_is_latest_first_within_the_range_filtered_and_limited()
     {
         var summaries = new[]

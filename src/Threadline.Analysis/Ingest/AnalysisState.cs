@@ -52,7 +52,8 @@ public sealed class AnalysisState
     public DerivationStatus Derivation { get; private set; } = DerivationStatus.Idle;
 
     /// <summary>Derives the spans of one committed write (sequence <paramref name="sequence"/>); on the writer loop.</summary>
-    public void DeriveCommitted(IReadOnlyList<SpanRecord> spans, long sequence)
+    /// <param name="newTraces">Traces known to have no span stored before this write (none is read back).</param>
+    public void DeriveCommitted(IReadOnlyList<SpanRecord> spans, long sequence, IReadOnlySet<UInt128>? newTraces = null)
     {
         lock (_gate)
         {
@@ -60,7 +61,7 @@ public sealed class AnalysisState
             var watermark = _heldWatermark ?? (_catchingUp ? _catchUpFrom : sequence);
             try
             {
-                Derive(spans, watermark);
+                Derive(spans, watermark, newTraces);
             }
             catch
             {
@@ -128,11 +129,11 @@ public sealed class AnalysisState
     }
 
     /// <summary>The caller holds the gate. The store calls complete synchronously for DuckDB; a remote backend blocks the writer loop here by design (the commit is not answered before it is derived).</summary>
-    private void Derive(IReadOnlyList<SpanRecord> spans, long watermark)
+    private void Derive(IReadOnlyList<SpanRecord> spans, long watermark, IReadOnlySet<UInt128>? newTraces = null)
     {
         if (spans.Count == 0)
             return;
-        var traces = _cache.Collect(spans, _reader,
+        var traces = _cache.Collect(spans, _reader, newTraces,
             missing => _spans.GetTracesAsync(missing, CancellationToken.None).GetAwaiter().GetResult());
         var rows = new List<AnalyzedInvocationRow>();
         // Every invocation stored for these traces started at one of their spans: none before the earliest.

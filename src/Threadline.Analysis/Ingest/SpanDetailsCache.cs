@@ -17,9 +17,11 @@ internal sealed class SpanDetailsCache(int capacity)
 
     /// <summary>
     /// The details of every span of each trace touched by <paramref name="spans"/>: cached traces get the new spans
-    /// added; the others are read whole through <paramref name="readBack"/> (which already holds the new spans).
+    /// added; the others are read whole through <paramref name="readBack"/> (which already holds the new spans), except
+    /// <paramref name="newTraces"/>: nothing of them was stored before these spans.
     /// </summary>
     public Dictionary<UInt128, Dictionary<ulong, SpanDetails>> Collect(IReadOnlyList<SpanRecord> spans, SpanDetailsReader reader,
+        IReadOnlySet<UInt128>? newTraces,
         Func<IReadOnlyCollection<UInt128>, IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> readBack)
     {
         var traces = new Dictionary<UInt128, Dictionary<ulong, SpanDetails>>();
@@ -33,6 +35,12 @@ internal sealed class SpanDetailsCache(int capacity)
                 traces[span.TraceId] = node.Value.Spans;
                 _recency.Remove(node);
                 _recency.AddFirst(node);
+            }
+            else if (newTraces?.Contains(span.TraceId) == true)
+            {
+                var details = new Dictionary<ulong, SpanDetails>();
+                traces[span.TraceId] = details;
+                Add(new Entry(span.TraceId, details));
             }
             else
             {

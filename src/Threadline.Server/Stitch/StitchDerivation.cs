@@ -30,6 +30,8 @@ public sealed partial class StitchDerivation : IDerivationProgress
     private volatile string _status = "idle";
     private long _spansDone;
     private long? _spansTotal;
+    private static readonly IReadOnlySet<UInt128> EmptyTraces = new HashSet<UInt128>();
+    private (long Sequence, IReadOnlySet<UInt128> Traces) _firstStored = (0, EmptyTraces);
     private readonly TaskCompletionSource _firstCatchUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="cacheTraces">The stitcher's cache window (<see cref="ThreadlineServerOptions.StitchCacheTraces"/>).</param>
@@ -73,6 +75,8 @@ public sealed partial class StitchDerivation : IDerivationProgress
                 var result = Engine.Ingest(spans);
                 _state.Commit(_behind ? null : sequence);
                 _lastLive = Math.Max(_lastLive, sequence);
+                // Behind the stored spans, a trace the stitcher has not seen may have spans stored before: unknown.
+                _firstStored = (sequence, _behind ? EmptyTraces : result.NewTraces);
                 return result;
             }
             catch
@@ -83,6 +87,16 @@ public sealed partial class StitchDerivation : IDerivationProgress
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// The traces of which no span was stored before the write of <paramref name="sequence"/>, when that is the write the
+    /// stitcher derived last and nothing before it was missing (else none): the analysis then reads no span back for them.
+    /// </summary>
+    public IReadOnlySet<UInt128> TracesFirstStoredIn(long sequence)
+    {
+        lock (_derive)
+            return _firstStored.Sequence == sequence ? _firstStored.Traces : EmptyTraces;
     }
 
     /// <summary>Retention deleted the spans that started before the cutoff: the stitch state follows (in its own transaction).</summary>

@@ -15,21 +15,32 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
 
     public Dictionary<ulong, SpanFacts> Spans(UInt128 traceId) => Get(cache.Spans, traceId, LoadSpans);
 
-    public Invocation? Invocation(InvocationId id) => Get(cache.Invocations, id, LoadInvocations);
+    public Invocation? Invocation(InvocationId id) => KnownAbsent(id) ? null : Get(cache.Invocations, id, LoadInvocations);
 
     public HashSet<InvocationId> TraceInvocations(UInt128 traceId) => Get(cache.TraceInvocations, traceId, LoadTraceInvocations);
 
     public HashSet<InvocationId> Keyed(StitchKeyRef key) => Get(cache.Keys, key, LoadKeys);
 
-    public Dictionary<InvocationId, Hop> Incoming(InvocationId to) => Get(cache.Incoming, to, LoadIncoming);
+    public Dictionary<InvocationId, Hop> Incoming(InvocationId to) => KnownAbsent(to) ? [] : Get(cache.Incoming, to, LoadIncoming);
 
-    public Dictionary<InvocationId, Hop> Outgoing(InvocationId from) => Get(cache.Outgoing, from, LoadOutgoing);
+    public Dictionary<InvocationId, Hop> Outgoing(InvocationId from) => KnownAbsent(from) ? [] : Get(cache.Outgoing, from, LoadOutgoing);
 
-    public HashSet<InvocationId>? Members(InvocationId entry) => Get(cache.Members, entry, LoadMembers);
+    public HashSet<InvocationId>? Members(InvocationId entry) => KnownAbsent(entry) ? null : Get(cache.Members, entry, LoadMembers);
 
-    public HashSet<InvocationId> TransactionsOf(InvocationId member) => Get(cache.TransactionsOf, member, LoadTransactionsOf);
+    public HashSet<InvocationId> TransactionsOf(InvocationId member) => KnownAbsent(member) ? [] : Get(cache.TransactionsOf, member, LoadTransactionsOf);
 
-    public TransactionSummary? Summary(InvocationId entry) => Get(cache.Summaries, entry, LoadSummaries);
+    public TransactionSummary? Summary(InvocationId entry) => KnownAbsent(entry) ? null : Get(cache.Summaries, entry, LoadSummaries);
+
+    /// <summary>
+    /// Whether the cached (complete) list of the invocation's trace says it is not a committed invocation: then it has
+    /// no hops, memberships, transaction or summary either, and the store is not asked. Most of what an ingest looks
+    /// up is about invocations it is creating, so this spares a point read per new invocation and per question.
+    /// </summary>
+    private bool KnownAbsent(InvocationId id)
+    {
+        lock (cache.Sync)
+            return cache.TraceInvocations.TryPeek(id.TraceId, out var ofTrace) && !ofTrace.Contains(id);
+    }
 
     /// <summary>The spans and invocations of these traces into the cache, in two queries for those not there.</summary>
     public void WarmTraces(IReadOnlyCollection<UInt128> traceIds)

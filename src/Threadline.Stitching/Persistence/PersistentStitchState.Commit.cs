@@ -57,13 +57,15 @@ public sealed partial class PersistentStitchState
                 continue;
             var summary = _summaries.GetValueOrDefault(entry)
                 ?? throw new InvalidOperationException($"Transaction {entry} changed its members without a summary.");
-            transactionsPut.Add(new StitchTransactionPut(Row(summary), [.. members.Select(Row)]));
+            // An entry that was not a committed invocation had no transaction either.
+            var isNew = _previousInvocations.TryGetValue(entry, out var previous) && previous is null;
+            transactionsPut.Add(new StitchTransactionPut(Row(summary), [.. members.Select(Row)]) { IsNew = isNew });
         }
         return new StitchDelta
         {
             SpansAdded = [.. _addedSpans.Select(Row)],
             SpansDeletedBefore = _forgetBefore,
-            InvocationsPut = [.. _invocations.Values.OfType<Invocation>().Select(Put)],
+            InvocationsPut = [.. _invocations.Values.OfType<Invocation>().Select(i => Put(i) with { IsNew = _previousInvocations[i.Id] is null })],
             InvocationsDeleted = [.. _invocations.Where(i => i.Value is null).Select(i => Row(i.Key))],
             HopsPut = [.. _hops.Values.OfType<Hop>().Select(Row)],
             HopsDeleted = [.. _hops.Where(h => h.Value is null).Select(h => (Row(h.Key.From), Row(h.Key.To)))],
@@ -95,6 +97,17 @@ public sealed partial class PersistentStitchState
             foreach (var (id, invocation) in _invocations)
             {
                 _cache.Invocations.Set(id, invocation);
+                if (_previousInvocations[id] is null && invocation is not null)
+                {
+                    // A new invocation had no hops or memberships: start its cached lists empty, the loops below add
+                    // what this derivation linked, so the readers right after (the analysis) find them cached.
+                    if (!_cache.Incoming.ContainsKey(id))
+                        _cache.Incoming.Set(id, []);
+                    if (!_cache.Outgoing.ContainsKey(id))
+                        _cache.Outgoing.Set(id, []);
+                    if (!_cache.TransactionsOf.ContainsKey(id))
+                        _cache.TransactionsOf.Set(id, []);
+                }
                 if (_cache.TraceInvocations.TryPeek(id.TraceId, out var ofTrace))
                 {
                     if (invocation is null)

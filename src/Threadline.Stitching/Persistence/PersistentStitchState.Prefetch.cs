@@ -22,8 +22,24 @@ public sealed partial class PersistentStitchState
         var keys = new HashSet<StitchKeyRef>();
         foreach (var span in spans)
         {
+            // The keys every invocation derives from its spans beyond their own facts (InvocationExtractor): each
+            // span's reference as an outbound key (its consumers are marked dirty), the root's parent and Lambda
+            // request id as inbound keys (their producers are linked).
+            keys.Add(Inbound(CorrelationKeys.ForSpan(span.TraceId, span.SpanId)));
+            if (span.ParentSpanId != 0)
+                keys.Add(Outbound(CorrelationKeys.ForSpan(span.TraceId, span.ParentSpanId)));
+            if (span.FaasInvocationId is { } requestId)
+            {
+                keys.Add(Outbound(CorrelationKeys.LambdaRequest + requestId));
+                keys.Add(Inbound(CorrelationKeys.LambdaRequest + requestId));
+                keys.Add(RequestId(requestId));
+            }
             foreach (var inbound in span.Inbound)
+            {
                 keys.Add(Outbound(inbound.Key));
+                // The other consumers of the same key: what tells a duplicate delivery (read right after the commit).
+                keys.Add(Inbound(inbound.Key));
+            }
             foreach (var outbound in span.OutboundKeys)
                 keys.Add(Inbound(outbound));
             foreach (var write in span.Writes)
@@ -32,7 +48,10 @@ public sealed partial class PersistentStitchState
                     keys.Add(DynamoRead(write.Table, pair));
             }
             foreach (var read in span.Reads)
+            {
                 keys.Add(DynamoWrite(read.Table, read.Pairs[0]));
+                keys.Add(DynamoRead(read.Table, read.Pairs[0]));
+            }
         }
         foreach (var invocation in ofTraces.Select(_committed.Invocation).OfType<Invocation>())
         {

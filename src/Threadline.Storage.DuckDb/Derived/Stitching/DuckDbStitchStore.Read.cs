@@ -18,7 +18,7 @@ public sealed partial class DuckDbStitchStore
         Query($"SELECT DISTINCT trace_hi, trace_lo FROM stitch_spans WHERE start_unix_nano < {cutoffUnixNano}", [], row => TraceId(row, 0));
 
     public IReadOnlyList<StitchInvocationRow> LoadInvocations(IReadOnlyCollection<StitchId> ids) =>
-        QueryChunked(ids, chunk => $"{StitchSql.SelectInvocations} WHERE {StitchSql.Ids("trace_hi", "trace_lo", "span_id", chunk)}", Invocation);
+        Exactly(ids, chunk => $"{StitchSql.SelectInvocations} WHERE {StitchSql.In("span_id", chunk)}", Invocation, row => row.Id);
 
     public IReadOnlyList<StitchInvocationRow> LoadInvocationsOfTraces(IReadOnlyCollection<UInt128> traceIds)
     {
@@ -36,19 +36,19 @@ public sealed partial class DuckDbStitchStore
     }
 
     public IReadOnlyList<StitchHopRow> LoadHopsInto(IReadOnlyCollection<StitchId> invocations) =>
-        QueryChunked(invocations, chunk => $"{StitchSql.SelectHops} WHERE {StitchSql.Ids("to_hi", "to_lo", "to_span", chunk)}", Hop);
+        Exactly(invocations, chunk => $"{StitchSql.SelectHops} WHERE {StitchSql.In("to_span", chunk)}", Hop, hop => hop.To);
 
     public IReadOnlyList<StitchHopRow> LoadHopsOutOf(IReadOnlyCollection<StitchId> invocations) =>
-        QueryChunked(invocations, chunk => $"{StitchSql.SelectHops} WHERE {StitchSql.Ids("from_hi", "from_lo", "from_span", chunk)}", Hop);
+        Exactly(invocations, chunk => $"{StitchSql.SelectHops} WHERE {StitchSql.In("from_span", chunk)}", Hop, hop => hop.From);
 
     public IReadOnlyList<StitchMembershipRow> LoadMembers(IReadOnlyCollection<StitchId> entries) =>
-        QueryChunked(entries, chunk => $"{StitchSql.SelectMemberships} WHERE {StitchSql.Ids("entry_hi", "entry_lo", "entry_span", chunk)}", Membership);
+        Exactly(entries, chunk => $"{StitchSql.SelectMemberships} WHERE {StitchSql.In("entry_span", chunk)}", Membership, row => row.Entry);
 
     public IReadOnlyList<StitchMembershipRow> LoadTransactionsOf(IReadOnlyCollection<StitchId> members) =>
-        QueryChunked(members, chunk => $"{StitchSql.SelectMemberships} WHERE {StitchSql.Ids("member_hi", "member_lo", "member_span", chunk)}", Membership);
+        Exactly(members, chunk => $"{StitchSql.SelectMemberships} WHERE {StitchSql.In("member_span", chunk)}", Membership, row => row.Member);
 
     public IReadOnlyList<StitchTransactionRow> LoadTransactions(IReadOnlyCollection<StitchId> entries) =>
-        QueryChunked(entries, chunk => $"{StitchSql.SelectTransactions} WHERE {StitchSql.Ids("entry_hi", "entry_lo", "entry_span", chunk)}", Transaction);
+        Exactly(entries, chunk => $"{StitchSql.SelectTransactions} WHERE {StitchSql.In("entry_span", chunk)}", Transaction, row => row.Entry);
 
     public IReadOnlyList<StitchTransactionRow> ListTransactions(StitchTransactionQuery query)
     {
@@ -69,6 +69,18 @@ public sealed partial class DuckDbStitchStore
                 new DuckDBParameter("limit", (long)query.Limit),
             ],
             Transaction);
+    }
+
+    /// <summary>
+    /// The rows of exactly these ids: the indexed span column narrows them (one IN list per chunk), the trace is
+    /// matched here (span ids repeat across traces only in bad data). One column keeps the statement cheap to plan;
+    /// a disjunction of (trace, span) pairs cost DuckDB more to bind and optimize than to run.
+    /// </summary>
+    private List<T> Exactly<T>(IReadOnlyCollection<StitchId> ids, Func<IReadOnlyCollection<ulong>, string> sql, Func<DbDataReader, T> map, Func<T, StitchId> idOf)
+    {
+        var wanted = ids.ToHashSet();
+        // Chunks of distinct span ids: a row is read by one statement only, however many traces share its span id.
+        return [.. QueryChunked(wanted.Select(i => i.SpanId).ToHashSet(), sql, map).Where(row => wanted.Contains(idOf(row)))];
     }
 
     private static StitchInvocationRow Invocation(DbDataReader row) =>

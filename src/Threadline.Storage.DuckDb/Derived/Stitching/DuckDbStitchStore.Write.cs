@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using DuckDB.NET.Data;
 using Threadline.Storage.Derived.Stitching;
 
@@ -39,7 +41,7 @@ public sealed partial class DuckDbStitchStore
 
     private void WriteInvocations(StitchDelta delta)
     {
-        var replaced = delta.InvocationsDeleted.Concat(delta.InvocationsPut.Select(p => p.Invocation.Id)).ToList();
+        var replaced = delta.InvocationsDeleted.Concat(delta.InvocationsPut.Where(p => !p.IsNew).Select(p => p.Invocation.Id)).ToList();
         DeleteIds("stitch_invocations", "trace_hi", "trace_lo", "span_id", replaced);
         DeleteIds("stitch_keys", "trace_hi", "trace_lo", "span_id", replaced);
         Append("stitch_invocations", delta.InvocationsPut, (appender, put) => appender.CreateRow()
@@ -61,14 +63,13 @@ public sealed partial class DuckDbStitchStore
 
     private void WriteHops(StitchDelta delta)
     {
-        // A hop is keyed by both ends: delete by the target's index, then match the source exactly.
-        var replaced = delta.HopsDeleted.Concat(delta.HopsPut.Select(h => (h.From, h.To))).Distinct().ToList();
-        foreach (var chunk in replaced.Chunk(StitchSql.Chunk))
+        // A hop is keyed by both ends: find the rows by the target's index, match the source here, delete by row id.
+        var replaced = delta.HopsDeleted.Concat(delta.HopsPut.Select(h => (h.From, h.To))).ToHashSet();
+        foreach (var chunk in replaced.Select(h => h.To.SpanId).ToHashSet().Chunk(StitchSql.Chunk))
         {
-            var exact = string.Join(" OR ", chunk.Select(h =>
-                $"(to_hi = {StitchSql.Hi(h.To.TraceId)} AND to_lo = {StitchSql.Lo(h.To.TraceId)} AND to_span = {h.To.SpanId}"
-                + $" AND from_hi = {StitchSql.Hi(h.From.TraceId)} AND from_lo = {StitchSql.Lo(h.From.TraceId)} AND from_span = {h.From.SpanId})"));
-            Execute($"DELETE FROM stitch_hops WHERE {StitchSql.In("to_span", chunk.Select(h => h.To.SpanId))} AND ({exact})");
+            var rows = RowIds($"SELECT rowid, from_hi, from_lo, from_span, to_hi, to_lo, to_span FROM stitch_hops WHERE {StitchSql.In("to_span", chunk)}",
+                row => replaced.Contains((new StitchId(TraceIdAt(row, 1), row.GetFieldValue<ulong>(3)), new StitchId(TraceIdAt(row, 4), row.GetFieldValue<ulong>(6)))));
+            DeleteRows("stitch_hops", rows);
         }
         Append("stitch_hops", delta.HopsPut, (appender, hop) => appender.CreateRow()
             .AppendValue(StitchSql.Hi(hop.From.TraceId))
@@ -88,7 +89,7 @@ public sealed partial class DuckDbStitchStore
 
     private void WriteTransactions(StitchDelta delta)
     {
-        var replaced = delta.TransactionsDeleted.Concat(delta.TransactionsPut.Select(t => t.Summary.Entry)).ToList();
+        var replaced = delta.TransactionsDeleted.Concat(delta.TransactionsPut.Where(t => !t.IsNew).Select(t => t.Summary.Entry)).ToList();
         DeleteIds("stitch_transactions", "entry_hi", "entry_lo", "entry_span", replaced);
         DeleteIds("stitch_memberships", "entry_hi", "entry_lo", "entry_span", replaced);
         Append("stitch_transactions", delta.TransactionsPut, (appender, put) => appender.CreateRow()
@@ -114,11 +115,40 @@ public sealed partial class DuckDbStitchStore
             .EndRow());
     }
 
+    /// <summary>Deletes the rows of exactly these ids (found by the indexed span column, matched here, deleted by row id).</summary>
     private void DeleteIds(string table, string hi, string lo, string span, List<StitchId> ids)
     {
-        foreach (var chunk in ids.Distinct().Chunk(StitchSql.Chunk))
-            Execute($"DELETE FROM {table} WHERE {StitchSql.Ids(hi, lo, span, chunk)}");
+        var wanted = ids.ToHashSet();
+        foreach (var chunk in wanted.Select(i => i.SpanId).ToHashSet().Chunk(StitchSql.Chunk))
+        {
+            var rows = RowIds($"SELECT rowid, {hi}, {lo}, {span} FROM {table} WHERE {StitchSql.In(span, chunk)}",
+                row => wanted.Contains(new StitchId(TraceIdAt(row, 1), row.GetFieldValue<ulong>(3))));
+            DeleteRows(table, rows);
+        }
     }
+
+    private List<long> RowIds(string sql, Func<DbDataReader, bool> matches)
+    {
+        using var command = _writer.CreateCommand();
+        command.CommandText = sql;
+        using var row = command.ExecuteReader();
+        var found = new List<long>();
+        while (row.Read())
+        {
+            if (matches(row))
+                found.Add(row.GetInt64(0));
+        }
+        return found;
+    }
+
+    private void DeleteRows(string table, List<long> rowIds)
+    {
+        if (rowIds.Count > 0)
+            Execute($"DELETE FROM {table} WHERE rowid IN ({string.Join(", ", rowIds.Select(r => r.ToString(CultureInfo.InvariantCulture)))})");
+    }
+
+    private static UInt128 TraceIdAt(DbDataReader row, int column) =>
+        StitchSql.TraceId(row.GetFieldValue<ulong>(column), row.GetFieldValue<ulong>(column + 1));
 
     private void Execute(string sql)
     {

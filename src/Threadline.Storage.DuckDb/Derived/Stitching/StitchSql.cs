@@ -34,24 +34,6 @@ internal static class StitchSql
         return first ? "false" : text.Append(')').ToString();
     }
 
-    /// <summary>
-    /// Exactly the given ids: the indexed span column narrows the rows (an index or min/max pruned scan), the
-    /// trace columns make the match exact (span ids repeat across traces in bad data).
-    /// </summary>
-    public static string Ids(string hi, string lo, string span, IReadOnlyCollection<StitchId> ids)
-    {
-        var text = new StringBuilder(In(span, ids.Select(i => i.SpanId))).Append(" AND (");
-        var first = true;
-        foreach (var id in ids.Distinct())
-        {
-            if (!first)
-                text.Append(" OR ");
-            text.Append(CultureInfo.InvariantCulture, $"({hi} = {Hi(id.TraceId)} AND {lo} = {Lo(id.TraceId)} AND {span} = {id.SpanId})");
-            first = false;
-        }
-        return text.Append(')').ToString();
-    }
-
     public static ulong Hi(UInt128 traceId) => (ulong)(traceId >> 64);
 
     public static ulong Lo(UInt128 traceId) => (ulong)traceId;

@@ -35,7 +35,11 @@ public readonly record struct StitchKeyRef(StitchKeyKind Kind, string Key);
 public sealed record StitchInvocationRow(StitchId Id, long StartTimeUnixNano, string Body);
 
 /// <summary>An invocation written by a delta, with every key it is found by (replacing its previous keys).</summary>
-public sealed record StitchInvocationPut(StitchInvocationRow Invocation, IReadOnlyList<StitchKeyRef> Keys);
+public sealed record StitchInvocationPut(StitchInvocationRow Invocation, IReadOnlyList<StitchKeyRef> Keys)
+{
+    /// <summary>The caller knows no invocation with this id is stored: there is nothing to replace (the store skips the lookup).</summary>
+    public bool IsNew { get; init; }
+}
 
 /// <summary>An invocation found by a key lookup.</summary>
 public readonly record struct StitchKeyMatch(StitchKeyRef Key, StitchId Invocation);
@@ -67,7 +71,11 @@ public sealed record StitchTransactionRow(
     string? EntryResource);
 
 /// <summary>A transaction written by a delta: its summary and its complete member set (replacing the previous one).</summary>
-public sealed record StitchTransactionPut(StitchTransactionRow Summary, IReadOnlyList<StitchId> Members);
+public sealed record StitchTransactionPut(StitchTransactionRow Summary, IReadOnlyList<StitchId> Members)
+{
+    /// <summary>The caller knows no transaction with this entry is stored: there is nothing to replace.</summary>
+    public bool IsNew { get; init; }
+}
 
 /// <summary>
 /// The list query: summaries whose start is in [<see cref="FromUnixNano"/>, <see cref="ToUnixNano"/>), with that
