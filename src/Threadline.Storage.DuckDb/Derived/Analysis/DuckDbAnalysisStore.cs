@@ -126,9 +126,19 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
         ArgumentNullException.ThrowIfNull(ids);
         if (ids.Count == 0)
             return Task.FromResult<IReadOnlyList<AnalyzedInvocationRow>>([]);
-        // Ids are numbers: written as literals (DuckDB prunes better on literals than on bound parameters).
-        var list = string.Join(",", ids.Distinct().Select(id => $"({High(id.TraceId)},{Low(id.TraceId)},{id.SpanId})"));
-        return Rows($"{AnalysisSql.Columns} FROM analysis_invocations i WHERE (i.trace_hi, i.trace_lo, i.span_id) IN ({list}) ORDER BY i.start_time_unix_nano, i.trace_hi, i.trace_lo, i.span_id", []);
+        // A filter on the span id column alone is pushed into the scan (only matching rows are read whole); a row-value
+        // IN was evaluated after reading every column of every row. The trace is matched here. Ids are numbers,
+        // written as literals (DuckDB prunes better on literals than on bound parameters).
+        var wanted = ids.ToHashSet();
+        var rows = new List<AnalyzedInvocationRow>();
+        foreach (var chunk in wanted.Select(id => id.SpanId).Distinct().Chunk(512))
+        {
+            var list = string.Join(",", chunk.Select(span => span.ToString(CultureInfo.InvariantCulture)));
+            rows.AddRange(Rows($"{AnalysisSql.Columns} FROM analysis_invocations i WHERE i.span_id IN ({list})", []).Result
+                .Where(r => wanted.Contains(new InvocationKey(r.TraceId, r.SpanId))));
+        }
+        return Task.FromResult<IReadOnlyList<AnalyzedInvocationRow>>(
+            [.. rows.OrderBy(r => r.StartTimeUnixNano).ThenBy(r => r.TraceId).ThenBy(r => r.SpanId)]);
     }
 
     public Task<IReadOnlyList<AnalyzedInvocationRow>> ListByFunctionAsync(string function, TimeRange range, int limit, CancellationToken cancellationToken) =>
