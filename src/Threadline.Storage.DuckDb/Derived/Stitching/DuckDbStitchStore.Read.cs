@@ -72,7 +72,7 @@ public sealed partial class DuckDbStitchStore
     }
 
     /// <summary>
-    /// The rows of exactly these ids: the indexed span column narrows them (one IN list per chunk), the trace is
+    /// The rows of exactly these ids: the span column narrows them (one IN list per chunk), the trace is
     /// matched here (span ids repeat across traces only in bad data). One column keeps the statement cheap to plan;
     /// a disjunction of (trace, span) pairs cost DuckDB more to bind and optimize than to run.
     /// </summary>

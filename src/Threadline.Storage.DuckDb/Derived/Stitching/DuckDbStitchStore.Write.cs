@@ -63,7 +63,7 @@ public sealed partial class DuckDbStitchStore
 
     private void WriteHops(StitchDelta delta)
     {
-        // A hop is keyed by both ends: find the rows by the target's index, match the source here, delete by row id.
+        // A hop is keyed by both ends: find the rows by the target's span id, match the source here, delete by row id.
         var replaced = delta.HopsDeleted.Concat(delta.HopsPut.Select(h => (h.From, h.To))).ToHashSet();
         foreach (var chunk in replaced.Select(h => h.To.SpanId).ToHashSet().Chunk(StitchSql.Chunk))
         {
@@ -115,7 +115,7 @@ public sealed partial class DuckDbStitchStore
             .EndRow());
     }
 
-    /// <summary>Deletes the rows of exactly these ids (found by the indexed span column, matched here, deleted by row id).</summary>
+    /// <summary>Deletes the rows of exactly these ids (found by the span column, matched here, deleted by row id).</summary>
     private void DeleteIds(string table, string hi, string lo, string span, List<StitchId> ids)
     {
         var wanted = ids.ToHashSet();

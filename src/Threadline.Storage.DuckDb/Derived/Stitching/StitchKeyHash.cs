@@ -5,8 +5,8 @@ using Threadline.Storage.Derived.Stitching;
 namespace Threadline.Storage.DuckDb.Derived.Stitching;
 
 /// <summary>
-/// The indexed column of a key: the first 8 bytes of SHA-256 of its kind and text. A fixed-size UBIGINT index is
-/// smaller and faster than one on the text, and a number is safe to write into SQL as a literal. SHA-256 because it
+/// The lookup column of a key: the first 8 bytes of SHA-256 of its kind and text. A filter on a fixed-size UBIGINT
+/// column is far cheaper than one on the text, and a number is safe to write into SQL as a literal. SHA-256 because it
 /// is in the base library and hardware-accelerated; collisions only widen a lookup (the text is compared after).
 /// </summary>
 internal static class StitchKeyHash
