@@ -24,6 +24,14 @@ public interface IStitchState
     }
 
     /// <summary>
+    /// Called by the engine's queries before they read these invocations one by one (a transaction's members): a state
+    /// backed by a store loads them, their hops and their transactions in a few batched reads. Does nothing in memory.
+    /// </summary>
+    void Preload(IReadOnlyCollection<InvocationId> invocations)
+    {
+    }
+
+    /// <summary>
     /// A read-only view of the committed state that the engine's queries read from any thread without its lock (so a
     /// query never waits for an ingest); null when queries must read this state under the engine's lock.
     /// </summary>

@@ -26,6 +26,7 @@ public sealed partial class StitchEngine
             if (state.Members(entry) is not { } memberIds)
                 return null;
             var members = memberIds.ToHashSet();
+            state.Preload(members);
             var invocations = Load(state, members);
             var hops = members
                 .SelectMany(m => state.Outgoing(m))

@@ -5,9 +5,10 @@ namespace Threadline.Stitching.Persistence;
 
 /// <summary>
 /// Reads of the committed stitch state: the cache, else the store (batched: one query per call, whatever the
-/// number of ids). Every answer is a fresh collection the caller may keep. Only the writer fills the cache
-/// (<paramref name="fillCache"/>): it is the only one that commits, so what it reads from the store is never older
-/// than what it folds into the cache; a reader racing a commit could put an old answer back.
+/// number of ids). Every answer is a fresh collection the caller may keep. The writer (<paramref name="fillCache"/>)
+/// always fills the cache: it is the only one that commits, so what it reads is never older than what it folds in. A
+/// reader fills it only when no commit was folded in while it read (<see cref="CanFill"/>), so repeated reads (the
+/// alert evaluation every 30 s, the UI) stop going to the store.
 /// </summary>
 internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store, bool fillCache)
 {
@@ -64,19 +65,28 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
     private TValue Get<TKey, TValue>(LruMap<TKey, TValue> map, TKey key, Func<IReadOnlyCollection<TKey>, Dictionary<TKey, TValue>> load)
         where TKey : notnull
     {
+        long folds;
         lock (cache.Sync)
         {
             if (map.TryGet(key, out var cached))
                 return Copy(cached);
+            folds = cache.Folds;
         }
         var loaded = load([key])[key];
-        if (fillCache)
+        lock (cache.Sync)
         {
-            lock (cache.Sync)
+            if (CanFill(folds))
                 map.Set(key, loaded);
         }
         return Copy(loaded);
     }
+
+    /// <summary>
+    /// The writer always fills the cache (it is the only one that commits). A reader fills it only when no commit was
+    /// folded in since it started reading: what it read is then at least as new as the cache (a commit written but not
+    /// yet folded is folded over it, and folding is idempotent). Call under <see cref="StitchCache.Sync"/>.
+    /// </summary>
+    private bool CanFill(long foldsAtStart) => fillCache || cache.Folds == foldsAtStart;
 
     /// <summary>
     /// Cached collections are never handed out: a reader must not see the writer fold a commit into a set it iterates.
@@ -92,16 +102,20 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
     private void Warm<TKey, TValue>(LruMap<TKey, TValue> map, IReadOnlyCollection<TKey> keys, Func<IReadOnlyCollection<TKey>, Dictionary<TKey, TValue>> load)
         where TKey : notnull
     {
-        if (!fillCache)
-            return;
         List<TKey> missing;
+        long folds;
         lock (cache.Sync)
+        {
             missing = [.. keys.Distinct().Where(k => !map.ContainsKey(k))];
+            folds = cache.Folds;
+        }
         if (missing.Count == 0)
             return;
         var loaded = load(missing);
         lock (cache.Sync)
         {
+            if (!CanFill(folds))
+                return;
             foreach (var (key, value) in loaded)
                 map.Set(key, value);
         }
@@ -127,12 +141,15 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
     private Dictionary<UInt128, HashSet<InvocationId>> LoadTraceInvocations(IReadOnlyCollection<UInt128> traceIds)
     {
         var found = traceIds.Distinct().ToDictionary(t => t, _ => new HashSet<InvocationId>());
+        long folds;
+        lock (cache.Sync)
+            folds = cache.Folds;
         var invocations = store.LoadInvocationsOfTraces(traceIds).Select(StitchRowMapping.Invocation).ToList();
         foreach (var invocation in invocations)
             found[invocation.TraceId].Add(invocation.Id);
-        if (fillCache)
+        lock (cache.Sync)
         {
-            lock (cache.Sync)
+            if (CanFill(folds))
             {
                 foreach (var invocation in invocations)
                     cache.Invocations.Set(invocation.Id, invocation);

@@ -83,6 +83,7 @@ public sealed partial class PersistentStitchState
     {
         lock (_cache.Sync)
         {
+            _cache.Folds++;
             if (_forgetBefore is { } cutoff)
             {
                 foreach (var spans in _cache.Spans.Values)

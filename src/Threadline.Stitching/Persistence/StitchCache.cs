@@ -27,6 +27,12 @@ internal sealed class StitchCache
     public const int PerTrace = 8;
 
     public Lock Sync { get; } = new();
+
+    /// <summary>
+    /// How many commits have been folded in (changed under <see cref="Sync"/>): a reader may put what it read from the
+    /// store into the cache only if no fold happened since it started reading, else it could put an older answer back.
+    /// </summary>
+    public long Folds { get; set; }
     public LruMap<UInt128, Dictionary<ulong, SpanFacts>> Spans { get; }
     public LruMap<UInt128, HashSet<InvocationId>> TraceInvocations { get; }
     public LruMap<InvocationId, Invocation?> Invocations { get; }

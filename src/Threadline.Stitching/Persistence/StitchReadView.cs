@@ -11,6 +11,14 @@ internal sealed class StitchReadView(CommittedStitchReads committed) : IStitchSt
 {
     public IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId) => committed.Spans(traceId);
 
+    public void Preload(IReadOnlyCollection<InvocationId> invocations)
+    {
+        ArgumentNullException.ThrowIfNull(invocations);
+        committed.WarmInvocations(invocations);
+        committed.WarmHops(invocations);
+        committed.WarmTransactionsOf(invocations);
+    }
+
     public Invocation? GetInvocation(InvocationId id) => committed.Invocation(id);
 
     public IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId) => committed.TraceInvocations(traceId);
