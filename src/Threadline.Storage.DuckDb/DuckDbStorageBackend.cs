@@ -20,11 +20,17 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     /// <summary>The data folder and database file; a derived store opens on these like the configuration store does.</summary>
     public DuckDbStoreOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>
+    /// Whether the database was not closed cleanly: its write-ahead log was there before this backend opened anything
+    /// (the first store to open replays it). Decided once, when the backend is made, before any store opens.
+    /// </summary>
+    public bool Recovering { get; } = File.Exists(options.DatabasePath + ".wal");
+
     public ITelemetryStore OpenTelemetryStore() => DuckDbTelemetryStore.Open(Options);
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() => DuckDbAlertConfigurationStore.Open(Options);
 
-    public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options);
+    public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options, rebuildIndexes: Recovering);
     public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
 
     /// <summary>

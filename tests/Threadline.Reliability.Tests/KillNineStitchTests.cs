@@ -74,13 +74,16 @@ public sealed class KillNineStitchTests : IDisposable
 
         var reference = new StitchEngine(new InMemoryStitchState());
         long lastCommit;
-        await using (var spans = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = _data }))
+        // Opened as the server opens them: the backend sees the log the last kill left and has the stitch indexes rebuilt.
+        var backend = new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = _data });
+        Assert.True(backend.Recovering);
+        await using (var spans = backend.OpenTelemetryStore())
         {
             lastCommit = spans.LastCommitSequence;
             await foreach (var page in spans.ScanSpansAsync(10_000, Ct))
                 reference.Ingest(page);
         }
-        await using var store = DuckDbStitchStore.Open(new DuckDbStoreOptions { DataDirectory = _data });
+        await using var store = backend.OpenStitchStore();
         var state = new PersistentStitchState(store, cacheTraces: 100);
         var persisted = new StitchEngine(state);
 

@@ -16,6 +16,13 @@ internal static class StitchSql
     public static readonly string SelectTransactions = Load("stitch_transactions_select.sql");
     public static readonly string ListTransactions = Load("stitch_transactions_list.sql");
 
+    /// <summary>The ART indexes the schema creates (name, table, column), read from its CREATE INDEX statements.</summary>
+    public static readonly IReadOnlyList<(string Name, string Table, string Column)> Indexes =
+    [
+        .. System.Text.RegularExpressions.Regex.Matches(Schema, @"CREATE INDEX IF NOT EXISTS (\w+) ON (\w+) \((\w+)\);")
+            .Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value)),
+    ];
+
     /// <summary>How many ids one statement names; a longer list is split (the SQL text stays small).</summary>
     public const int Chunk = 512;
 
