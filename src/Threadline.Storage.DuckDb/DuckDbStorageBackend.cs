@@ -1,6 +1,8 @@
 using DuckDB.NET.Data;
 using Threadline.Storage.Configuration;
+using Threadline.Storage.Derived.Stitching;
 using Threadline.Storage.DuckDb.Configuration;
+using Threadline.Storage.DuckDb.Derived.Stitching;
 
 namespace Threadline.Storage.DuckDb;
 
@@ -18,9 +20,18 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     /// <summary>The data folder and database file; a derived store opens on these like the configuration store does.</summary>
     public DuckDbStoreOptions Options { get; } = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>
+    /// Whether the database was not closed cleanly: its write-ahead log was there before this backend opened anything
+    /// (the first store to open replays it). Decided once, when the backend is made, before any store opens.
+    /// </summary>
+    public bool Recovering { get; } = File.Exists(options.DatabasePath + ".wal");
+
     public ITelemetryStore OpenTelemetryStore() => DuckDbTelemetryStore.Open(Options);
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() => DuckDbAlertConfigurationStore.Open(Options);
+
+    public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options, rebuildIndexes: Recovering);
+    public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
 
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions

@@ -1,4 +1,5 @@
 using Threadline.Storage.Configuration;
+using Threadline.Storage.Derived.Stitching;
 
 namespace Threadline.Storage;
 
@@ -15,4 +16,10 @@ public interface IStorageBackend
     ITelemetryStore OpenTelemetryStore();
 
     IAlertConfigurationStore OpenAlertConfigurationStore();
+
+    /// <summary>The stitcher's state (transactions, hops, the stitch watermark) on the same data.</summary>
+    IStitchStore OpenStitchStore();
+
+    /// <summary>The analysis' derived state (analyzed invocations, function rollups, its watermark) on the same data.</summary>
+    Derived.Analysis.IAnalysisStore OpenAnalysisStore();
 }

@@ -51,6 +51,12 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_STORE", StorageBackends.Default),
     };
 
+    private readonly Option<int> _stitchCacheTraces = new("--stitch-cache-traces")
+    {
+        Description = "Recent traces whose stitch state (invocations, hops, transactions) is kept in memory; the rest is read from the store [env: THREADLINE_STITCH_CACHE_TRACES]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_STITCH_CACHE_TRACES", Stitching.Persistence.PersistentStitchState.DefaultCacheTraces),
+    };
+
     private readonly Option<string> _bind = new("--bind")
     {
         Description = "IP address to listen on; anything but loopback needs authentication configured (threadline auth) [env: THREADLINE_BIND]",
@@ -89,6 +95,7 @@ internal sealed class ServerCommandOptions
     {
         command.Options.Add(_data);
         command.Options.Add(_store);
+        command.Options.Add(_stitchCacheTraces);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
         command.Options.Add(_apiPort);
@@ -122,6 +129,7 @@ internal sealed class ServerCommandOptions
         {
             DataDirectory = parse.GetValue(_data)!,
             Store = parse.GetValue(_store)!,
+            StitchCacheTraces = parse.GetValue(_stitchCacheTraces),
             BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
             RequireAuthentication = parse.GetValue(_requireAuth),
             ApiPort = parse.GetValue(_apiPort),
