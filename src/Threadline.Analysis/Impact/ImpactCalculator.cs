@@ -105,8 +105,9 @@ public sealed class ImpactCalculator(AnalysisOptions options)
         Dictionary<EntryPoint, (int Failed, int Batch, int Delayed)> perEntry, Func<(int Failed, int Batch, int Delayed), int, (int, int, int)> count)
     {
         var users = new Dictionary<string, (bool Vip, List<string> Transactions)>(StringComparer.Ordinal);
-        var members = Prefetch(view, [.. transactions]);
-        foreach (var transactionId in members.Keys)
+        List<string> listed = [.. transactions];
+        var members = Prefetch(view, listed);
+        foreach (var transactionId in listed)
         {
             if (!InvocationId.TryParse(transactionId, out var entryId) || view.Get(entryId) is not { } entry)
                 continue;
