@@ -12,13 +12,16 @@ using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
 using Threadline.Server;
 using Threadline.Storage;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis;
 
 /// <summary>
-/// Issues, business impact and exposure, alerts, deployments and cost (<c>docs/analysis.md</c>). State is in memory,
-/// rebuilt at start from the stored spans (after the stitcher); resolutions, recorded deployments and the alert ledger are
-/// kept in the data folder, alert rules, channels and silences in the store (<c>IAlertConfigurationStore</c>).
+/// Issues, business impact and exposure, alerts, deployments and cost (<c>docs/analysis.md</c>). The analyzed
+/// invocations and per-minute function rollups are kept in the store (<c>IAnalysisStore</c>), derived on the writer loop
+/// with each commit and, at start, past the stored watermark in the background (<see cref="AnalysisCatchUp"/>);
+/// resolutions and recorded deployments are kept there too, the alert ledger in the data folder, alert rules, channels
+/// and silences in the store (<c>IAlertConfigurationStore</c>).
 /// </summary>
 public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerModule
 {
@@ -44,15 +47,23 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton(effective);
         services.AddSingleton<SpanDetailsReader>();
         services.AddSingleton<InvocationAnalyzer>();
+        // On the server's storage backend, opened after the telemetry store (which creates or upgrades the schema).
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>();
+            return sp.GetRequiredService<IStorageBackend>().OpenAnalysisStore();
+        });
         services.AddSingleton<AnalysisState>();
-        services.AddSingleton<AnalysisSignal>();
         services.AddSingleton<ICommittedBatchObserver, AnalysisObserver>();
-        services.AddSingleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>();
-        services.AddSingleton(new ResolutionStore(dataDirectory));
+        services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, AnalysisDerivationProgress>();
+        // First of the deletion observers: deleting the analysis' rows needs nothing of the stitcher, and a reader that
+        // sees a deleted transaction gone from the stitcher then finds its issues and figures gone as well.
+        services.Insert(0, ServiceDescriptor.Singleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>());
+        services.AddSingleton(sp => new ResolutionStore(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
         services.AddSingleton<IssueTracker>();
         services.AddSingleton<ImpactCalculator>();
         services.AddSingleton<CostCalculator>();
-        services.AddSingleton(new DeploymentLog(dataDirectory));
+        services.AddSingleton(sp => new DeploymentLog(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
         services.AddSingleton<VerdictCalculator>();
         services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
@@ -66,21 +77,20 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AnalysisLoop>();
+        services.AddHostedService<AnalysisCatchUp>();
         Search.SearchServices.AddSearch(services, dataDirectory);
     }
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
 
     /// <summary>Loads the alert rules (a bad file fails the start), creates the default rules on a new installation, and on
-    /// a data folder without an alert ledger marks the conditions that already hold as notified. The analysis was rebuilt
-    /// from the stored spans just before.</summary>
+    /// a data folder without an alert ledger marks the conditions that already hold as notified (over what is derived
+    /// so far: a folder from before the analysis was stored is derived in the background).</summary>
     public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         services.GetRequiredService<AlertRuleSource>().Load();
         if (_options.DefaultAlertRules)
             await services.GetRequiredService<AlertManager>().CreateDefaultsAsync(cancellationToken).ConfigureAwait(false);
-        // The stored spans were replayed to the analysis observer with the stitcher's rebuild, before this step.
-        services.GetRequiredService<AnalysisState>().Drain();
         await services.GetRequiredService<AlertEvaluator>().PrimeAsync(cancellationToken).ConfigureAwait(false);
         _services = services;
     }
@@ -97,6 +107,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         VipRule = o.VipRule,
         AlertRulesPath = o.AlertRulesPath,
         DefaultAlertRules = o.DefaultAlertRules,
+        DetailsCacheTraces = o.DetailsCacheTraces,
         AlertSettleTime = o.AlertSettleTime,
         BaseUrl = baseUrl,
         EvaluationInterval = o.EvaluationInterval,

@@ -8,14 +8,14 @@ using Threadline.Ingest.Receive.Http;
 using Threadline.Ingest.Receive.Lumigo;
 using Threadline.Ingest.Receive.Udp;
 using Threadline.Server.Api;
+using Threadline.Server.Derivation;
 using Threadline.Server.Hosting;
 using Threadline.Server.Security;
 using Threadline.Server.Stitch;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.Configuration;
-using Threadline.Storage.DuckDb;
-using Threadline.Storage.DuckDb.Configuration;
+using Threadline.Storage.Derived.Stitching;
 using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
@@ -81,9 +81,15 @@ public static class ThreadlineServer
 
         try
         {
-            // Open the store and rebuild derived state before listening, so a broken data folder fails the start
-            // and the first answers are complete.
-            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), app.Services.GetServices<ICommittedBatchObserver>(),
+            // Open the stores before listening, so a broken data folder fails the start. The stitch state is in the
+            // store: what is past its watermark is derived in the background (StitchCatchUp) while the server answers,
+            // except when an observer still rebuilds its state in memory from a replay of the stored spans (it reads
+            // the stitcher's answers, so the stitcher catches up first).
+            var stitch = app.Services.GetRequiredService<StitchDerivation>();
+            var replayed = StitchRebuilder.NeedingReplay(app.Services.GetServices<ICommittedBatchObserver>());
+            if (replayed.Count > 0)
+                await stitch.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), replayed,
                 app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
             app.Services.GetRequiredService<ITelemetrySink>();
             app.Services.GetRequiredService<RetentionWorker>().Start();
@@ -122,12 +128,23 @@ public static class ThreadlineServer
 
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
-        // The one place that picks the backend: the telemetry and the alert configuration live in the same store.
-        var store = new DuckDbStoreOptions { DataDirectory = dataDirectory };
-        services.AddSingleton<ITelemetryStore>(_ => DuckDbTelemetryStore.Open(store));
-        services.AddSingleton<IAlertConfigurationStore>(_ => DuckDbAlertConfigurationStore.Open(store));
+        // The backend named by --store opens every store; the telemetry and the alert configuration live on the same data.
+        var backend = StorageBackends.Create(options.Store, dataDirectory);
+        services.AddSingleton(backend);
+        services.AddSingleton<ITelemetryStore>(_ => backend.OpenTelemetryStore());
+        services.AddSingleton<IAlertConfigurationStore>(_ => backend.OpenAlertConfigurationStore());
         services.AddSingleton(new ApiAddress());
-        services.AddSingleton(new StitchEngine());
+        // The stitch state lives in the store (opened after the telemetry store, which creates or upgrades the schema).
+        services.AddSingleton<IStitchStore>(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>();
+            return backend.OpenStitchStore();
+        });
+        services.AddSingleton(sp => new StitchDerivation(sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<IStitchStore>(),
+            options.StitchCacheTraces, sp.GetRequiredService<ILogger<StitchDerivation>>()));
+        services.AddSingleton<IDerivationProgress>(sp => sp.GetRequiredService<StitchDerivation>());
+        services.AddSingleton(sp => sp.GetRequiredService<StitchDerivation>().Engine);
+        services.AddHostedService<StitchCatchUp>();
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();
         // Registered before the modules' observers: they derive from the stitcher's answer.

@@ -13,6 +13,14 @@ public sealed class ThreadlineServerOptions
     public const int DefaultZipkinPort = 9411;
 
     public required string DataDirectory { get; init; }
+    /// <summary>The storage backend, one of <see cref="StorageBackends.Names"/> (<c>--store</c>).</summary>
+    public string Store { get; init; } = StorageBackends.Default;
+
+    /// <summary>
+    /// How many recent traces the stitcher keeps in memory (with up to 8 invocations, hop lists and memberships per
+    /// trace); the rest of the stitch state is read from the store. Changes speed, never the answer.
+    /// </summary>
+    public int StitchCacheTraces { get; init; } = Stitching.Persistence.PersistentStitchState.DefaultCacheTraces;
     /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
     /// <summary>Authentication on even while <c>auth.json</c> is empty (then the start is refused until a user or token exists).</summary>
@@ -51,6 +59,8 @@ public sealed class ThreadlineServerOptions
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(DataDirectory))
             errors.Add("The data folder must be given.");
+        if (StorageBackends.Problem(Store) is { } store)
+            errors.Add(store);
         CheckPort(errors, "API", ApiPort);
         CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
         CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);
@@ -72,6 +82,8 @@ public sealed class ThreadlineServerOptions
             errors.Add($"The request size limit must be at least 1024 bytes (got {MaxRequestBytes}).");
         if (MaxQueuedBytes < 1024)
             errors.Add($"The queued bytes limit must be at least 1024 bytes (got {MaxQueuedBytes}).");
+        if (StitchCacheTraces < 1)
+            errors.Add($"The stitch cache must hold at least 1 trace (got {StitchCacheTraces}).");
         errors.AddRange(new Storage.Retention.RetentionOptions { MaxAge = Retention, DiskBudgetBytes = DiskBudgetBytes, Interval = RetentionInterval }.Validate());
         return errors;
     }

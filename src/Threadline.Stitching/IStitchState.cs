@@ -15,6 +15,28 @@ public readonly record struct WriteRef(InvocationId Invocation, DynamoWrite Writ
 /// </summary>
 public interface IStitchState
 {
+    /// <summary>
+    /// Called by <see cref="StitchEngine.Ingest"/> before it derives a batch: a state backed by a store loads, in a few
+    /// batched reads, what the batch can touch. Does nothing for a state in memory.
+    /// </summary>
+    void Prefetch(IReadOnlyList<SpanFacts> spans)
+    {
+    }
+
+    /// <summary>
+    /// Called by the engine's queries before they read these invocations one by one (a transaction's members): a state
+    /// backed by a store loads them, their hops and their transactions in a few batched reads. Does nothing in memory.
+    /// </summary>
+    void Preload(IReadOnlyCollection<InvocationId> invocations)
+    {
+    }
+
+    /// <summary>
+    /// A read-only view of the committed state that the engine's queries read from any thread without its lock (so a
+    /// query never waits for an ingest); null when queries must read this state under the engine's lock.
+    /// </summary>
+    IStitchState? ReadView => null;
+
     /// <summary>Remembers one span's facts; false when that span (trace id + span id) is already known.</summary>
     bool TryAddSpan(SpanFacts span);
 
@@ -64,5 +86,17 @@ public interface IStitchState
     /// <summary>The entries of the transactions <paramref name="invocation"/> belongs to.</summary>
     IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation);
 
-    IReadOnlyCollection<InvocationId> Entries();
+    /// <summary>The summary of the transaction whose entry is <paramref name="entry"/>; null when there is none.</summary>
+    TransactionSummary? Summary(InvocationId entry);
+
+    /// <summary>Adds or replaces the summary of the transaction <see cref="TransactionSummary.EntryInvocation"/>.</summary>
+    void PutSummary(TransactionSummary summary);
+
+    void RemoveSummary(InvocationId entry);
+
+    /// <summary>
+    /// The summaries the filter admits by range, status and entry (its id filters are the engine's), latest start
+    /// first, ties by entry id ascending, at most <see cref="TransactionFilter.Limit"/>.
+    /// </summary>
+    IReadOnlyList<TransactionSummary> ListSummaries(TransactionFilter filter);
 }

@@ -20,6 +20,10 @@ public sealed class InMemoryStitchState : IStitchState
     private readonly Dictionary<InvocationId, Dictionary<InvocationId, Hop>> _outgoing = [];
     private readonly Dictionary<InvocationId, HashSet<InvocationId>> _members = [];
     private readonly MultiMap<InvocationId, InvocationId> _transactionsOf = new();
+    // Each transaction's summary, and the same summaries ordered latest first: a list query walks only the time range
+    // it asks for instead of summarizing every transaction.
+    private readonly Dictionary<InvocationId, TransactionSummary> _summaries = [];
+    private readonly SortedSet<TransactionSummary> _latestFirst = new(TransactionSummaryOrder.LatestFirst);
 
     public bool TryAddSpan(SpanFacts span)
     {
@@ -123,7 +127,39 @@ public sealed class InMemoryStitchState : IStitchState
 
     public IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation) => _transactionsOf.Get(invocation);
 
-    public IReadOnlyCollection<InvocationId> Entries() => _members.Keys;
+    public TransactionSummary? Summary(InvocationId entry) => _summaries.GetValueOrDefault(entry);
+
+    public void PutSummary(TransactionSummary summary)
+    {
+        RemoveSummary(summary.EntryInvocation);
+        _summaries[summary.EntryInvocation] = summary;
+        _latestFirst.Add(summary);
+    }
+
+    public void RemoveSummary(InvocationId entry)
+    {
+        if (_summaries.Remove(entry, out var previous))
+            _latestFirst.Remove(previous);
+    }
+
+    public IReadOnlyList<TransactionSummary> ListSummaries(TransactionFilter filter) =>
+        [.. SummariesLatestFirst(filter.FromUnixNano, filter.ToUnixNano).Where(filter.Admits).Take(filter.Limit)];
+
+    /// <summary>The summaries whose start is in [<paramref name="from"/>, <paramref name="to"/>), latest first.</summary>
+    private IEnumerable<TransactionSummary> SummariesLatestFirst(long? from, long? to)
+    {
+        if (_latestFirst.Count == 0 || (from is { } f && to is { } t && f >= t))
+            return [];
+        var latest = to is { } end ? Bound(end - 1, InvocationIdMin) : _latestFirst.Min!;
+        var earliest = from is { } start ? Bound(start, InvocationIdMax) : _latestFirst.Max!;
+        return TransactionSummaryOrder.LatestFirst.Compare(latest, earliest) > 0 ? [] : _latestFirst.GetViewBetween(latest, earliest);
+    }
+
+    private static readonly InvocationId InvocationIdMin = new(UInt128.MinValue, ulong.MinValue);
+    private static readonly InvocationId InvocationIdMax = new(UInt128.MaxValue, ulong.MaxValue);
+
+    private static TransactionSummary Bound(long start, InvocationId id) =>
+        new("", id, new TransactionEntry(null, "", null), start, 0, Telemetry.StatusCode.Unset, 0, 0);
 
     /// <summary>Adds (or removes) every index entry of one invocation.</summary>
     private void Index(Invocation invocation, bool present)
@@ -150,35 +186,5 @@ public sealed class InMemoryStitchState : IStitchState
         if (!edges.TryGetValue(at, out var hops))
             edges[at] = hops = [];
         return hops;
-    }
-
-    /// <summary>A dictionary of sets that drops a key with its last value.</summary>
-    private sealed class MultiMap<TKey, TValue>
-        where TKey : notnull
-    {
-        private readonly Dictionary<TKey, HashSet<TValue>> _map = [];
-
-        public IReadOnlyCollection<TValue> Get(TKey key) => _map.TryGetValue(key, out var values) ? values : [];
-
-        public void Set(TKey key, TValue value, bool present)
-        {
-            if (present)
-                Add(key, value);
-            else
-                Remove(key, value);
-        }
-
-        public void Add(TKey key, TValue value)
-        {
-            if (!_map.TryGetValue(key, out var values))
-                _map[key] = values = [];
-            values.Add(value);
-        }
-
-        public void Remove(TKey key, TValue value)
-        {
-            if (_map.TryGetValue(key, out var values) && values.Remove(value) && values.Count == 0)
-                _map.Remove(key);
-        }
     }
 }

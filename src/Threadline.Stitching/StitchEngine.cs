@@ -7,7 +7,8 @@ namespace Threadline.Stitching;
 /// Joins invocations into transactions, incrementally: <see cref="Ingest"/> takes each batch of newly stored spans
 /// and updates the invocations, hops and transactions in <see cref="IStitchState"/>. Every derived fact is a pure
 /// function of the spans seen so far, so the answer is the same whatever the arrival order and batching.
-/// Thread-safe: ingestion and queries are serialized.
+/// Thread-safe: ingestions are serialized; queries read the state's read view when it has one (a store-backed state:
+/// they never wait for an ingest), else they are serialized with ingestion.
 /// </summary>
 public sealed partial class StitchEngine
 {
@@ -32,15 +33,18 @@ public sealed partial class StitchEngine
         lock (_lock)
         {
             var batch = new Batch(_time.GetUtcNow());
+            var facts = spans.Select(SpanFactsReader.Read).ToList();
+            _state.Prefetch(facts);
+            var newTraces = facts.Select(s => s.TraceId).Distinct().Where(t => _state.TraceSpans(t).Count == 0).ToHashSet();
             var traces = new HashSet<UInt128>();
-            foreach (var span in spans)
+            foreach (var span in facts)
             {
-                if (_state.TryAddSpan(SpanFactsReader.Read(span)))
+                if (_state.TryAddSpan(span))
                     traces.Add(span.TraceId);
             }
             foreach (var traceId in traces)
                 ReExtract(traceId, batch);
-            return Settle(batch);
+            return Settle(batch) with { NewTraces = newTraces };
         }
     }
 

@@ -41,6 +41,17 @@ public sealed record TransactionFilter
     public string? Entry { get; init; }
     public StatusCode? Status { get; init; }
     public int Limit { get; init; } = 100;
+
+    /// <summary>Whether a summary passes the range, status and entry filters (the id filters need the state).</summary>
+    public bool Admits(TransactionSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return (FromUnixNano is not { } from || summary.StartTimeUnixNano >= from)
+            && (ToUnixNano is not { } to || summary.StartTimeUnixNano < to)
+            && (Status is not { } status || summary.Status == status)
+            && (Entry is not { } entry
+                || summary.Entry.Kind == entry || summary.Entry.Name == entry || summary.Entry.Resource == entry);
+    }
 }
 
 /// <summary>What one <see cref="StitchEngine.Ingest"/> call changed, for a store or a live view to follow.</summary>
@@ -50,4 +61,11 @@ public sealed record StitchResult(
     IReadOnlyList<Hop> LinkedHops,
     IReadOnlyList<(InvocationId From, InvocationId To)> UnlinkedHops,
     IReadOnlyList<string> ChangedTransactions,
-    IReadOnlyList<string> RemovedTransactions);
+    IReadOnlyList<string> RemovedTransactions)
+{
+    /// <summary>
+    /// The traces of which the stitcher held no span before this ingest: every span it knows of them came with it.
+    /// (Only as good as the state is complete: a caller deriving behind the stored spans must not rely on it.)
+    /// </summary>
+    public IReadOnlySet<UInt128> NewTraces { get; init; } = new HashSet<UInt128>();
+}

@@ -112,17 +112,20 @@ public sealed partial class DuckDbTelemetryStore
             if (ranges.Count == 0)
                 continue;
             var known = ranges.Select(r => r.Key).ToHashSet();
-            var ids = chunk.Where(id => known.Contains(RowAppender.TraceKey(id))).ToHashSet();
+            var ids = chunk.Where(id => known.Contains(RowAppender.TraceKey(id))).ToList();
             // Numbers the store formatted itself (ids given as UInt128, ranges it read), so writing them in is safe.
             var sql = SqlText.GetTraces
-                .Replace("{trace_id_lows}", string.Join(", ", ids.Select(id => RowAppender.TraceIdLow(id).ToString(CultureInfo.InvariantCulture)).Distinct()), StringComparison.Ordinal)
+                .Replace("{trace_ids}", string.Join(", ", ids.Select(TraceIdLiteral)), StringComparison.Ordinal)
                 .Replace("{ranges}", RangesCondition(ranges.Select(r => (r.Min, r.Max))), StringComparison.Ordinal);
             var spans = await QueryAsync(sql, [], RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
-            foreach (var group in spans.Where(s => ids.Contains(s.TraceId)).GroupBy(s => s.TraceId))
+            foreach (var group in spans.GroupBy(s => s.TraceId))
                 traces[group.Key] = group.ToList();
         }
         return traces;
     }
+
+    private static string TraceIdLiteral(UInt128 traceId) =>
+        RowAppender.ToHugeInt(traceId).ToString(CultureInfo.InvariantCulture) + "::HUGEINT";
 
     /// <summary>The spans' start within any of the ranges, overlapping ones merged, as SQL.</summary>
     private static string RangesCondition(IEnumerable<(long Min, long Max)> ranges)

@@ -13,18 +13,17 @@ public sealed partial class DuckDbTelemetryStore
 {
     public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken)
     {
+        var id = RowAppender.ToHugeInt(traceId);
         var ranges = await QueryAsync(SqlText.TraceRange, [new DuckDBParameter("trace_key", RowAppender.TraceKey(traceId))],
             (row, _) => row.IsDBNull(0) ? ((long, long)?)null : (row.GetInt64(0), row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
         if (ranges[0] is not { } range)
             return [];
         var (minStart, maxStart) = range;
-        // Integers the store itself read or formatted, so writing them into the SQL is safe (see get_trace.sql for why).
+        // Two integers the store itself read, so writing them into the SQL is safe (see get_trace.sql for why).
         var sql = SqlText.GetTrace
             .Replace("{min_start}", minStart.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{max_start}", maxStart.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{trace_id_lo}", RowAppender.TraceIdLow(traceId).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("{trace_id_hi}", RowAppender.TraceIdHigh(traceId).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        return await QueryAsync(sql, [], RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
+            .Replace("{max_start}", maxStart.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return await QueryAsync(sql, [new DuckDBParameter("trace_id", id)], RowReader.ReadSpan, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<IReadOnlyList<SpanRecord>> FindSpansAsync(SpanQuery query, CancellationToken cancellationToken) =>
@@ -42,8 +41,7 @@ public sealed partial class DuckDbTelemetryStore
             [
                 new DuckDBParameter("from", query.FromUnixNano),
                 new DuckDBParameter("to", query.ToUnixNano),
-                new DuckDBParameter("trace_id_lo", query.TraceId is { } low ? RowAppender.TraceIdLow(low) : DBNull.Value),
-                new DuckDBParameter("trace_id_hi", query.TraceId is { } high ? RowAppender.TraceIdHigh(high) : DBNull.Value),
+                new DuckDBParameter("trace_id", query.TraceId is { } traceId ? RowAppender.ToHugeInt(traceId) : DBNull.Value),
                 new DuckDBParameter("span_id", query.SpanId is { } spanId ? spanId : DBNull.Value),
                 new DuckDBParameter("limit", Math.Max(0, query.Limit)),
             ],

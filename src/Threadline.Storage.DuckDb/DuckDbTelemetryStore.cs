@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DuckDB.NET.Data;
 using Threadline.Storage.DuckDb.Sql;
 using Threadline.Storage.DuckDb.Write;
+using Threadline.Storage.Write;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb;
@@ -81,22 +82,14 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
             command.CommandText = SqlText.MigrateTo2;
             command.ExecuteNonQuery();
         }
-        var rewritten = false;
         if (version is 1 or 2)
         {
-            command.CommandText = SqlText.MigrateTo3 + SqlText.Schema + SqlText.MigrateTo3Copy;
+            command.CommandText = SqlText.MigrateTo3;
             command.ExecuteNonQuery();
-            rewritten = true;
         }
         command.CommandText = $"DELETE FROM threadline_schema; INSERT INTO threadline_schema VALUES ({SchemaVersion})";
         command.ExecuteNonQuery();
         transaction.Commit();
-        if (rewritten)
-        {
-            // Write the rewritten tables into the file now and free the old ones' blocks, rather than leave both in the log.
-            command.CommandText = "CHECKPOINT";
-            command.ExecuteNonQuery();
-        }
     }
 
     private long ReadLastCommitSequence()

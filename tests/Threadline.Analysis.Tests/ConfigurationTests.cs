@@ -14,6 +14,7 @@ public sealed class ConfigurationTests
             ["THREADLINE_VIP_USERS"] = "u-1, u-2",
             ["THREADLINE_VIP_RULE"] = "header:X-Tier=gold|platinum",
             ["THREADLINE_BASE_URL"] = "https://threadline.example.com",
+            ["THREADLINE_ANALYSIS_CACHE_TRACES"] = "500",
         };
         var (options, errors) = AnalysisEnvironment.Read(variables.GetValueOrDefault);
 
@@ -23,6 +24,7 @@ public sealed class ConfigurationTests
         Assert.Equal((ValueSource.Header, "X-Tier"), (options.VipRule!.Rule.Source, options.VipRule.Rule.Name));
         Assert.Equal(["gold", "platinum"], options.VipRule.Values);
         Assert.Equal(new Uri("https://threadline.example.com"), options.BaseUrl);
+        Assert.Equal(500, options.DetailsCacheTraces);
     }
 
     [Fact]
@@ -31,15 +33,18 @@ public sealed class ConfigurationTests
         var (defaults, none) = AnalysisEnvironment.Read(_ => null);
         Assert.Empty(none);
         Assert.Equal((ValueSource.Attribute, "enduser.id"), (defaults.UserRule.Source, defaults.UserRule.Name));
+        Assert.Equal(AnalysisOptions.DefaultDetailsCacheTraces, defaults.DetailsCacheTraces);
 
         var bad = new Dictionary<string, string>
         {
             ["THREADLINE_USER_RULE"] = "cookie:session",
             ["THREADLINE_VIP_RULE"] = "jsonpath:$.tier[",
             ["THREADLINE_BASE_URL"] = "not a url",
+            ["THREADLINE_ANALYSIS_CACHE_TRACES"] = "-3",
         };
         var (_, errors) = AnalysisEnvironment.Read(bad.GetValueOrDefault);
-        Assert.Equal(3, errors.Count);
+        Assert.Equal(4, errors.Count);
+        Assert.Contains("THREADLINE_ANALYSIS_CACHE_TRACES is a whole number of traces such as 20000, or 0 (got '-3').", errors);
         Assert.Contains("A rule is attribute:<name>, header:<name> or jsonpath:<$.path> (got 'cookie:session').", errors);
         Assert.Contains(errors, e => e.StartsWith("THREADLINE_VIP_RULE is <rule>=<value>", StringComparison.Ordinal));
         Assert.Contains("THREADLINE_BASE_URL must be an absolute URL (got 'not a url').", errors);

@@ -71,6 +71,33 @@ public sealed class TracerReceiversFixture : IAsyncLifetime
         return [];
     }
 
+    /// <summary>
+    /// Polls the transactions of a trace until <paramref name="done"/> holds. For data sent without an acknowledgement
+    /// (X-Ray over UDP): its spans are readable as soon as they are stored, a moment before the stitcher has derived
+    /// them on the writer loop.
+    /// </summary>
+    public async Task<List<JsonElement>> WaitForTransactionsAsync(string traceId, Func<List<JsonElement>, bool> done)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var watch = Stopwatch.StartNew();
+        var last = "(no answer)";
+        while (watch.Elapsed < Deadline)
+        {
+            using var response = await Api.GetAsync($"/api/transactions?traceId={traceId}", ct);
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}";
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var transactions = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)).RootElement.GetProperty("transactions")
+                    .EnumerateArray().Select(t => t.Clone()).ToList();
+                if (done(transactions))
+                    return transactions;
+            }
+            await Task.Delay(50, ct);
+        }
+        Assert.Fail($"trace {traceId}: the transactions did not settle within {Deadline}; last answer: {last}");
+        return [];
+    }
+
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();

@@ -194,6 +194,58 @@ public sealed class TransactionApiTests : IAsyncLifetime
         Assert.Equal(JsonDocument.Parse(before).RootElement.GetProperty("hops")[0].GetProperty("via").GetString(), after.GetProperty("hops")[0].GetProperty("via").GetString());
     }
 
+    [Fact]
+    public async Task A_restart_reads_the_transactions_from_the_store_and_derives_no_span_again()
+    {
+        var before = (await GetAsync($"/api/transactions/{ProducerId}")).GetRawText();
+
+        await _fixture.StopAsync();
+        await _fixture.StartAsync();
+
+        var stitching = await StitchingDerivationAsync();
+        Assert.Equal(0, stitching.GetProperty("spansDone").GetInt64());
+        Assert.Equal(before, (await GetAsync($"/api/transactions/{ProducerId}")).GetRawText());
+    }
+
+    [Fact]
+    public async Task A_folder_without_stitch_state_is_stitched_in_the_background_after_the_start()
+    {
+        await _fixture.StopAsync();
+        // As a folder written before the stitch state was stored: spans, and no stitch rows nor watermark.
+        using (var database = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(_fixture.DataDirectory, "threadline.duckdb")}"))
+        {
+            database.Open();
+            using var command = database.CreateCommand();
+            command.CommandText = string.Join(';', new[] { "spans", "invocations", "keys", "hops", "memberships", "transactions", "watermark" }.Select(t => $"DELETE FROM stitch_{t}"));
+            command.ExecuteNonQuery();
+        }
+
+        await _fixture.StartAsync();
+
+        var stitching = await StitchingDerivationAsync();
+        Assert.Equal(3, stitching.GetProperty("spansDone").GetInt64());
+        var transaction = await GetAsync($"/api/transactions/{ProducerId}");
+        Assert.Equal(2, transaction.GetProperty("invocations").GetArrayLength());
+        Assert.Equal("sqs.messageId", transaction.GetProperty("hops")[0].GetProperty("via").GetString());
+    }
+
+    /// <summary>The stitching part of <c>/api/health</c>'s derivation once the start's background derivation is done.</summary>
+    private async Task<JsonElement> StitchingDerivationAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var health = await GetAsync("/api/health");
+            var stitching = health.GetProperty("derivation").GetProperty("parts").EnumerateArray().Single(p => p.GetProperty("part").GetString() == "stitching");
+            if (stitching.GetProperty("state").GetString() is "done" or "failed" || DateTimeOffset.UtcNow > deadline)
+            {
+                Assert.Equal("done", stitching.GetProperty("state").GetString());
+                return stitching.Clone();
+            }
+            await Task.Delay(50, Ct);
+        }
+    }
+
     [Theory]
     [InlineData("/api/transactions?status=bogus", "status must be 'ok' or 'error'")]
     [InlineData("/api/transactions?limit=0", "limit must be between 1 and 1000")]

@@ -8,8 +8,8 @@ namespace Threadline.Storage.Tests;
 
 /// <summary>
 /// A data folder as schema version 2 (or 1: the same without trace_index) wrote it, made with SQL: the input of the
-/// upgrade at open. Its tables are those of Sql/schema.sql before version 3: one HUGEINT trace id (the 128 bits
-/// reinterpreted as signed), no commit sequence.
+/// upgrade at open. Its tables are those of Sql/schema.sql before version 3: no commit_seq column, no commit_sequence
+/// table.
 /// </summary>
 internal static class OldSchemaFolder
 {

@@ -74,7 +74,7 @@ internal static class FloorCommand
         for (var i = from; i < to; i++)
         {
             var r = rows[i];
-            appender.CreateRow().AppendValue(r.TraceIdHigh).AppendValue(r.TraceIdLow).AppendValue(r.SpanId).AppendValue(r.ParentSpanId).AppendValue(r.Start)
+            appender.CreateRow().AppendValue(r.TraceId).AppendValue(r.SpanId).AppendValue(r.ParentSpanId).AppendValue(r.Start)
                 .AppendValue(r.Duration).AppendValue(r.Name).AppendValue(r.Kind).AppendValue(r.Status).AppendValue(r.StatusMessage)
                 .AppendValue(r.Service).AppendValue(r.ResourceId).AppendValue(r.ScopeId).AppendValue(r.TraceState).AppendValue(r.Flags)
                 .AppendValue(r.Attributes).AppendValue(r.Events).AppendValue(r.Links).AppendValue(r.DroppedAttributes)
@@ -90,7 +90,7 @@ internal static class FloorCommand
         for (var i = from; i < to; i++)
         {
             var r = rows[i];
-            appender.CreateRow().AppendValue(r.Time).AppendValue(r.ObservedTime).AppendValue(r.TraceIdHigh).AppendValue(r.TraceIdLow).AppendValue(r.SpanId)
+            appender.CreateRow().AppendValue(r.Time).AppendValue(r.ObservedTime).AppendValue(r.TraceId).AppendValue(r.SpanId)
                 .AppendValue(r.Flags).AppendValue(r.Severity).AppendValue(r.SeverityText).AppendValue(r.EventName).AppendValue(r.Body)
                 .AppendValue(r.Attributes).AppendValue(r.Service).AppendValue(r.ResourceId).AppendValue(r.ScopeId)
                 .AppendValue(r.DroppedAttributes).AppendValue(commit).EndRow();

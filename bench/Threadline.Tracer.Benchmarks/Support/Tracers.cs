@@ -14,13 +14,17 @@ public static class Tracers
         new ExportTargets { Traces = _ => new DiscardExporter<Activity>(), Logs = _ => new DiscardExporter<LogRecord>() },
         _ => null);
 
-    /// <summary>The plain OpenTelemetry SDK: one source, batch processor, same kind of exporter.</summary>
-    public static TracerProvider PlainOpenTelemetry(string source, Action<TracerProviderBuilder>? configure = null)
+    /// <summary>
+    /// The plain OpenTelemetry SDK: one source, the same kind of exporter, behind a batch processor, or with
+    /// <paramref name="exportWhenEnded"/> a simple processor that exports each span as it ends (nothing left to flush).
+    /// </summary>
+    public static TracerProvider PlainOpenTelemetry(string source, Action<TracerProviderBuilder>? configure = null, bool exportWhenEnded = false)
     {
+        var exporter = new DiscardExporter<Activity>();
         var builder = Sdk.CreateTracerProviderBuilder()
             .AddSource(source)
             .SetSampler(new AlwaysOnSampler())
-            .AddProcessor(new BatchActivityExportProcessor(new DiscardExporter<Activity>()));
+            .AddProcessor(exportWhenEnded ? new SimpleActivityExportProcessor(exporter) : new BatchActivityExportProcessor(exporter));
         configure?.Invoke(builder);
         return builder.Build();
     }

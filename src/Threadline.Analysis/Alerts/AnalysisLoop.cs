@@ -1,15 +1,14 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Threadline.Analysis.Configuration;
-using Threadline.Analysis.Ingest;
 
 namespace Threadline.Analysis.Alerts;
 
 /// <summary>
-/// The background loop: applies queued spans as they come, and evaluates the alert rules every
-/// <see cref="AnalysisOptions.EvaluationInterval"/> (never when it is null).
+/// The background loop: evaluates the alert rules every <see cref="AnalysisOptions.EvaluationInterval"/> (never when it
+/// is null). Spans are derived on the writer loop, not here.
 /// </summary>
-internal sealed partial class AnalysisLoop(AnalysisOptions options, AnalysisState state, AnalysisSignal signal, AlertEvaluator alerts,
+internal sealed partial class AnalysisLoop(AnalysisOptions options, AlertEvaluator alerts,
     ILogger<AnalysisLoop> logger) : BackgroundService
 {
     /// <summary>The longest real wait between looks at the clock, so a clock that jumps (a test's) is followed soon.</summary>
@@ -24,8 +23,7 @@ internal sealed partial class AnalysisLoop(AnalysisOptions options, AnalysisStat
             var wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue > MaxIdle ? MaxIdle : untilDue;
             try
             {
-                await signal.WaitAsync(wait, stoppingToken).ConfigureAwait(false);
-                state.Drain();
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(false);
                 if (options.EvaluationInterval is { } interval && options.Time.GetUtcNow() >= nextEvaluation)
                 {
                     nextEvaluation = options.Time.GetUtcNow() + interval;

@@ -6,10 +6,14 @@ using Threadline.Analysis.Functions;
 using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Alerts;
 
-/// <summary>Turns each rule into the conditions that hold now, each with its one-line text.</summary>
+/// <summary>
+/// Turns each rule into the conditions that hold now, each with its one-line text. Issues are those seen in the last
+/// <see cref="ReadRange.DefaultSpan"/>; thresholds look at their window; cost at the last 25 hours.
+/// </summary>
 public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues, ImpactCalculator impact, CostCalculator cost,
     DeploymentHistory deployments)
 {
@@ -17,12 +21,12 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
 
     public IReadOnlyList<AlertCondition> Find(IAnalysisView view, IReadOnlyList<AlertRule> rules)
     {
-        var allIssues = issues.All(view);
+        var allIssues = issues.List(view, ReadRange.Of(null, null, view.Now));
         var impacts = new Dictionary<string, ImpactReport>();
         ImpactReport ImpactOf(Issue issue)
         {
             if (!impacts.TryGetValue(issue.Id, out var report))
-                impacts[issue.Id] = report = impact.Of(view, issue.Occurrences);
+                impacts[issue.Id] = report = impact.Of(view, IssueTracker.Occurrences(view, issue));
             return report;
         }
 
@@ -89,7 +93,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
         if (issueIds.Count == 0)
             return resolutions;
         var fixes = new Dictionary<string, JudgedDeployment>();
-        foreach (var judged in deployments.Judge(view))
+        foreach (var judged in deployments.Judge(view, ReadRange.Of(null, null, view.Now)))
         {
             foreach (var id in judged.Verdict.FixedIssues.Where(issueIds.Contains))
                 fixes[id] = judged;
@@ -103,7 +107,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                     ? $"fixed by {fix.Deployment.Function} {fix.Deployment.Version}, deployed {Stamp(fix.Deployment.Time)}"
                     : null;
             if (how is not null)
-                resolutions[id] = $"{how}. It had hit: {impact.Of(view, issue.Occurrences).Sentence(issue.Function)}";
+                resolutions[id] = $"{how}. It had hit: {impact.Of(view, IssueTracker.Occurrences(view, issue)).Sentence(issue.Function)}";
         }
         return resolutions;
     }
@@ -122,9 +126,9 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
     private IEnumerable<AlertCondition> CostSpikes(IAnalysisView view, AlertRule rule)
     {
         var factor = (decimal)(rule.Threshold ?? options.CostSpikeFactor);
-        foreach (var function in rule.Function is null ? view.Functions.Order(StringComparer.Ordinal).ToList() : [rule.Function])
+        foreach (var spend in RecentSpend(view, rule.Function))
         {
-            var spend = cost.OfFunction(view, function);
+            var function = spend.Function;
             if (spend.BaselinePerHourUsd <= 0 || spend.LastHourUsd < options.CostSpikeMinimumUsd || spend.LastHourUsd <= spend.BaselinePerHourUsd * factor)
                 continue;
             var times = (spend.LastHourUsd / spend.BaselinePerHourUsd).ToString("0.#", CultureInfo.InvariantCulture);
@@ -139,10 +143,11 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
     {
         var now = options.Time.GetUtcNow();
         var window = rule.Window ?? DefaultWindow;
-        var functions = rule.Function is null ? view.Functions.Order(StringComparer.Ordinal).ToList() : [rule.Function];
+        var range = ReadRange.After(now - window, now);
+        var functions = rule.Function is null ? view.Functions(range) : [rule.Function];
         foreach (var function in functions)
         {
-            var recent = view.OfFunction(function).Where(i => i.Start > now - window && i.Start <= now).ToList();
+            var recent = view.OfFunction(function, range);
             if (recent.Count == 0 || recent.Count < rule.MinInvocations)
                 continue;
             var stats = FunctionStats.Of(function, recent);
@@ -170,14 +175,21 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
 
     private IEnumerable<AlertCondition> CostThreshold(IAnalysisView view, AlertRule rule, IReadOnlyList<Issue> allIssues)
     {
-        var functions = rule.Function is null ? view.Functions.ToList() : [rule.Function];
-        var lastHour = functions.Sum(f => cost.OfFunction(view, f).LastHourUsd);
+        var lastHour = RecentSpend(view, rule.Function).Sum(f => f.LastHourUsd);
         if (lastHour < (decimal)rule.Threshold!.Value)
             yield break;
         var scope = rule.Function ?? "all functions";
         yield return Level(rule, scope,
             $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function,
             $"Cost of {scope} is under {Usd((decimal)rule.Threshold.Value)} in the last hour");
+    }
+
+    /// <summary>The spend of the functions (or the one) invoked in the last hour and the 24 before it: the only ones with a last hour or a usual hour.</summary>
+    private IReadOnlyList<FunctionCost> RecentSpend(IAnalysisView view, string? function)
+    {
+        var now = view.Now;
+        var spend = cost.OfFunctions(view, ReadRange.After(now.AddHours(-25), now));
+        return function is null ? spend : [.. spend.Where(f => f.Function == function)];
     }
 
     private static Issue? TopIssue(IReadOnlyList<AnalyzedInvocation> recent, IReadOnlyList<Issue> allIssues) =>

@@ -6,6 +6,7 @@ using Threadline.Analysis.Functions;
 using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Api;
 
@@ -17,7 +18,8 @@ public sealed record FailedInvocation(AnalyzedInvocation Invocation, IReadOnlyLi
 
 /// <summary>
 /// The answers of the analysis API as typed records, for in-process readers (the web UI): the same calls and the same
-/// mapping as the JSON endpoints, without an HTTP round trip. Each method reads one consistent view.
+/// mapping as the JSON endpoints, without an HTTP round trip. Each answer is store queries bounded by a time range
+/// (a call given none covers <see cref="ReadRange.DefaultSpan"/> up to now) and a limit.
 /// </summary>
 public sealed class AnalysisQueries(
     AnalysisState state,
@@ -27,39 +29,45 @@ public sealed class AnalysisQueries(
     DeploymentHistory deployments,
     AlertLedger ledger)
 {
-    /// <summary>Issues, latest seen first: of that state and function, with an occurrence in [from, to) (each filter optional).</summary>
+    /// <summary>Issues with an occurrence in [from, to), latest seen first: of that state and function (each filter optional).</summary>
     public IReadOnlyList<IssueSummaryResponse> Issues(IssueState? issueState, string? function, DateTimeOffset? from, DateTimeOffset? to) =>
-        state.Read(view => issues.All(view)
+        state.Read(view => issues.List(view, ReadRange.Of(from, to, view.Now), function)
             .Where(i => issueState is null || i.State == issueState)
-            .Where(i => function is null || i.Function == function)
-            .Where(i => (from is null && to is null) || i.Occurrences.Any(o => (from is null || o.Start >= from) && (to is null || o.Start < to)))
             .Select(IssueMapper.Summary)
             .ToList());
 
-    /// <summary>The issue with impact, exposure, samples and timeline; null when unknown.</summary>
-    public IssueView? Issue(string id) =>
-        state.Read(view => issues.Get(view, id) is { } issue
-            ? new IssueView(IssueMapper.Detail(issue, impact.Of(view, issue.Occurrences), view), issue.Occurrences)
-            : null);
+    /// <summary>The issue with impact, exposure, samples and timeline (over the day up to its last occurrence); null when unknown.</summary>
+    public IssueView? Issue(string id) => state.Read(view => issues.Get(view, id) is { } issue ? ViewOf(view, issue) : null);
 
     /// <summary>Marks the issue resolved now and answers it; null when unknown.</summary>
     public IssueView? Resolve(string id) =>
-        state.Read(view => issues.Resolve(view, id) && issues.Get(view, id) is { } issue
-            ? new IssueView(IssueMapper.Detail(issue, impact.Of(view, issue.Occurrences), view), issue.Occurrences)
-            : null);
+        state.Read(view => issues.Resolve(view, id) && issues.Get(view, id) is { } issue ? ViewOf(view, issue) : null);
 
-    /// <summary>Per function (name order): counts, percentiles and cost of its invocations started in [from, to).</summary>
+    private IssueView ViewOf(IAnalysisView view, Issue issue)
+    {
+        var occurrences = IssueTracker.Occurrences(view, issue);
+        return new IssueView(IssueMapper.Detail(issue, impact.Of(view, occurrences), view, occurrences), occurrences);
+    }
+
+    /// <summary>Per function with an invocation started in [from, to) (name order): counts, percentiles and cost there, and its cost spike.</summary>
     public IReadOnlyList<FunctionResponse> Functions(DateTimeOffset? from, DateTimeOffset? to) =>
-        state.Read(view => view.Functions.Order(StringComparer.Ordinal).Select(f => Function(view, f, from, to)).ToList());
+        state.Read<IReadOnlyList<FunctionResponse>>(view =>
+        {
+            var figures = StoreAnalysisView.Wait(view.Store.GetFunctionFiguresAsync(null, ReadRange.Of(from, to, view.Now), CancellationToken.None));
+            var spend = cost.Spend(view, [.. figures.Select(f => (f.Function, f.Invocations, f.CostUsd))]).ToDictionary(s => s.Function, StringComparer.Ordinal);
+            return [.. figures.Select(f => new FunctionResponse(f.Function, (int)f.Invocations, (int)f.Errors, f.P50Ms, f.P95Ms, f.P99Ms, (int)f.ColdStarts,
+                f.CostUsd, spend[f.Function].LastHourUsd, spend[f.Function].BaselinePerHourUsd, spend[f.Function].Spike))];
+        });
 
     /// <summary>The function's invocations started in [from, to), in start order; empty when it is unknown.</summary>
     public IReadOnlyList<AnalyzedInvocation> Invocations(string function, DateTimeOffset? from, DateTimeOffset? to) =>
-        state.Read(view => view.OfFunction(function).Where(i => InRange(i, from, to)).ToList());
+        state.Read(view => view.OfFunction(function, ReadRange.Of(from, to, view.Now)));
 
     /// <summary>The latest failed invocations of the function in [from, to), latest first.</summary>
     public IReadOnlyList<FailedInvocation> RecentFailures(string function, DateTimeOffset? from, DateTimeOffset? to, int limit) =>
-        state.Read(view => view.OfFunction(function).Where(i => i.Failed && InRange(i, from, to)).Reverse().Take(limit)
-            .Select(i => new FailedInvocation(i, view.Engine.TransactionsOf(i.Id))).ToList());
+        state.Read(view => StoreAnalysisView.Wait(view.Store.ListLatestByFunctionAsync(function, ReadRange.Of(from, to, view.Now), failedOnly: true, limit,
+                CancellationToken.None))
+            .Select(AnalysisRows.FromRow).Select(i => new FailedInvocation(i, view.Engine.TransactionsOf(i.Id))).ToList());
 
     /// <summary>One invocation as the analysis sees it (version, user, cost, failure); null when unknown.</summary>
     public AnalyzedInvocation? Invocation(Stitching.InvocationId id) => state.Read(view => view.Get(id));
@@ -68,6 +76,25 @@ public sealed class AnalysisQueries(
     public IReadOnlyDictionary<string, decimal> TransactionCosts(IEnumerable<string> transactionIds) =>
         state.Read(view => transactionIds.Distinct().Select(id => cost.TransactionOf(view, id)).OfType<TransactionCost>()
             .ToDictionary(c => c.TransactionId, c => c.CostUsd));
+
+    /// <summary>Cost per function (with spikes) and per entry point over [from, to).</summary>
+    public CostReport Cost(DateTimeOffset? from, DateTimeOffset? to) => state.Read(view => cost.Report(view, ReadRange.Of(from, to, view.Now)));
+
+    /// <summary>The entry points and users hit by the function's failed invocations in [from, to); null when it has no invocation there.</summary>
+    public ImpactResponse? FunctionImpact(string function, DateTimeOffset? from, DateTimeOffset? to) =>
+        state.Read(view =>
+        {
+            var invocations = view.OfFunction(function, ReadRange.Of(from, to, view.Now));
+            if (invocations.Count == 0)
+                return null;
+            var failed = invocations.Where(i => i.Failed).ToList();
+            var report = impact.Of(view, failed);
+            return new ImpactResponse(function, failed.Count, report.Sentence(function), IssueMapper.Entries(report), IssueMapper.Exposure(report),
+                IssueMapper.Exposure(report.DelayedExposure), IssueMapper.Exposure(report.FailedBatchExposure), IssueMapper.Outcomes(report));
+        });
+
+    /// <summary>The cost of one transaction; null when unknown.</summary>
+    public TransactionCost? TransactionCost(string transactionId) => state.Read(view => cost.TransactionOf(view, transactionId));
 
     /// <summary>
     /// For each batch consumer invocation of the transaction, what happened in that delivery to the transaction's own
@@ -97,9 +124,9 @@ public sealed class AnalysisQueries(
         _ => 0,
     };
 
-    /// <summary>Deployments, oldest first, with their verdicts (of one function, when given).</summary>
+    /// <summary>Deployments detected in the last day and every recorded one, oldest first, with their verdicts (of one function, when given).</summary>
     public IReadOnlyList<DeploymentResponse> Deployments(string? function) =>
-        state.Read(view => deployments.Judge(view).Where(j => function is null || j.Deployment.Function == function).Select(j =>
+        state.Read(view => deployments.Judge(view, ReadRange.Of(null, null, view.Now)).Where(j => function is null || j.Deployment.Function == function).Select(j =>
             new DeploymentResponse(j.Deployment.Function, j.Deployment.Version, j.Deployment.Time, j.Verdict.Text, j.Deployment.PreviousVersion,
                 j.Deployment.Recorded ? "recorded" : "detected", j.Deployment.Rollback,
                 new ComparisonResponse(j.Verdict.ErrorsPerHourBefore, j.Verdict.ErrorsPerHourAfter, j.Verdict.P95MsBefore, j.Verdict.P95MsAfter,
@@ -107,15 +134,4 @@ public sealed class AnalysisQueries(
 
     /// <summary>The latest notifications, latest first.</summary>
     public IReadOnlyList<AlertNotification> Notifications() => ledger.Recent();
-
-    private FunctionResponse Function(IAnalysisView view, string function, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        var stats = FunctionStats.Of(function, view.OfFunction(function).Where(i => InRange(i, from, to)).ToList());
-        var spend = cost.OfFunction(view, function);
-        return new FunctionResponse(function, stats.Invocations, stats.Errors, stats.P50Ms, stats.P95Ms, stats.P99Ms, stats.ColdStarts, stats.CostUsd,
-            spend.LastHourUsd, spend.BaselinePerHourUsd, spend.Spike);
-    }
-
-    private static bool InRange(AnalyzedInvocation invocation, DateTimeOffset? from, DateTimeOffset? to) =>
-        (from is null || invocation.Start >= from) && (to is null || invocation.Start < to);
 }

@@ -2,8 +2,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Threadline.Analysis.Cost;
-using Threadline.Analysis.Impact;
-using Threadline.Analysis.Ingest;
 using Threadline.Server.Api.Contracts;
 
 namespace Threadline.Analysis.Api;
@@ -18,10 +16,10 @@ internal static class FunctionEndpoints
             .WithSummary("Per function: invocations, errors, p50/p95/p99 duration (ms), cold starts, cost (USD) and cost spike. from/to: invocations started in [from, to).")
             .Produces<List<FunctionResponse>>().Produces<ApiError>(StatusCodes.Status400BadRequest);
         api.MapGet("/functions/{name}/impact", Impact)
-            .WithName("GetFunctionImpact").WithSummary("The entry points and users hit by the function's failed invocations.")
+            .WithName("GetFunctionImpact").WithSummary("The entry points and users hit by the function's failed invocations of the last 24 hours.")
             .Produces<ImpactResponse>().Produces<ApiError>(StatusCodes.Status404NotFound);
         api.MapGet("/cost", Cost)
-            .WithName("GetCost").WithSummary("Cost per function (with spikes) and per entry point, in USD.")
+            .WithName("GetCost").WithSummary("Cost per function (with spikes) and per entry point, in USD, over the last 24 hours.")
             .Produces<CostReport>();
         api.MapGet("/cost/transactions/{id}", TransactionCost)
             .WithName("GetTransactionCost").WithSummary("The cost of one transaction: each invocation's cost and the share this transaction carries.")
@@ -38,22 +36,15 @@ internal static class FunctionEndpoints
         return TypedResults.Ok(analysis.Functions(fromTime, toTime));
     }
 
-    private static IResult Impact(string name, AnalysisState state, ImpactCalculator impact) =>
-        state.Read<IResult>(view =>
-        {
-            var invocations = view.OfFunction(name);
-            if (invocations.Count == 0)
-                return TypedResults.NotFound(new ApiError($"No function {name} is known."));
-            var failed = invocations.Where(i => i.Failed).ToList();
-            var report = impact.Of(view, failed);
-            return TypedResults.Ok(new ImpactResponse(name, failed.Count, report.Sentence(name), IssueMapper.Entries(report), IssueMapper.Exposure(report),
-                IssueMapper.Exposure(report.DelayedExposure), IssueMapper.Exposure(report.FailedBatchExposure), IssueMapper.Outcomes(report)));
-        });
+    private static IResult Impact(string name, AnalysisQueries analysis) =>
+        analysis.FunctionImpact(name, null, null) is { } impact
+            ? TypedResults.Ok(impact)
+            : TypedResults.NotFound(new ApiError($"No function {name} is known."));
 
-    private static IResult Cost(AnalysisState state, CostCalculator cost) => TypedResults.Ok(state.Read(cost.Report));
+    private static IResult Cost(AnalysisQueries analysis) => TypedResults.Ok(analysis.Cost(null, null));
 
-    private static IResult TransactionCost(string id, AnalysisState state, CostCalculator cost) =>
-        state.Read<IResult>(view => cost.TransactionOf(view, id) is { } report
+    private static IResult TransactionCost(string id, AnalysisQueries analysis) =>
+        analysis.TransactionCost(id) is { } report
             ? TypedResults.Ok(report)
-            : TypedResults.NotFound(new ApiError($"No transaction {id} is known.")));
+            : TypedResults.NotFound(new ApiError($"No transaction {id} is known."));
 }

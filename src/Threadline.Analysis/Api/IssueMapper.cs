@@ -27,13 +27,13 @@ internal static class IssueMapper
     public static IssueSummaryResponse Summary(Issue issue) => new(issue.Id, issue.Failure.Fingerprint, issue.Function, issue.Failure.ErrorType,
         issue.Failure.Message, State(issue.State), issue.FirstSeen, issue.LastSeen, issue.Count);
 
-    public static IssueDetailResponse Detail(Issue issue, ImpactReport impact, IAnalysisView view) => new(
+    public static IssueDetailResponse Detail(Issue issue, ImpactReport impact, IAnalysisView view, IReadOnlyList<AnalyzedInvocation> occurrences) => new(
         issue.Id, issue.Failure.Fingerprint, issue.Function, issue.Failure.ErrorType, issue.Failure.Message, Kind(issue.Failure.Kind),
         issue.Failure.TopFrame, State(issue.State), issue.FirstSeen, issue.LastSeen, issue.Count, issue.ColdStarts, issue.ColdStartRelated,
         issue.ResolvedAt, issue.RegressedAt,
         impact.Sentence(issue.Function), Entries(impact), Exposure(impact),
-        [.. issue.Occurrences.Reverse().Take(SampleCount).Select(o => Sample(o, view))],
-        [.. issue.Occurrences.GroupBy(o => new DateTimeOffset(o.Start.UtcDateTime.Date.AddHours(o.Start.UtcDateTime.Hour), TimeSpan.Zero))
+        [.. occurrences.Reverse().Take(SampleCount).Select(o => Sample(o, view))],
+        [.. occurrences.GroupBy(o => new DateTimeOffset(o.Start.UtcDateTime.Date.AddHours(o.Start.UtcDateTime.Hour), TimeSpan.Zero))
             .Select(g => new TimelinePoint(g.Key, g.Count())).OrderBy(p => p.Hour)],
         Exposure(impact.DelayedExposure), Exposure(impact.FailedBatchExposure), Outcomes(impact));
 

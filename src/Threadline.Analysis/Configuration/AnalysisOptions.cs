@@ -57,6 +57,15 @@ public sealed class AnalysisOptions
     /// <summary>Hourly cost below which no spike is flagged (USD).</summary>
     public decimal CostSpikeMinimumUsd { get; init; } = 0.01m;
 
+    /// <summary>
+    /// How many recently derived traces keep their span details in memory (about 1–2 KB a span). A trace touched again
+    /// after leaving the cache is read back from the span store in one batched query per commit: the size changes the
+    /// speed of deriving, never the answer. 0 reads every touched trace back.
+    /// </summary>
+    public int DetailsCacheTraces { get; init; } = DefaultDetailsCacheTraces;
+
+    public const int DefaultDetailsCacheTraces = 20_000;
+
     /// <summary>The clock of states, windows and alerts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -71,6 +80,8 @@ public sealed class AnalysisOptions
             errors.Add($"The alert evaluation interval must be positive (got {interval}).");
         if (NewIssueWindow <= TimeSpan.Zero || DeploymentWindow <= TimeSpan.Zero)
             errors.Add("The new-issue and deployment windows must be positive.");
+        if (DetailsCacheTraces < 0)
+            errors.Add($"The span details cache must hold zero or more traces (got {DetailsCacheTraces}).");
         if (CostSpikeFactor <= 1)
             errors.Add($"The cost spike factor must be above 1 (got {CostSpikeFactor}).");
         return errors;

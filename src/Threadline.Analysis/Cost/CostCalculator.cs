@@ -2,22 +2,32 @@ using Threadline.Analysis.Configuration;
 using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
 using Threadline.Stitching;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Cost;
 
 /// <summary>
-/// Sums invocation costs per function, per transaction and per entry point. An invocation in K transactions (a batch
-/// consumer) adds 1/K of its cost to each, so entry totals add up to the function totals. A function's cost spikes
-/// when its last hour costs more than <see cref="AnalysisOptions.CostSpikeFactor"/> times its average hour of the 24
-/// before (counting only hours since it was first seen) and at least <see cref="AnalysisOptions.CostSpikeMinimumUsd"/>.
+/// Sums invocation costs per function, per transaction and per entry point, over a range. An invocation in K
+/// transactions (a batch consumer) adds 1/K of its cost to each, so entry totals add up to the function totals. A
+/// function's cost spikes when its last hour costs more than <see cref="AnalysisOptions.CostSpikeFactor"/> times its
+/// average hour of the 24 before (counting only hours since it was first seen) and at least
+/// <see cref="AnalysisOptions.CostSpikeMinimumUsd"/>. Every figure is one store query over the range, not a walk.
 /// </summary>
 public sealed class CostCalculator(AnalysisOptions options)
 {
-    public CostReport Report(IAnalysisView view)
+    public CostReport Report(IAnalysisView view, TimeRange range)
     {
-        var functions = view.Functions.Order(StringComparer.Ordinal).Select(f => OfFunction(view, f)).ToList();
+        var functions = OfFunctions(view, range);
         var entries = new Dictionary<EntryPoint, (int Transactions, decimal Cost)>();
-        foreach (var summary in view.Engine.ListTransactions(new TransactionFilter { Limit = int.MaxValue }))
+        var summaries = view.Engine.ListTransactions(new TransactionFilter
+        {
+            FromUnixNano = range.FromUnixNano,
+            ToUnixNano = range.ToUnixNano == long.MaxValue ? null : range.ToUnixNano,
+            Limit = int.MaxValue,
+        });
+        var transactions = summaries.Select(s => view.Engine.GetTransaction(s.Id)).OfType<Transaction>().ToList();
+        view.GetMany(summaries.Select(s => s.EntryInvocation).Concat(transactions.SelectMany(t => t.Invocations.Select(i => i.Id))));
+        foreach (var summary in summaries)
         {
             if (view.Get(summary.EntryInvocation) is not { } entry || TransactionOf(view, summary.Id) is not { } cost)
                 continue;
@@ -31,30 +41,47 @@ public sealed class CostCalculator(AnalysisOptions options)
             [.. entries.Select(e => new EntryCost(e.Key.Name, e.Key.Kind, e.Value.Transactions, e.Value.Cost)).OrderByDescending(e => e.CostUsd)]);
     }
 
-    public FunctionCost OfFunction(IAnalysisView view, string function)
+    /// <summary>Per function with an invocation in the range (name order): its invocations and cost there, and its last hour against its usual hour.</summary>
+    public IReadOnlyList<FunctionCost> OfFunctions(IAnalysisView view, TimeRange range)
     {
-        var invocations = view.OfFunction(function);
-        var now = options.Time.GetUtcNow();
-        var hourAgo = now.AddHours(-1);
-        var lastHour = invocations.Where(i => i.Start > hourAgo && i.Start <= now).Sum(i => i.CostUsd);
-        var baselineFrom = hourAgo.AddHours(-24);
-        var firstSeen = invocations.Count > 0 ? invocations[0].Start : now;
-        var hours = (hourAgo - (firstSeen > baselineFrom ? firstSeen : baselineFrom)).TotalHours;
-        var baseline = hours >= 1
-            ? invocations.Where(i => i.Start > baselineFrom && i.Start <= hourAgo).Sum(i => i.CostUsd) / (decimal)hours
-            : 0m;
-        var spike = baseline > 0 && lastHour >= options.CostSpikeMinimumUsd && lastHour > baseline * (decimal)options.CostSpikeFactor;
-        return new FunctionCost(function, invocations.Count, invocations.Sum(i => i.CostUsd), lastHour, decimal.Round(baseline, 10), spike);
+        var totals = StoreAnalysisView.Wait(view.Store.GetFunctionFiguresAsync(null, range, CancellationToken.None));
+        return Spend(view, totals.Select(t => (t.Function, t.Invocations, t.CostUsd)).ToList());
     }
+
+    /// <summary>The last hour and usual hour of the given functions (their totals given by the caller).</summary>
+    public IReadOnlyList<FunctionCost> Spend(IAnalysisView view, IReadOnlyList<(string Function, long Invocations, decimal CostUsd)> functions)
+    {
+        var now = view.Now;
+        var hourAgo = now.AddHours(-1);
+        var baselineFrom = hourAgo.AddHours(-24);
+        var lastHour = CostsIn(view, ReadRange.After(hourAgo, now));
+        var baselineCosts = CostsIn(view, ReadRange.After(baselineFrom, hourAgo));
+        var firsts = StoreAnalysisView.Wait(view.Store.GetFunctionFirstStartsAsync([.. functions.Select(f => f.Function)], CancellationToken.None));
+        var result = new List<FunctionCost>();
+        foreach (var (function, invocations, cost) in functions)
+        {
+            var last = lastHour.GetValueOrDefault(function);
+            var firstSeen = firsts.TryGetValue(function, out var first) ? Time.FromUnixNanos(first) : now;
+            var hours = (hourAgo - (firstSeen > baselineFrom ? firstSeen : baselineFrom)).TotalHours;
+            var baseline = hours >= 1 ? baselineCosts.GetValueOrDefault(function) / (decimal)hours : 0m;
+            var spike = baseline > 0 && last >= options.CostSpikeMinimumUsd && last > baseline * (decimal)options.CostSpikeFactor;
+            result.Add(new FunctionCost(function, (int)invocations, cost, last, decimal.Round(baseline, 10), spike));
+        }
+        return result;
+    }
+
+    private static Dictionary<string, decimal> CostsIn(IAnalysisView view, TimeRange range) =>
+        StoreAnalysisView.Wait(view.Store.GetFunctionFiguresAsync(null, range, CancellationToken.None)).ToDictionary(f => f.Function, f => f.CostUsd, StringComparer.Ordinal);
 
     public TransactionCost? TransactionOf(IAnalysisView view, string transactionId)
     {
         if (view.Engine.GetTransaction(transactionId) is not { } transaction)
             return null;
+        var analyzed = view.GetMany(transaction.Invocations.Select(m => m.Id));
         var items = new List<InvocationCost>();
         foreach (var member in transaction.Invocations)
         {
-            var cost = view.Get(member.Id)?.CostUsd ?? 0m;
+            var cost = analyzed.GetValueOrDefault(member.Id)?.CostUsd ?? 0m;
             var shares = Math.Max(1, view.Engine.TransactionsOf(member.Id).Count);
             items.Add(new InvocationCost(member.Id.ToString(), member.Function, cost, cost / shares));
         }

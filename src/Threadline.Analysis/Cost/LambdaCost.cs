@@ -17,6 +17,13 @@ public static class LambdaCost
         architecture is not null && (architecture.Equals("arm64", StringComparison.OrdinalIgnoreCase)
             || architecture.Equals("aarch64", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The billed duration times the configured memory, in GB-seconds.</summary>
+    public static double GbSeconds(LambdaPricing pricing, long durationNanos, long? memoryBytes)
+    {
+        var memory = memoryBytes is > 0 ? memoryBytes.Value : pricing.DefaultMemoryMb * 1024L * 1024L;
+        return (double)(BilledMilliseconds(durationNanos) / 1000m * (memory / BytesPerGb));
+    }
+
     public static decimal Of(LambdaPricing pricing, long durationNanos, long? memoryBytes, string? architecture)
     {
         var memory = memoryBytes is > 0 ? memoryBytes.Value : pricing.DefaultMemoryMb * 1024L * 1024L;

@@ -1,4 +1,5 @@
 using Threadline.Analysis.Ingest;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Deployments;
 
@@ -7,16 +8,17 @@ namespace Threadline.Analysis.Deployments;
 /// the first release seen. A <b>rollback</b> is a release seen before becoming current again: it takes over only when
 /// the next <c>settle</c> invocations of the function all run it, so the mix of old and new containers during a
 /// rollout (or a canary split) is not read as deployments back and forth. Recorded deployments are merged in: for the
-/// same function and version the recorded time wins.
+/// same function and version the recorded time wins. Detection reads the runs of releases in the range (consecutive
+/// invocations with the same release): a rollback takes over exactly when its run is at least <c>settle</c> long.
 /// </summary>
 public static class DeploymentDetector
 {
-    public static IReadOnlyList<Deployment> Detect(IAnalysisView view, IReadOnlyList<Deployment> recorded, int settle)
+    public static IReadOnlyList<Deployment> Detect(IAnalysisView view, IReadOnlyList<Deployment> recorded, int settle, TimeRange range)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settle, 1);
         var all = new List<Deployment>();
-        foreach (var function in view.Functions)
-            all.AddRange(DetectIn(function, view.OfFunction(function), settle));
+        foreach (var runs in StoreAnalysisView.Wait(view.Store.ListReleaseRunsAsync(null, range, CancellationToken.None)).GroupBy(r => r.Function))
+            all.AddRange(DetectIn(runs.Key, [.. runs], settle));
         var recordedTimes = recorded.ToDictionary(r => (r.Function, r.Version), r => r.Time);
         return [.. all.Where(d => !recordedTimes.TryGetValue((d.Function, d.Version), out var time) || (d.Rollback && !SameEvent(time, d.Time)))
             .Concat(recorded.Select(r => r with
@@ -36,40 +38,27 @@ public static class DeploymentDetector
 
     private static bool SameEvent(DateTimeOffset a, DateTimeOffset b) => (a - b).Duration() <= SameEventTolerance;
 
-    private static IEnumerable<Deployment> DetectIn(string function, IReadOnlyList<AnalyzedInvocation> invocations, int settle)
+    private static IEnumerable<Deployment> DetectIn(string function, IReadOnlyList<ReleaseRun> runs, int settle)
     {
         var seen = new HashSet<string>();
         string? current = null;
-        for (var i = 0; i < invocations.Count; i++)
+        foreach (var run in runs)
         {
-            if (invocations[i].Release is not { } release || release == current)
+            if (run.Release == current)
                 continue;
-            if (seen.Add(release))
+            var start = Time.FromUnixNanos(run.FirstStartUnixNano);
+            if (seen.Add(run.Release))
             {
                 if (current is not null)
-                    yield return new Deployment(function, release, invocations[i].Start, current, Recorded: false);
-                current = release;
+                    yield return new Deployment(function, run.Release, start, current, Recorded: false);
+                current = run.Release;
             }
-            else if (current is not null && TakesOver(invocations, i, release, settle))
+            else if (current is not null && run.Invocations >= settle)
             {
-                yield return new Deployment(function, release, invocations[i].Start, current, Recorded: false) { Rollback = true };
-                current = release;
+                // The next settle invocations carrying a release all run it: the run is that long.
+                yield return new Deployment(function, run.Release, start, current, Recorded: false) { Rollback = true };
+                current = run.Release;
             }
         }
-    }
-
-    /// <summary>Whether the next <paramref name="settle"/> invocations that carry a release (from <paramref name="start"/> on) all run it.</summary>
-    private static bool TakesOver(IReadOnlyList<AnalyzedInvocation> invocations, int start, string release, int settle)
-    {
-        var counted = 0;
-        for (var i = start; i < invocations.Count && counted < settle; i++)
-        {
-            if (invocations[i].Release is not { } other)
-                continue;
-            if (other != release)
-                return false;
-            counted++;
-        }
-        return counted == settle;
     }
 }

@@ -1,25 +1,40 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Threadline.Analysis.Ingest;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Deployments;
 
 /// <summary>
-/// Deployments recorded through <c>POST /api/deployments</c>; in memory and, when a folder is given, in
-/// <c>analysis-deployments.json</c> there (detected deployments are rebuilt from the spans).
+/// Deployments recorded through <c>POST /api/deployments</c>: kept in the store
+/// (<see cref="IAnalysisStore.RecordDeploymentAsync"/>) and in memory (they are few; detected deployments are derived
+/// from the spans). A data folder from before kept them in <c>analysis-deployments.json</c>: what the store lacks is
+/// imported once, at start, and the file renamed to <c>analysis-deployments.json.imported</c>.
 /// </summary>
 public sealed class DeploymentLog
 {
-    private readonly ConcurrentDictionary<(string Function, string Version), DateTimeOffset> _recorded = new();
-    private readonly string? _path;
-    private readonly Lock _fileGate = new();
+    public const string LegacyFileName = "analysis-deployments.json";
 
-    public DeploymentLog(string? folder)
+    private readonly ConcurrentDictionary<(string Function, string Version), DateTimeOffset> _recorded = new();
+    private readonly IAnalysisStore? _store;
+
+    public DeploymentLog(IAnalysisStore? store, string? legacyFolder = null)
     {
-        _path = folder is null ? null : Path.Combine(folder, "analysis-deployments.json");
-        if (_path is not null && File.Exists(_path))
+        _store = store;
+        if (store is not null)
         {
-            foreach (var entry in JsonSerializer.Deserialize<List<Entry>>(File.ReadAllText(_path)) ?? [])
-                _recorded[(entry.Function, entry.Version)] = entry.Time;
+            foreach (var deployment in StoreAnalysisView.Wait(store.ListRecordedDeploymentsAsync(CancellationToken.None)))
+                _recorded[(deployment.Function, deployment.Version)] = Time.FromUnixNanos(deployment.TimeUnixNano);
+        }
+        if (legacyFolder is not null && Path.Combine(legacyFolder, LegacyFileName) is var path && File.Exists(path))
+        {
+            foreach (var entry in JsonSerializer.Deserialize<List<Entry>>(File.ReadAllText(path)) ?? [])
+            {
+                if (!_recorded.ContainsKey((entry.Function, entry.Version)))
+                    Record(entry.Function, entry.Version, entry.Time);
+            }
+            if (store is not null)
+                File.Move(path, path + ".imported", overwrite: true);
         }
     }
 
@@ -28,16 +43,12 @@ public sealed class DeploymentLog
 
     public void Record(string function, string version, DateTimeOffset time)
     {
-        _recorded[(function, version)] = time;
-        if (_path is null)
-            return;
-        lock (_fileGate)
+        if (_store is not null)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_recorded.Select(r => new Entry(r.Key.Function, r.Key.Version, r.Value)).ToList()));
-            File.Move(temporary, _path, overwrite: true);
+            var recorded = _store.RecordDeploymentAsync(new RecordedDeployment(function, version, Time.ToUnixNanos(time)), CancellationToken.None);
+            recorded.GetAwaiter().GetResult();
         }
+        _recorded[(function, version)] = time;
     }
 
     private sealed record Entry(string Function, string Version, DateTimeOffset Time);

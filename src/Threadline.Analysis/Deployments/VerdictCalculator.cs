@@ -16,11 +16,13 @@ public sealed class VerdictCalculator(AnalysisOptions options)
 
     public Verdict Judge(IAnalysisView view, Deployment deployment, DateTimeOffset? nextDeployment)
     {
-        var invocations = view.OfFunction(deployment.Function);
         var t = deployment.Time;
         var window = options.DeploymentWindow;
-        var beforeStart = invocations.Count > 0 && invocations[0].Start > t - window ? invocations[0].Start : t - window;
+        var firsts = StoreAnalysisView.Wait(view.Store.GetFunctionFirstStartsAsync([deployment.Function], CancellationToken.None));
+        var firstStart = firsts.TryGetValue(deployment.Function, out var first) ? Time.FromUnixNanos(first) : (DateTimeOffset?)null;
+        var beforeStart = firstStart is { } seen && seen > t - window ? seen : t - window;
         var afterEnd = Min(Min(t + window, nextDeployment ?? DateTimeOffset.MaxValue), options.Time.GetUtcNow());
+        var invocations = view.OfFunction(deployment.Function, ReadRange.Of(Min(beforeStart, t), Max(afterEnd, t), t));
         var before = invocations.Where(i => i.Start >= beforeStart && i.Start < t).ToList();
         var after = invocations.Where(i => i.Start >= t && i.Start < afterEnd).ToList();
         var errorsBefore = PerHour(before.Count(i => i.Failed), t - beforeStart);
@@ -31,7 +33,9 @@ public sealed class VerdictCalculator(AnalysisOptions options)
         var issuesAfter = after.Where(i => i.Failure is not null).Select(i => i.Failure!.IssueId).ToHashSet();
         var enoughAfter = after.Count >= options.DeploymentMinimumInvocations;
         var fixedIssues = enoughAfter ? issuesBefore.Except(issuesAfter).Order(StringComparer.Ordinal).ToList() : [];
-        var newIssues = issuesAfter.Where(id => view.OfIssue(id) is { Count: > 0 } o && o[0].Start >= t).Order(StringComparer.Ordinal).ToList();
+        var issueSpans = StoreAnalysisView.Wait(view.Store.GetIssueSpansAsync(issuesAfter, CancellationToken.None));
+        var newIssues = issuesAfter.Where(id => issueSpans.TryGetValue(id, out var span) && Time.FromUnixNanos(span.FirstStartUnixNano) >= t)
+            .Order(StringComparer.Ordinal).ToList();
 
         var text = (deployment.Rollback ? $"rollback to {deployment.Version} from {deployment.PreviousVersion}: " : "") + Text(deployment.Version, before.Count, after.Count, enoughAfter, errorsBefore, errorsAfter, p95Before, p95After, fixedIssues, newIssues);
         return new Verdict(text, errorsBefore, errorsAfter, p95Before, p95After, before.Count, after.Count, fixedIssues, newIssues);
@@ -64,4 +68,6 @@ public sealed class VerdictCalculator(AnalysisOptions options)
         Math.Round(perHour, perHour >= 10 ? 0 : 1).ToString(CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -2,7 +2,7 @@ using Threadline.Storage.Retention;
 
 namespace Threadline.Analysis.Ingest;
 
-/// <summary>After retention deleted old spans (and the stitcher forgot them), the analysis forgets them too.</summary>
+/// <summary>After retention deleted old spans, the analysis deletes its rows of them (before the stitcher forgets them).</summary>
 internal sealed class AnalysisForgetting(AnalysisState state) : IDeletionObserver
 {
     public void OnDeletedBefore(long cutoffUnixNano) => state.ForgetSpansStartedBefore(cutoffUnixNano);

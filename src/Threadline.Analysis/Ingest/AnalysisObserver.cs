@@ -1,45 +1,24 @@
+using Threadline.Server.Stitch;
 using Threadline.Storage;
 using Threadline.Telemetry;
 
 namespace Threadline.Analysis.Ingest;
 
-/// <summary>Queues every committed span for analysis; it runs on the writer loop, so it only enqueues.</summary>
-internal sealed class AnalysisObserver(AnalysisState state, AnalysisSignal signal) : ICommittedBatchObserver
+/// <summary>
+/// Derives every committed write on the writer loop, after the stitcher and before the senders are answered, so a 200
+/// means stored, stitched and analyzed. The write's commit sequence becomes the analysis watermark in the same
+/// derived transaction.
+/// </summary>
+internal sealed class AnalysisObserver(AnalysisState state, ITelemetryStore store, StitchDerivation stitching) : ICommittedBatchObserver
 {
     public void OnCommitted(IReadOnlyList<TelemetryBatch> batches)
     {
-        foreach (var batch in batches)
-            state.Enqueue(batch.Spans);
-        signal.Set();
+        var spans = batches.Count == 1 ? batches[0].Spans : batches.SelectMany(b => b.Spans).ToList();
+        if (spans.Count == 0)
+            return;
+        var sequence = store.LastCommitSequence;
+        state.DeriveCommitted(spans, sequence, stitching.TracesFirstStoredIn(sequence));
     }
 
-    /// <summary>Stored spans read back at start (after the stitcher took them): applied at once, page by page.</summary>
-    public void OnReplayed(IReadOnlyList<SpanRecord> spans)
-    {
-        state.Enqueue(spans);
-        state.Drain();
-    }
-}
-
-/// <summary>Wakes the background loop when spans are queued.</summary>
-public sealed class AnalysisSignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Set()
-    {
-        if (_semaphore.CurrentCount == 0)
-        {
-            try
-            {
-                _semaphore.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already set by another thread.
-            }
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _semaphore.WaitAsync(timeout, cancellationToken);
+    // The start's replay (for the stitcher) is not needed: AnalysisCatchUp derives past the stored watermark.
 }

@@ -1,198 +1,165 @@
-using System.Collections.Concurrent;
+using Threadline.Analysis.Configuration;
 using Threadline.Stitching;
+using Threadline.Storage;
+using Threadline.Storage.Derived.Analysis;
 using Threadline.Telemetry;
 
 namespace Threadline.Analysis.Ingest;
 
 /// <summary>
-/// The analyzed invocations, in memory, indexed by trace, function and issue. Committed spans are queued by the
-/// observer (cheap, on the writer loop) and applied by <see cref="Drain"/>, which the background loop and every read
-/// call, so a read sees every acknowledged span. An invocation is re-derived from the stitcher whenever a span of
-/// its trace arrives, so the answer does not depend on arrival order.
+/// The analysis' derived state, kept in the store (<see cref="IAnalysisStore"/>). Each commit of spans is derived on
+/// the writer loop before its senders are answered: every trace it touches is analyzed again from the stitcher's
+/// invocations of that trace and the details of all its spans (from a bounded cache of recent traces, else read back
+/// from the span store in one batched query), and the trace's invocations are written with the commit's sequence as
+/// the watermark, in one transaction. So the answer does not depend on arrival order, and a read (a store query,
+/// never waiting on the writer) sees every acknowledged span. At start, <see cref="CatchUpAsync"/> derives in the
+/// background whatever was committed past the watermark.
 /// </summary>
-public sealed class AnalysisState(StitchEngine engine, SpanDetailsReader reader, InvocationAnalyzer analyzer)
+public sealed class AnalysisState
 {
-    private readonly ConcurrentQueue<IReadOnlyList<SpanRecord>> _pending = new();
+    private readonly StitchEngine _engine;
+    private readonly SpanDetailsReader _reader;
+    private readonly InvocationAnalyzer _analyzer;
+    private readonly IAnalysisStore _store;
+    private readonly ITelemetryStore _spans;
+    private readonly SpanDetailsCache _cache;
     private readonly Lock _gate = new();
-    private readonly Dictionary<UInt128, Dictionary<ulong, SpanDetails>> _spans = [];
-    // The earliest span start of each trace, so that forgetting old spans looks only at the traces that have some.
-    private readonly Dictionary<UInt128, long> _traceEarliestStart = [];
-    private readonly Dictionary<UInt128, HashSet<InvocationId>> _byTrace = [];
-    private readonly Dictionary<InvocationId, AnalyzedInvocation> _invocations = [];
-    private readonly Dictionary<string, HashSet<InvocationId>> _byFunction = [];
-    private readonly Dictionary<string, HashSet<InvocationId>> _byIssue = [];
-    // Batch consumers by the keys of the records they consumed: a record's deliveries (and its dead-letter consumer).
-    private readonly Dictionary<string, HashSet<InvocationId>> _byRecord = new(StringComparer.Ordinal);
-    // Consumers of on-failure destinations by the stream shards (stream/shardId) whose dropped records they received.
-    private readonly Dictionary<string, HashSet<InvocationId>> _bySkippedShard = new(StringComparer.Ordinal);
-    public StitchEngine Engine => engine;
+    // While the start's catch-up runs, live derivations keep the watermark where the catch-up began (a crash then
+    // re-derives from there); the catch-up sets it past both when it ends.
+    private bool _catchingUp;
+    private long _catchUpFrom;
+    private long _lastLive;
+    // After a live derivation failed, later ones keep the watermark before it, so the next start derives it again.
+    private long? _heldWatermark;
+    private long _lastWritten;
 
-    public void Enqueue(IReadOnlyList<SpanRecord> spans)
+    public AnalysisState(StitchEngine engine, SpanDetailsReader reader, InvocationAnalyzer analyzer, IAnalysisStore store, ITelemetryStore spans,
+        AnalysisOptions options)
     {
-        if (spans.Count > 0)
-            _pending.Enqueue(spans);
+        ArgumentNullException.ThrowIfNull(options);
+        (_engine, _reader, _analyzer, _store, _spans) = (engine, reader, analyzer, store, spans);
+        _cache = new SpanDetailsCache(options.DetailsCacheTraces);
+        Time = options.Time;
     }
 
-    /// <summary>Applies every queued span.</summary>
-    public void Drain()
+    public StitchEngine Engine => _engine;
+
+    public IAnalysisStore Store => _store;
+
+    public TimeProvider Time { get; }
+
+    /// <summary>The start's background derivation: state, spans derived and spans to derive.</summary>
+    public DerivationStatus Derivation { get; private set; } = DerivationStatus.Idle;
+
+    /// <summary>Derives the spans of one committed write (sequence <paramref name="sequence"/>); on the writer loop.</summary>
+    /// <param name="newTraces">Traces known to have no span stored before this write (none is read back).</param>
+    public void DeriveCommitted(IReadOnlyList<SpanRecord> spans, long sequence, IReadOnlySet<UInt128>? newTraces = null)
     {
         lock (_gate)
-            ApplyPending();
-    }
-
-    /// <summary>Applies every queued span; the caller holds the gate.</summary>
-    private void ApplyPending()
-    {
-        while (_pending.TryDequeue(out var spans))
-            Apply(spans);
-    }
-
-    private void Apply(IReadOnlyList<SpanRecord> spans)
-    {
-        var traces = new HashSet<UInt128>();
-        foreach (var span in spans)
         {
-            if (!_spans.TryGetValue(span.TraceId, out var trace))
-                _spans[span.TraceId] = trace = [];
-            if (!trace.TryAdd(span.SpanId, reader.Read(span)))
-                continue;
-            traces.Add(span.TraceId);
-            if (!_traceEarliestStart.TryGetValue(span.TraceId, out var earliest) || span.StartTimeUnixNano < earliest)
-                _traceEarliestStart[span.TraceId] = span.StartTimeUnixNano;
+            _lastLive = Math.Max(_lastLive, sequence);
+            var watermark = _heldWatermark ?? (_catchingUp ? _catchUpFrom : sequence);
+            try
+            {
+                Derive(spans, watermark, newTraces);
+            }
+            catch
+            {
+                _heldWatermark ??= _catchingUp ? _catchUpFrom : _lastWritten;
+                throw;
+            }
+            _lastWritten = Math.Max(_lastWritten, watermark);
         }
-        foreach (var traceId in traces)
-            Rederive(traceId);
     }
 
     /// <summary>
-    /// The store deleted every span that started before the cutoff and the stitcher forgot them: drops their details
-    /// and derives the affected traces again (an issue whose occurrences are all gone disappears).
+    /// Derives every span committed past the stored watermark, page by page, while live commits go on being derived;
+    /// then moves the watermark past both. Pages take the derivation lock one at a time, so live ingest waits at most
+    /// one page.
+    /// </summary>
+    public async Task CatchUpAsync(int pageSize, CancellationToken cancellationToken)
+    {
+        var from = await _store.GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
+        var through = _spans.LastCommitSequence;
+        if (through <= from)
+        {
+            Derivation = DerivationStatus.Done(0, 0);
+            return;
+        }
+        lock (_gate)
+            (_catchingUp, _catchUpFrom, _lastWritten) = (true, from, from);
+        long total = from == 0 ? (await _spans.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).SpanCount : 0;
+        long done = 0;
+        Derivation = new DerivationStatus("deriving", 0, total == 0 ? null : total);
+        try
+        {
+            await foreach (var page in _spans.ScanSpansCommittedAfterAsync(from, pageSize, cancellationToken).ConfigureAwait(false))
+            {
+                lock (_gate)
+                    Derive(page, from);
+                done += page.Count;
+                Derivation = new DerivationStatus("deriving", done, total == 0 ? null : Math.Max(total, done));
+            }
+            lock (_gate)
+            {
+                var watermark = _heldWatermark ?? Math.Max(through, _lastLive);
+                _store.WriteAsync(new AnalysisDelta([], [], watermark), CancellationToken.None).GetAwaiter().GetResult();
+                (_catchingUp, _lastWritten) = (false, watermark);
+            }
+            Derivation = DerivationStatus.Done(done, done);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            Derivation = new DerivationStatus("failed", done, total == 0 ? null : total);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Retention deleted every span that started before the cutoff (and the stitcher forgot them): their invocations
+    /// leave the store, and the cached traces holding such spans are read back when next touched.
     /// </summary>
     public void ForgetSpansStartedBefore(long cutoffUnixNano)
     {
         lock (_gate)
         {
-            ApplyPending();
-            foreach (var traceId in _traceEarliestStart.Where(t => t.Value < cutoffUnixNano).Select(t => t.Key).ToList())
-            {
-                var trace = _spans[traceId];
-                foreach (var old in trace.Values.Where(s => s.StartTimeUnixNano < cutoffUnixNano).Select(s => s.SpanId).ToList())
-                    trace.Remove(old);
-                Rederive(traceId);
-                if (trace.Count > 0)
-                {
-                    _traceEarliestStart[traceId] = trace.Values.Min(s => s.StartTimeUnixNano);
-                    continue;
-                }
-                _spans.Remove(traceId);
-                _byTrace.Remove(traceId);
-                _traceEarliestStart.Remove(traceId);
-            }
+            _cache.ForgetStartedBefore(cutoffUnixNano);
+            _store.DeleteStartedBeforeAsync(cutoffUnixNano, CancellationToken.None).GetAwaiter().GetResult();
         }
     }
 
-    private void Rederive(UInt128 traceId)
+    /// <summary>The caller holds the gate. The store calls complete synchronously for DuckDB; a remote backend blocks the writer loop here by design (the commit is not answered before it is derived).</summary>
+    private void Derive(IReadOnlyList<SpanRecord> spans, long watermark, IReadOnlySet<UInt128>? newTraces = null)
     {
-        var current = engine.FindByTraceId(traceId);
-        var previous = _byTrace.GetValueOrDefault(traceId) ?? [];
-        foreach (var gone in previous.Except(current.Select(i => i.Id)).ToList())
-            Remove(gone);
-        var ids = new HashSet<InvocationId>();
-        foreach (var invocation in current)
-        {
-            Remove(invocation.Id);
-            var analyzed = analyzer.Analyze(invocation, _spans[traceId]);
-            _invocations[invocation.Id] = analyzed;
-            Index(_byFunction, analyzed.Function, invocation.Id);
-            if (analyzed.Failure is { } failure)
-                Index(_byIssue, failure.IssueId, invocation.Id);
-            foreach (var key in analyzed.Batch.Records.SelectMany(r => r.Keys).Concat(analyzed.DroppedKeys))
-                Index(_byRecord, key, invocation.Id);
-            foreach (var shard in analyzed.SkippedRanges.Select(r => r.Shard).Distinct(StringComparer.Ordinal))
-                Index(_bySkippedShard, shard, invocation.Id);
-            ids.Add(invocation.Id);
-        }
-        _byTrace[traceId] = ids;
-    }
-
-    private void Remove(InvocationId id)
-    {
-        if (!_invocations.Remove(id, out var old))
+        if (spans.Count == 0)
             return;
-        Unindex(_byFunction, old.Function, id);
-        if (old.Failure is { } failure)
-            Unindex(_byIssue, failure.IssueId, id);
-        foreach (var key in old.Batch.Records.SelectMany(r => r.Keys).Concat(old.DroppedKeys))
-            Unindex(_byRecord, key, id);
-        foreach (var shard in old.SkippedRanges.Select(r => r.Shard).Distinct(StringComparer.Ordinal))
-            Unindex(_bySkippedShard, shard, id);
+        var traces = _cache.Collect(spans, _reader, newTraces,
+            missing => _spans.GetTracesAsync(missing, CancellationToken.None).GetAwaiter().GetResult());
+        var rows = new List<AnalyzedInvocationRow>();
+        // Every invocation stored for these traces started at one of their spans: none before the earliest.
+        var earliest = long.MaxValue;
+        foreach (var (traceId, details) in traces)
+        {
+            foreach (var invocation in _engine.FindByTraceId(traceId))
+                rows.Add(AnalysisRows.ToRow(_analyzer.Analyze(invocation, details)));
+            foreach (var span in details.Values)
+                earliest = Math.Min(earliest, span.StartTimeUnixNano);
+        }
+        _store.WriteAsync(new AnalysisDelta(traces.Keys, rows, watermark, earliest), CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static void Index(Dictionary<string, HashSet<InvocationId>> index, string key, InvocationId id)
-    {
-        if (!index.TryGetValue(key, out var set))
-            index[key] = set = [];
-        set.Add(id);
-    }
-
-    private static void Unindex(Dictionary<string, HashSet<InvocationId>> index, string key, InvocationId id)
-    {
-        if (index.TryGetValue(key, out var set) && set.Remove(id) && set.Count == 0)
-            index.Remove(key);
-    }
-
-    /// <summary>Runs a read over a consistent view, after applying what is queued.</summary>
+    /// <summary>Runs a read; each read is store queries on a reader connection of its own.</summary>
     public T Read<T>(Func<IAnalysisView, T> read)
     {
-        lock (_gate)
-        {
-            ApplyPending();
-            return read(new View(this));
-        }
-    }
-
-    private sealed class View(AnalysisState state) : IAnalysisView
-    {
-        public StitchEngine Engine => state.Engine;
-
-        public IEnumerable<AnalyzedInvocation> All => state._invocations.Values;
-
-        public IEnumerable<string> Functions => state._byFunction.Keys;
-
-        public IEnumerable<string> IssueIds => state._byIssue.Keys;
-
-        public AnalyzedInvocation? Get(InvocationId id) => state._invocations.GetValueOrDefault(id);
-
-        public IReadOnlyList<AnalyzedInvocation> OfFunction(string function) => Load(state._byFunction.GetValueOrDefault(function));
-
-        public IReadOnlyList<AnalyzedInvocation> OfIssue(string issueId) => Load(state._byIssue.GetValueOrDefault(issueId));
-
-        public IReadOnlyList<AnalyzedInvocation> OfRecord(string key) => Load(state._byRecord.GetValueOrDefault(key));
-
-        public IReadOnlyList<AnalyzedInvocation> OfSkippedShard(string shard) => Load(state._bySkippedShard.GetValueOrDefault(shard));
-
-        private List<AnalyzedInvocation> Load(HashSet<InvocationId>? ids) =>
-            ids is null ? [] : [.. ids.Select(id => state._invocations[id]).OrderBy(i => i.StartTimeUnixNano).ThenBy(i => i.Id)];
+        ArgumentNullException.ThrowIfNull(read);
+        return read(new StoreAnalysisView(this));
     }
 }
 
-/// <summary>A consistent read of the analyzed invocations (valid only inside <see cref="AnalysisState.Read{T}"/>).</summary>
-public interface IAnalysisView
+/// <summary>Where the start's background derivation is: <c>idle</c>, <c>deriving</c>, <c>done</c> or <c>failed</c>.</summary>
+public sealed record DerivationStatus(string State, long SpansDone, long? SpansTotal)
 {
-    StitchEngine Engine { get; }
-    IEnumerable<AnalyzedInvocation> All { get; }
-    IEnumerable<string> Functions { get; }
-    IEnumerable<string> IssueIds { get; }
-    AnalyzedInvocation? Get(InvocationId id);
-    /// <summary>In start order.</summary>
-    IReadOnlyList<AnalyzedInvocation> OfFunction(string function);
-    /// <summary>The failed invocations of an issue, in start order.</summary>
-    IReadOnlyList<AnalyzedInvocation> OfIssue(string issueId);
-    /// <summary>
-    /// The batch consumers that consumed a record with this key (its deliveries), and the consumers of on-failure
-    /// destinations that received it as a dropped async event, in start order.
-    /// </summary>
-    IReadOnlyList<AnalyzedInvocation> OfRecord(string key);
-    /// <summary>The consumers of on-failure destinations that received dropped records of this shard (<c>stream/shardId</c>), in start order.</summary>
-    IReadOnlyList<AnalyzedInvocation> OfSkippedShard(string shard);
+    public static readonly DerivationStatus Idle = new("idle", 0, null);
+
+    public static DerivationStatus Done(long done, long total) => new("done", done, total);
 }

@@ -29,6 +29,8 @@ public sealed record AnalyzedInvocation
     public string? User { get; init; }
     public bool VipMarker { get; init; }
     public decimal CostUsd { get; init; }
+    /// <summary>Billed duration times configured memory; 0 when not a Lambda.</summary>
+    public double GbSeconds { get; init; }
 
     public double DurationMs => (EndTimeUnixNano - StartTimeUnixNano) / 1e6;
 

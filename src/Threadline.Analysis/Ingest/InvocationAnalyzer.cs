@@ -37,9 +37,12 @@ public sealed class InvocationAnalyzer(AnalysisOptions options)
             TriggerResource = invocation.Trigger.Resource,
             User = root?.User ?? spans.Select(s => s.User).FirstOrDefault(u => u is not null),
             VipMarker = spans.Any(s => s.VipMarker),
+            // Rounded to what the store keeps, so a figure read back equals the one derived.
             CostUsd = invocation.IsLambda
-                ? LambdaCost.Of(options.Pricing, invocation.EndTimeUnixNano - invocation.StartTimeUnixNano, root?.MemoryBytes, root?.Architecture)
+                ? decimal.Round(LambdaCost.Of(options.Pricing, invocation.EndTimeUnixNano - invocation.StartTimeUnixNano, root?.MemoryBytes, root?.Architecture),
+                    Storage.Derived.Analysis.AnalyzedInvocationRow.CostScale)
                 : 0m,
+            GbSeconds = invocation.IsLambda ? LambdaCost.GbSeconds(options.Pricing, invocation.EndTimeUnixNano - invocation.StartTimeUnixNano, root?.MemoryBytes) : 0,
         };
     }
 }

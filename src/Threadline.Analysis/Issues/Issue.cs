@@ -1,8 +1,9 @@
-using Threadline.Analysis.Ingest;
-
 namespace Threadline.Analysis.Issues;
 
-/// <summary>One issue: every failed invocation with the same fingerprint, and what the owner did about it.</summary>
+/// <summary>
+/// One issue: every failed invocation with the same fingerprint (counted over everything stored), and what the owner
+/// did about it. Its occurrences are read separately, for a range (<see cref="IssueTracker.Occurrences"/>).
+/// </summary>
 public sealed record Issue(
     string Id,
     Failure Failure,
@@ -12,8 +13,7 @@ public sealed record Issue(
     int Count,
     int ColdStarts,
     DateTimeOffset? ResolvedAt,
-    DateTimeOffset? RegressedAt,
-    IReadOnlyList<AnalyzedInvocation> Occurrences)
+    DateTimeOffset? RegressedAt)
 {
     public string Function => Failure.Function;
 

@@ -1,25 +1,40 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Threadline.Analysis.Ingest;
+using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis.Issues;
 
 /// <summary>
-/// When each issue was last resolved. Kept in memory and, when a folder is given, in <c>analysis-resolutions.json</c>
-/// there, so a resolution survives a restart (the issues themselves are rebuilt from the spans).
+/// When each issue was last resolved: kept in the store (<see cref="IAnalysisStore.SetResolutionAsync"/>, so a
+/// resolution survives a restart; the issues themselves are derived from the spans) and in memory (they are few). A
+/// data folder from before kept them in <c>analysis-resolutions.json</c>: what the store lacks is imported once, at
+/// start, and the file renamed to <c>analysis-resolutions.json.imported</c>. Without a store (a unit test), memory only.
 /// </summary>
 public sealed class ResolutionStore
 {
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _resolved = new();
-    private readonly string? _path;
-    private readonly Lock _fileGate = new();
+    public const string LegacyFileName = "analysis-resolutions.json";
 
-    public ResolutionStore(string? folder)
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _resolved = new();
+    private readonly IAnalysisStore? _store;
+
+    public ResolutionStore(IAnalysisStore? store, string? legacyFolder = null)
     {
-        _path = folder is null ? null : Path.Combine(folder, "analysis-resolutions.json");
-        if (_path is not null && File.Exists(_path))
+        _store = store;
+        if (store is not null)
         {
-            foreach (var (id, time) in JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(File.ReadAllText(_path)) ?? [])
-                _resolved[id] = time;
+            foreach (var (id, nanos) in StoreAnalysisView.Wait(store.GetResolutionsAsync(CancellationToken.None)))
+                _resolved[id] = Time.FromUnixNanos(nanos);
+        }
+        if (legacyFolder is not null && Path.Combine(legacyFolder, LegacyFileName) is var path && File.Exists(path))
+        {
+            foreach (var (id, time) in JsonSerializer.Deserialize<Dictionary<string, DateTimeOffset>>(File.ReadAllText(path)) ?? [])
+            {
+                if (!_resolved.ContainsKey(id))
+                    Set(id, time);
+            }
+            if (store is not null)
+                File.Move(path, path + ".imported", overwrite: true);
         }
     }
 
@@ -27,15 +42,7 @@ public sealed class ResolutionStore
 
     public void Set(string issueId, DateTimeOffset time)
     {
+        _store?.SetResolutionAsync(issueId, Time.ToUnixNanos(time), CancellationToken.None).GetAwaiter().GetResult();
         _resolved[issueId] = time;
-        if (_path is null)
-            return;
-        lock (_fileGate)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            var temporary = _path + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(_resolved.ToDictionary()));
-            File.Move(temporary, _path, overwrite: true);
-        }
     }
 }

@@ -12,7 +12,7 @@ public static class ApiEndpoints
         var api = endpoints.MapGroup("/api");
 
         api.MapGet("/health", GetHealthAsync)
-            .WithName("GetHealth").WithSummary("Liveness, with what the store holds.")
+            .WithName("GetHealth").WithSummary("Liveness, with what the store holds and how far the start's background derivation is (derivation).")
             .Produces<HealthResponse>();
 
         api.MapGet("/traces/{traceId}", GetTraceAsync)
@@ -30,7 +30,9 @@ public static class ApiEndpoints
     {
         var statistics = await store.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var xray = services.GetService<Ingest.Receive.Udp.XRayUdpReceiver>()?.Statistics;
-        return TypedResults.Ok(new HealthResponse("ok", statistics.SpanCount, statistics.LogCount, statistics.BytesOnDisk, xray));
+        var derivation = services.GetServices<Threadline.Server.Derivation.IDerivationProgress>().ToList();
+        return TypedResults.Ok(new HealthResponse("ok", statistics.SpanCount, statistics.LogCount, statistics.BytesOnDisk, xray,
+            derivation.Count == 0 ? null : Threadline.Server.Derivation.DerivationResponse.Of(derivation)));
     }
 
     private static async Task<IResult> GetTraceAsync(string traceId, ITelemetryStore store, CancellationToken cancellationToken)

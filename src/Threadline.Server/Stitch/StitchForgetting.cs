@@ -1,10 +1,9 @@
-using Threadline.Stitching;
 using Threadline.Storage.Retention;
 
 namespace Threadline.Server.Stitch;
 
-/// <summary>After retention deleted old spans, the stitch engine forgets them, so its memory follows the store.</summary>
-internal sealed class StitchForgetting(StitchEngine engine) : IDeletionObserver
+/// <summary>After retention deleted old spans, the stitch state forgets them (in the store too), so it follows the store.</summary>
+internal sealed class StitchForgetting(StitchDerivation derivation) : IDeletionObserver
 {
-    public void OnDeletedBefore(long cutoffUnixNano) => engine.ForgetSpansStartedBefore(cutoffUnixNano);
+    public void OnDeletedBefore(long cutoffUnixNano) => derivation.ForgetSpansStartedBefore(cutoffUnixNano);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Numerics;
 using Threadline.Storage.DuckDb.Write;
 using Threadline.Storage.Encoding;
 using Threadline.Telemetry;
@@ -10,28 +11,28 @@ internal static class RowReader
 {
     public static SpanRecord ReadSpan(DbDataReader row, ResourceScopeCache cache)
     {
-        var start = row.GetInt64(4);
+        var start = row.GetInt64(3);
         return new SpanRecord
         {
-            TraceId = RowAppender.TraceId(row.GetFieldValue<ulong>(0), row.GetFieldValue<ulong>(1)),
-            SpanId = row.GetFieldValue<ulong>(2),
-            ParentSpanId = row.GetFieldValue<ulong>(3),
+            TraceId = RowAppender.FromHugeInt(row.GetFieldValue<BigInteger>(0)),
+            SpanId = row.GetFieldValue<ulong>(1),
+            ParentSpanId = row.GetFieldValue<ulong>(2),
             StartTimeUnixNano = start,
-            EndTimeUnixNano = start + row.GetInt64(5),
-            Name = row.GetString(6),
-            Kind = (SpanKind)row.GetFieldValue<byte>(7),
-            StatusCode = (StatusCode)row.GetFieldValue<byte>(8),
-            StatusMessage = row.IsDBNull(9) ? null : row.GetString(9),
-            TraceState = row.IsDBNull(10) ? null : row.GetString(10),
-            Flags = row.GetFieldValue<uint>(11),
-            Attributes = TelemetryJson.ReadAttributes(row.GetString(12)),
-            Events = TelemetryJson.ReadEvents(row.GetString(13)),
-            Links = TelemetryJson.ReadLinks(row.GetString(14)),
-            DroppedAttributesCount = row.GetFieldValue<uint>(15),
-            DroppedEventsCount = row.GetFieldValue<uint>(16),
-            DroppedLinksCount = row.GetFieldValue<uint>(17),
-            Resource = cache.Resource(row.GetFieldValue<ulong>(18)),
-            Scope = cache.Scope(row.GetFieldValue<ulong>(19)),
+            EndTimeUnixNano = start + row.GetInt64(4),
+            Name = row.GetString(5),
+            Kind = (SpanKind)row.GetFieldValue<byte>(6),
+            StatusCode = (StatusCode)row.GetFieldValue<byte>(7),
+            StatusMessage = row.IsDBNull(8) ? null : row.GetString(8),
+            TraceState = row.IsDBNull(9) ? null : row.GetString(9),
+            Flags = row.GetFieldValue<uint>(10),
+            Attributes = TelemetryJson.ReadAttributes(row.GetString(11)),
+            Events = TelemetryJson.ReadEvents(row.GetString(12)),
+            Links = TelemetryJson.ReadLinks(row.GetString(13)),
+            DroppedAttributesCount = row.GetFieldValue<uint>(14),
+            DroppedEventsCount = row.GetFieldValue<uint>(15),
+            DroppedLinksCount = row.GetFieldValue<uint>(16),
+            Resource = cache.Resource(row.GetFieldValue<ulong>(17)),
+            Scope = cache.Scope(row.GetFieldValue<ulong>(18)),
         };
     }
 
@@ -39,16 +40,16 @@ internal static class RowReader
     {
         TimeUnixNano = row.GetInt64(0),
         ObservedTimeUnixNano = row.GetInt64(1),
-        TraceId = RowAppender.TraceId(row.GetFieldValue<ulong>(2), row.GetFieldValue<ulong>(3)),
-        SpanId = row.GetFieldValue<ulong>(4),
-        Flags = row.GetFieldValue<uint>(5),
-        SeverityNumber = row.GetFieldValue<byte>(6),
-        SeverityText = row.IsDBNull(7) ? null : row.GetString(7),
-        EventName = row.IsDBNull(8) ? null : row.GetString(8),
-        Body = TelemetryJson.ReadValue(row.GetString(9)),
-        Attributes = TelemetryJson.ReadAttributes(row.GetString(10)),
-        DroppedAttributesCount = row.GetFieldValue<uint>(11),
-        Resource = cache.Resource(row.GetFieldValue<ulong>(12)),
-        Scope = cache.Scope(row.GetFieldValue<ulong>(13)),
+        TraceId = RowAppender.FromHugeInt(row.GetFieldValue<BigInteger>(2)),
+        SpanId = row.GetFieldValue<ulong>(3),
+        Flags = row.GetFieldValue<uint>(4),
+        SeverityNumber = row.GetFieldValue<byte>(5),
+        SeverityText = row.IsDBNull(6) ? null : row.GetString(6),
+        EventName = row.IsDBNull(7) ? null : row.GetString(7),
+        Body = TelemetryJson.ReadValue(row.GetString(8)),
+        Attributes = TelemetryJson.ReadAttributes(row.GetString(9)),
+        DroppedAttributesCount = row.GetFieldValue<uint>(10),
+        Resource = cache.Resource(row.GetFieldValue<ulong>(11)),
+        Scope = cache.Scope(row.GetFieldValue<ulong>(12)),
     };
 }

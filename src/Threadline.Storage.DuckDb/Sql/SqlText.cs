@@ -13,7 +13,6 @@ internal static class SqlText
     public static readonly string GetTraces = Load("span_columns.sql") + Load("get_traces.sql");
     public static readonly string MigrateTo2 = Load("migrate_to_2.sql");
     public static readonly string MigrateTo3 = Load("migrate_to_3.sql");
-    public static readonly string MigrateTo3Copy = Load("migrate_to_3_copy.sql");
     public static readonly string LastCommitSequence = Load("last_commit_sequence.sql");
     public static readonly string CommitsAfter = Load("commits_after.sql");
     public static readonly string SpansCommittedBetween = Load("span_columns.sql") + Load("spans_committed_between.sql");

@@ -1,5 +1,4 @@
--- The trace id's halves, also written in by the store (numbers it formatted): the low half first, it is the selective one.
-WHERE s.trace_id_lo = {trace_id_lo} AND s.trace_id_hi = {trace_id_hi}
+WHERE s.trace_id = $trace_id
   -- The range from trace_index, written in as literals by the store: with them DuckDB skips every row group outside
   -- it; as bound parameters it pruned far less (10M spans: 10.7 vs 36.5 ms p50 for the same traces).
   AND s.start_time_unix_nano BETWEEN {min_start} AND {max_start}

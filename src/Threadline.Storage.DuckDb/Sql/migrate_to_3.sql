@@ -1,5 +1,4 @@
--- Schema 3 changes the columns of spans and logs (the trace id as two UBIGINTs, commit_seq added), so both tables are
--- rewritten once, at open, in one transaction: the old ones are moved aside here, schema.sql creates the new ones, and
--- migrate_to_3_copy.sql copies the rows over in their stored order. Every existing row counts as commit 1.
-ALTER TABLE spans RENAME TO spans_before_3;
-ALTER TABLE logs RENAME TO logs_before_3;
+-- A folder written with schema version 2 (or 1, after migrate_to_2.sql) has no commit sequence: its rows all count
+-- as commit 1, so a derived part whose watermark is 0 derives all of them.
+ALTER TABLE spans ADD COLUMN commit_seq BIGINT DEFAULT 1;
+ALTER TABLE logs ADD COLUMN commit_seq BIGINT DEFAULT 1;

@@ -1,7 +1,6 @@
 -- Threadline embedded store, schema version 3 (version 1 lacked trace_index, Sql/migrate_to_2.sql fills it; version 2
--- had the trace id as one HUGEINT and no commit_seq, Sql/migrate_to_3*.sql rewrite spans and logs).
--- Ids are binary: a trace id is two UBIGINTs, its high and low 64 bits (DuckDB filters a UBIGINT column about 100x
--- faster than a HUGEINT one, docs/design/derived-state.md), a span id a UBIGINT;
+-- lacked commit_seq, Sql/migrate_to_3.sql adds it).
+-- Ids are binary: a trace id is a HUGEINT (its 128 bits reinterpreted as signed), a span id a UBIGINT;
 -- 0 means "none" for a parent span id and for a log record's ids. Times are Unix nanoseconds; a span
 -- keeps its duration rather than its end time because durations compress far better.
 -- Resources and scopes repeat on every span of an export, so they are stored once, keyed by a content hash.
@@ -25,8 +24,7 @@ CREATE TABLE IF NOT EXISTS scopes (
 );
 
 CREATE TABLE IF NOT EXISTS spans (
-    trace_id_hi UBIGINT NOT NULL,
-    trace_id_lo UBIGINT NOT NULL,
+    trace_id HUGEINT NOT NULL,
     span_id UBIGINT NOT NULL,
     parent_span_id UBIGINT NOT NULL,
     start_time_unix_nano BIGINT NOT NULL,
@@ -54,8 +52,7 @@ CREATE TABLE IF NOT EXISTS spans (
 CREATE TABLE IF NOT EXISTS logs (
     time_unix_nano BIGINT NOT NULL,
     observed_time_unix_nano BIGINT NOT NULL,
-    trace_id_hi UBIGINT NOT NULL,
-    trace_id_lo UBIGINT NOT NULL,
+    trace_id HUGEINT NOT NULL,
     span_id UBIGINT NOT NULL,
     flags UINTEGER NOT NULL,
     severity_number UTINYINT NOT NULL,
@@ -75,7 +72,7 @@ CREATE TABLE IF NOT EXISTS logs (
 -- prunes nothing. One row per trace per commit group (a trace that spans several groups has several rows); a
 -- reader takes the min and max over them. The key is the trace id's low 64 bits (random in W3C and X-Ray ids alike):
 -- filtering a UBIGINT column is about 100x faster here than a HUGEINT one (0.8M rows: 1.5 vs 150 ms). Two traces
--- that share them only widen each other's range; the spans query still filters on the whole trace id (both halves).
+-- that share them only widen each other's range; the spans query still filters on the whole trace id.
 CREATE TABLE IF NOT EXISTS trace_index (
     trace_key UBIGINT NOT NULL,
     min_start_unix_nano BIGINT NOT NULL,

@@ -1,5 +1,7 @@
+using System.Numerics;
 using DuckDB.NET.Data;
 using Threadline.Storage.Encoding;
+using Threadline.Storage.Write;
 using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb.Write;
@@ -7,13 +9,9 @@ namespace Threadline.Storage.DuckDb.Write;
 /// <summary>Appends records as rows through DuckDB's appender (columnar, batched), in schema column order; spans' and logs' text as UTF-8 (<see cref="Utf8Text"/>).</summary>
 internal static class RowAppender
 {
-    /// <summary>The trace id column <c>trace_id_hi</c>: the id's high 64 bits.</summary>
-    public static ulong TraceIdHigh(UInt128 traceId) => (ulong)(traceId >> 64);
+    public static BigInteger ToHugeInt(UInt128 traceId) => (BigInteger)(Int128)traceId;
 
-    /// <summary>The trace id column <c>trace_id_lo</c>: the id's low 64 bits.</summary>
-    public static ulong TraceIdLow(UInt128 traceId) => (ulong)traceId;
-
-    public static UInt128 TraceId(ulong high, ulong low) => new(high, low);
+    public static UInt128 FromHugeInt(BigInteger value) => (UInt128)(Int128)value;
 
     /// <summary>The key of a trace in <c>trace_index</c>: the low 64 bits of its id.</summary>
     public static ulong TraceKey(UInt128 traceId) => (ulong)traceId;
@@ -46,8 +44,7 @@ internal static class RowAppender
     public static void AppendSpan(DuckDBAppender appender, SpanRecord span, long commitSequence, Utf8Text text)
     {
         var row = appender.CreateRow()
-            .AppendValue(TraceIdHigh(span.TraceId))
-            .AppendValue(TraceIdLow(span.TraceId))
+            .AppendValue(ToHugeInt(span.TraceId))
             .AppendValue(span.SpanId)
             .AppendValue(span.ParentSpanId)
             .AppendValue(span.StartTimeUnixNano)
@@ -76,8 +73,7 @@ internal static class RowAppender
         var row = appender.CreateRow()
             .AppendValue(log.TimeUnixNano)
             .AppendValue(log.ObservedTimeUnixNano)
-            .AppendValue(TraceIdHigh(log.TraceId))
-            .AppendValue(TraceIdLow(log.TraceId))
+            .AppendValue(ToHugeInt(log.TraceId))
             .AppendValue(log.SpanId)
             .AppendValue(log.Flags)
             .AppendValue(log.SeverityNumber);

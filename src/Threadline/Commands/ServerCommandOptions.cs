@@ -45,6 +45,18 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_DISK_BUDGET") is { Length: > 0 } value ? value : null,
     };
 
+    private readonly Option<string> _store = new("--store")
+    {
+        Description = $"Storage backend: {string.Join(", ", StorageBackends.Names)} (the embedded store in --data) [env: THREADLINE_STORE]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_STORE", StorageBackends.Default),
+    };
+
+    private readonly Option<int> _stitchCacheTraces = new("--stitch-cache-traces")
+    {
+        Description = "Recent traces whose stitch state (invocations, hops, transactions) is kept in memory; the rest is read from the store [env: THREADLINE_STITCH_CACHE_TRACES]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_STITCH_CACHE_TRACES", Stitching.Persistence.PersistentStitchState.DefaultCacheTraces),
+    };
+
     private readonly Option<string> _bind = new("--bind")
     {
         Description = "IP address to listen on; anything but loopback needs authentication configured (threadline auth) [env: THREADLINE_BIND]",
@@ -82,6 +94,8 @@ internal sealed class ServerCommandOptions
     public void AddTo(Command command)
     {
         command.Options.Add(_data);
+        command.Options.Add(_store);
+        command.Options.Add(_stitchCacheTraces);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
         command.Options.Add(_apiPort);
@@ -114,6 +128,8 @@ internal sealed class ServerCommandOptions
         return (new ThreadlineServerOptions
         {
             DataDirectory = parse.GetValue(_data)!,
+            Store = parse.GetValue(_store)!,
+            StitchCacheTraces = parse.GetValue(_stitchCacheTraces),
             BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
             RequireAuthentication = parse.GetValue(_requireAuth),
             ApiPort = parse.GetValue(_apiPort),

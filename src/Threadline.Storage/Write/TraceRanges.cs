@@ -1,9 +1,12 @@
 using Threadline.Telemetry;
 
-namespace Threadline.Storage.DuckDb.Write;
+namespace Threadline.Storage.Write;
 
-/// <summary>The earliest and latest span start of each trace in one commit group: the rows of <c>trace_index</c>.</summary>
-internal static class TraceRanges
+/// <summary>
+/// The earliest and latest span start of each trace in one write: the rows of a backend's per-trace time index
+/// (<c>trace_index</c>), which lets trace by id read only that range.
+/// </summary>
+public static class TraceRanges
 {
     public readonly record struct Range(UInt128 TraceId, long MinStart, long MaxStart);
 

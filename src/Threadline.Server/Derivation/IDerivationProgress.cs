@@ -1,0 +1,31 @@
+namespace Threadline.Server.Derivation;
+
+/// <summary>
+/// One part of the derived state (stitching, analysis) reporting its start's background derivation past its
+/// watermark; <c>/api/health</c> shows them as <c>derivation</c>. Register each as a singleton of this interface.
+/// </summary>
+public interface IDerivationProgress
+{
+    /// <summary>The part's name in the health answer (<c>analysis</c>, <c>stitching</c>).</summary>
+    string Part { get; }
+
+    /// <summary><c>idle</c> (not started), <c>deriving</c>, <c>done</c> or <c>failed</c>; spans derived so far and to derive (null when unknown).</summary>
+    DerivationPartResponse Current { get; }
+}
+
+public sealed record DerivationPartResponse(string Part, string State, long SpansDone, long? SpansTotal);
+
+/// <summary>All parts together: deriving while any is, failed when any failed, else done (idle before any started).</summary>
+public sealed record DerivationResponse(string State, long SpansDone, long? SpansTotal, IReadOnlyList<DerivationPartResponse> Parts)
+{
+    public static DerivationResponse Of(IEnumerable<IDerivationProgress> parts)
+    {
+        var current = parts.Select(p => p.Current).ToList();
+        var state = current.Any(p => p.State == "failed") ? "failed"
+            : current.Any(p => p.State == "deriving") ? "deriving"
+            : current.Count > 0 && current.All(p => p.State == "idle") ? "idle"
+            : "done";
+        long? total = current.All(p => p.SpansTotal is not null) ? current.Sum(p => p.SpansTotal!.Value) : null;
+        return new DerivationResponse(state, current.Sum(p => p.SpansDone), total, current);
+    }
+}

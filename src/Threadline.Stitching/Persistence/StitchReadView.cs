@@ -1,0 +1,71 @@
+using static Threadline.Stitching.Persistence.StitchRowMapping;
+
+namespace Threadline.Stitching.Persistence;
+
+/// <summary>
+/// The committed stitch state for the engine's queries, from any thread: the cache, else the store on a reader
+/// connection. It never sees a derivation in progress and never waits for one. Read-only: the writes of
+/// <see cref="IStitchState"/> throw.
+/// </summary>
+internal sealed class StitchReadView(CommittedStitchReads committed) : IStitchState
+{
+    public IReadOnlyDictionary<ulong, SpanFacts> TraceSpans(UInt128 traceId) => committed.Spans(traceId);
+
+    public void Preload(IReadOnlyCollection<InvocationId> invocations)
+    {
+        ArgumentNullException.ThrowIfNull(invocations);
+        committed.WarmInvocations(invocations);
+        committed.WarmHops(invocations);
+        committed.WarmTransactionsOf(invocations);
+    }
+
+    public Invocation? GetInvocation(InvocationId id) => committed.Invocation(id);
+
+    public IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId) => committed.TraceInvocations(traceId);
+
+    public IReadOnlyCollection<InvocationId> InvocationsByRequestId(string requestId) => committed.Keyed(RequestId(requestId));
+
+    public IReadOnlyCollection<ProducerRef> Producers(string key) => KeyedRefs.Producers(committed.Keyed(Outbound(key)), key, committed.Invocation);
+
+    public IReadOnlyCollection<InvocationId> Consumers(string key) => committed.Keyed(Inbound(key));
+
+    public IReadOnlyCollection<WriteRef> DynamoWrites(string table, string pair) =>
+        KeyedRefs.Writes(committed.Keyed(DynamoWrite(table, pair)), table, pair, committed.Invocation);
+
+    public IReadOnlyCollection<InvocationId> DynamoReaders(string table, string pair) => committed.Keyed(DynamoRead(table, pair));
+
+    public IReadOnlyCollection<Hop> Incoming(InvocationId to) => committed.Incoming(to).Values;
+
+    public IReadOnlyCollection<Hop> Outgoing(InvocationId from) => committed.Outgoing(from).Values;
+
+    public IReadOnlyCollection<InvocationId>? Members(InvocationId entry) => committed.Members(entry);
+
+    public IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation) => committed.TransactionsOf(invocation);
+
+    public TransactionSummary? Summary(InvocationId entry) => committed.Summary(entry);
+
+    public IReadOnlyList<TransactionSummary> ListSummaries(TransactionFilter filter) =>
+        [.. committed.Store.ListTransactions(StitchRowMapping.Query(filter, filter.Limit)).Select(StitchRowMapping.Summary)];
+
+    public bool TryAddSpan(SpanFacts span) => throw ReadOnly();
+
+    public IReadOnlyCollection<UInt128> RemoveSpansStartedBefore(long cutoffUnixNano) => throw ReadOnly();
+
+    public void PutInvocation(Invocation invocation) => throw ReadOnly();
+
+    public void RemoveInvocation(InvocationId id) => throw ReadOnly();
+
+    public void PutHop(Hop hop) => throw ReadOnly();
+
+    public void RemoveHop(InvocationId from, InvocationId to) => throw ReadOnly();
+
+    public void SetMembers(InvocationId entry, IReadOnlyCollection<InvocationId> members) => throw ReadOnly();
+
+    public void RemoveTransaction(InvocationId entry) => throw ReadOnly();
+
+    public void PutSummary(TransactionSummary summary) => throw ReadOnly();
+
+    public void RemoveSummary(InvocationId entry) => throw ReadOnly();
+
+    private static NotSupportedException ReadOnly() => new("The read view of the stitch state is read-only; the engine writes through the state itself.");
+}

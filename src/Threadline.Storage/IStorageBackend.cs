@@ -1,0 +1,25 @@
+using Threadline.Storage.Configuration;
+using Threadline.Storage.Derived.Stitching;
+
+namespace Threadline.Storage;
+
+/// <summary>
+/// One storage backend (selected by <c>--store</c>): it opens every store the server keeps, all on the same data,
+/// so the server names no backend type. Each method opens a new store the caller owns and disposes. Open the
+/// telemetry store first: it creates or upgrades the backend's schema.
+/// </summary>
+public interface IStorageBackend
+{
+    /// <summary>The name <c>--store</c> selects this backend by, e.g. <c>duckdb</c>.</summary>
+    string Name { get; }
+
+    ITelemetryStore OpenTelemetryStore();
+
+    IAlertConfigurationStore OpenAlertConfigurationStore();
+
+    /// <summary>The stitcher's state (transactions, hops, the stitch watermark) on the same data.</summary>
+    IStitchStore OpenStitchStore();
+
+    /// <summary>The analysis' derived state (analyzed invocations, function rollups, its watermark) on the same data.</summary>
+    Derived.Analysis.IAnalysisStore OpenAnalysisStore();
+}

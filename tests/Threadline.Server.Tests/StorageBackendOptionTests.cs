@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using Google.Protobuf;
+using Microsoft.Extensions.DependencyInjection;
+using Threadline.Storage;
+using Threadline.Storage.DuckDb;
+
+namespace Threadline.Server.Tests;
+
+/// <summary><c>--store</c>: the backend the server opens every store on; only <c>duckdb</c> exists so far.</summary>
+public sealed class StorageBackendOptionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public void An_unknown_store_is_refused_naming_the_accepted_ones()
+    {
+        var options = new ThreadlineServerOptions { DataDirectory = "data", Store = "clickhouse" };
+
+        Assert.Equal(["--store 'clickhouse' is not a storage backend of this Threadline; accepted: duckdb."], options.Validate());
+        Assert.Contains("accepted: duckdb", Assert.Single(new ThreadlineServerOptions { DataDirectory = "data", Store = "" }.Validate()));
+    }
+
+    [Fact]
+    public async Task The_start_with_an_unknown_store_fails_before_touching_the_data_folder()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-tests", Guid.NewGuid().ToString("n"));
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => ThreadlineServer.StartAsync(
+            new ThreadlineServerOptions { DataDirectory = data, Store = "postgres", ApiPort = 0, OtlpHttpPort = 0, OtlpGrpcPort = 0 }, Ct));
+
+        Assert.Contains("--store 'postgres' is not a storage backend of this Threadline; accepted: duckdb.", error.Message);
+        Assert.False(Directory.Exists(data));
+    }
+
+    [Fact]
+    public async Task Duckdb_is_the_default_and_named_in_any_case_it_stores_in_the_data_folder()
+    {
+        Assert.Equal("duckdb", new ThreadlineServerOptions { DataDirectory = "data" }.Store);
+        var data = Path.Combine(Path.GetTempPath(), "threadline-tests", Guid.NewGuid().ToString("n"));
+        var server = await ThreadlineServer.StartAsync(
+            new ThreadlineServerOptions { DataDirectory = data, Store = "DuckDB", ApiPort = 0, OtlpHttpPort = 0, OtlpGrpcPort = 0 }, Ct);
+        try
+        {
+            var backend = Assert.IsType<DuckDbStorageBackend>(server.Services.GetRequiredService<IStorageBackend>());
+            Assert.Equal(Path.Combine(data, DuckDbStoreOptions.FileName), backend.Options.DatabasePath);
+            var traceId = OtlpRequests.RandomTraceId();
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.OtlpHttpPort}") };
+            using var content = new ByteArrayContent(OtlpRequests.Request(OtlpRequests.Span(traceId, "stored")).ToByteArray());
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+            (await http.PostAsync("/v1/traces", content, Ct)).EnsureSuccessStatusCode();
+
+            var stored = await server.Services.GetRequiredService<ITelemetryStore>().GetTraceAsync(
+                UInt128.Parse(OtlpRequests.Hex(traceId), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), Ct);
+            Assert.Equal("stored", Assert.Single(stored).Name);
+            Assert.True(File.Exists(backend.Options.DatabasePath));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_derived_store_connection_sees_the_span_stores_commits()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-tests", Guid.NewGuid().ToString("n"));
+        var backend = new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = data });
+        try
+        {
+            await using var store = backend.OpenTelemetryStore();
+            using var connection = backend.OpenConnection();
+            var span = new Telemetry.SpanRecord
+            {
+                TraceId = 42,
+                SpanId = 7,
+                Name = "seen",
+                StartTimeUnixNano = 1_000,
+                EndTimeUnixNano = 2_000,
+                Resource = new Telemetry.ResourceRecord(1, "svc", [], null),
+                Scope = new Telemetry.ScopeRecord(1, "scope", null, []),
+            };
+            await store.WriteAsync([new Telemetry.TelemetryBatch([span], [])], Ct);
+
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name FROM spans WHERE commit_seq = 1";
+            Assert.Equal("seen", command.ExecuteScalar());
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+}
