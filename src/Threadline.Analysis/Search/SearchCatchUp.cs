@@ -20,6 +20,7 @@ internal sealed class SearchCatchUp(SearchIndexer indexer, ILogger<SearchCatchUp
         }
         catch (Exception e)
         {
+            indexer.Progress.Fail();
             logger.LogError(e, "Search index: the background derivation failed; the next start tries again from the index's watermark.");
         }
     }

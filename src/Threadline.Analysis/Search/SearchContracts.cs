@@ -32,7 +32,9 @@ public sealed record SearchTransactionHit(
 
 /// <summary>
 /// A page of results, newest first, in [<see cref="FromUnixNano"/>, <see cref="ToUnixNano"/>); <see cref="NextCursor"/>
-/// continues after the page (null on the last). <see cref="Total"/> counts every match in the range.
+/// continues after the page (null on the last). <see cref="Total"/> counts every match in the range. <see cref="Partial"/>:
+/// the index had not yet derived every stored span when the search ran (it follows ingest a moment behind, and derives
+/// in the background after a start), so matches may be missing.
 /// </summary>
 public sealed record SearchResponse(
     string Query,
@@ -41,7 +43,8 @@ public sealed record SearchResponse(
     long Total,
     IReadOnlyList<SearchHit> Invocations,
     IReadOnlyList<SearchTransactionHit>? Transactions,
-    string? NextCursor);
+    string? NextCursor,
+    bool Partial);
 
 /// <summary>Top values of a field among the matches.</summary>
 public sealed record SearchFacet(string Field, IReadOnlyList<SearchFacetValue> Values);

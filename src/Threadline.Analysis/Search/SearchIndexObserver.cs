@@ -1,27 +1,20 @@
+using Threadline.Server.Stitch;
 using Threadline.Storage;
 using Threadline.Telemetry;
 
 namespace Threadline.Analysis.Search;
 
 /// <summary>
-/// Re-derives the search rows of the traces a committed write touched (spans or logs), on the writer loop after the
-/// stitcher and the analysis, so an acknowledged span is searchable when the sender hears back.
+/// Hands each committed write (spans or logs) to the search index's derivation, on the writer loop after the stitcher
+/// and the analysis; the index follows a moment behind (a search answer says <c>partial</c> meanwhile).
 /// </summary>
-internal sealed class SearchIndexObserver(SearchIndexer indexer, ITelemetryStore store) : ICommittedBatchObserver
+internal sealed class SearchIndexObserver(SearchIndexer indexer, ITelemetryStore store, StitchDerivation stitching) : ICommittedBatchObserver
 {
     public void OnCommitted(IReadOnlyList<TelemetryBatch> batches)
     {
-        var traces = new HashSet<UInt128>();
-        foreach (var batch in batches)
-        {
-            foreach (var span in batch.Spans)
-                traces.Add(span.TraceId);
-            foreach (var log in batch.Logs)
-            {
-                if (log.TraceId != UInt128.Zero)
-                    traces.Add(log.TraceId);
-            }
-        }
-        indexer.OnCommitted(traces, store.LastCommitSequence);
+        var spans = batches.Count == 1 ? batches[0].Spans : batches.SelectMany(b => b.Spans).ToList();
+        var logs = batches.Count == 1 ? batches[0].Logs : batches.SelectMany(b => b.Logs).ToList();
+        var sequence = store.LastCommitSequence;
+        indexer.Enqueue(spans, logs, stitching.TracesFirstStoredIn(sequence), sequence);
     }
 }

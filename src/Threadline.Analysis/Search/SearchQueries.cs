@@ -52,6 +52,8 @@ public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, 
 
     public async Task<SearchResponse> SearchAsync(QueryNode query, long from, long to, int limit, SearchCursor? after, bool asTransactions, CancellationToken cancellationToken)
     {
+        // Read before the search: a commit derived while it runs must not clear a flag the answer did not see.
+        var partial = indexer.IsBehind;
         var request = new SearchRequest(query, from, to, limit, after);
         var rows = await index.SearchAsync(request, cancellationToken).ConfigureAwait(false);
         var total = await index.CountAsync(request, cancellationToken).ConfigureAwait(false);
@@ -61,7 +63,7 @@ public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, 
             : [];
         var hits = rows.Select(row => Hit(row, matches.TryGetValue((row.TraceId, row.SpanId), out var found) ? found : [])).ToList();
         var next = rows.Count == limit ? Cursor(rows[^1]) : null;
-        return new SearchResponse(QueryPrinter.Print(query), from, to, total, hits, asTransactions ? Transactions(hits) : null, next);
+        return new SearchResponse(QueryPrinter.Print(query), from, to, total, hits, asTransactions ? Transactions(hits) : null, next, partial);
     }
 
     public async Task<IReadOnlyList<SearchFacet>> FacetsAsync(QueryNode query, long from, long to, IReadOnlyList<QueryField> fields, int limit, CancellationToken cancellationToken)

@@ -27,22 +27,30 @@ public sealed class SearchRowBuilder(SpanDetailsReader details, InvocationAnalyz
 
     private static readonly string[] MessageKeyForms = [CorrelationKeys.SqsMessage, CorrelationKeys.SnsMessage, CorrelationKeys.EventBridgeEvent];
 
-    public IReadOnlyList<SearchInvocationRow> Build(IReadOnlyList<Invocation> invocations, IReadOnlyList<SpanRecord> traceSpans, IReadOnlyList<LogRecord> traceLogs)
+    /// <summary>Log lines are those of the invocation's spans within this margin of them (clocks may differ a little).</summary>
+    public static readonly long LogMarginNanos = (long)TimeSpan.FromSeconds(5).TotalNanoseconds;
+
+    /// <summary>
+    /// The rows of the given invocations of one trace, from the trace's stored spans and logs. Each row depends only on
+    /// its invocation, the invocation's spans and their logs, so an invocation none of whose spans or logs changed keeps
+    /// its row.
+    /// </summary>
+    public IReadOnlyList<SearchInvocationRow> Build(IEnumerable<Invocation> invocations, IReadOnlyDictionary<ulong, SpanRecord> traceSpans, IReadOnlyList<LogRecord> traceLogs)
     {
-        if (invocations.Count == 0)
-            return [];
-        var spans = new Dictionary<ulong, SpanRecord>();
-        foreach (var span in traceSpans)
-            spans.TryAdd(span.SpanId, span);
-        var spanDetails = spans.ToDictionary(s => s.Key, s => details.Read(s.Value));
-        var logsBySpan = traceLogs.Where(l => l.SpanId != 0).ToLookup(l => l.SpanId);
-        return [.. invocations.Select(invocation => Build(invocation, spans, spanDetails, logsBySpan))];
+        ILookup<ulong, LogRecord>? logsBySpan = null;
+        var rows = new List<SearchInvocationRow>();
+        foreach (var invocation in invocations)
+        {
+            logsBySpan ??= traceLogs.Where(l => l.SpanId != 0).ToLookup(l => l.SpanId);
+            rows.Add(Build(invocation, traceSpans, logsBySpan));
+        }
+        return rows;
     }
 
-    private SearchInvocationRow Build(Invocation invocation, Dictionary<ulong, SpanRecord> spans, Dictionary<ulong, SpanDetails> spanDetails, ILookup<ulong, LogRecord> logs)
+    private SearchInvocationRow Build(Invocation invocation, IReadOnlyDictionary<ulong, SpanRecord> spans, ILookup<ulong, LogRecord> logs)
     {
-        var analyzed = analyzer.Analyze(invocation, spanDetails);
-        var own = invocation.SpanIds.Select(id => spans.GetValueOrDefault(id)).OfType<SpanRecord>().ToList();
+        var own = invocation.SpanIds.Append(invocation.SpanId).Distinct().Select(id => spans.GetValueOrDefault(id)).OfType<SpanRecord>().ToList();
+        var analyzed = analyzer.Analyze(invocation, own.ToDictionary(s => s.SpanId, details.Read));
         var attributes = new HashSet<SearchAttributeRow>();
         var texts = new List<SearchTextRow>();
         foreach (var span in own)
@@ -60,10 +68,15 @@ public sealed class SearchRowBuilder(SpanDetailsReader details, InvocationAnalyz
             foreach (var attribute in span.Resource.Attributes)
                 AddValues(attributes, AttributeScope.Resource, attribute.Key, attribute.Value);
         }
-        foreach (var log in own.SelectMany(s => logs[s.SpanId]).OrderBy(l => l.TimeUnixNano))
+        if (own.Count > 0)
         {
-            if (LogText(log.Body) is { Length: > 0 } line)
-                texts.Add(new SearchTextRow("log", line));
+            var from = own.Min(s => s.StartTimeUnixNano) - LogMarginNanos;
+            var to = own.Max(s => s.EndTimeUnixNano) + LogMarginNanos;
+            foreach (var log in own.SelectMany(s => logs[s.SpanId]).Where(l => l.TimeUnixNano >= from && l.TimeUnixNano < to).OrderBy(l => l.TimeUnixNano))
+            {
+                if (LogText(log.Body) is { Length: > 0 } line)
+                    texts.Add(new SearchTextRow("log", line));
+            }
         }
         var messageIds = invocation.Inbound.Select(k => k.Key).Concat(invocation.Outbound.Select(k => k.Key))
             .SelectMany(key => MessageKeyForms.Where(form => key.StartsWith(form, StringComparison.Ordinal)).Select(form => key[form.Length..]))

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Search;
-using Threadline.Storage.DuckDb;
-using Threadline.Storage.DuckDb.Derived.Search;
 using Threadline.Storage.Retention;
 
 namespace Threadline.Analysis.Search;
@@ -11,15 +9,19 @@ namespace Threadline.Analysis.Search;
 /// analysis' own observer, so the index derives after the stitcher and the analysis).</summary>
 internal static class SearchServices
 {
-    public static void AddSearch(this IServiceCollection services, string dataDirectory)
+    public static void AddSearch(this IServiceCollection services)
     {
-        // The index lives in the span store's database file. Until the backend factory (issue 13) opens derived stores,
-        // it is opened here; it names DuckDB in this one line only.
-        services.AddSingleton<ISearchIndexStore>(_ => DuckDbSearchIndexStore.Open(new DuckDbStoreOptions { DataDirectory = dataDirectory }));
+        // On the server's storage backend, opened after the telemetry store (which creates or upgrades the schema).
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>();
+            return sp.GetRequiredService<IStorageBackend>().OpenSearchIndexStore();
+        });
         services.AddSingleton<SearchRowBuilder>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<SearchQueries>();
         services.AddSingleton<ICommittedBatchObserver, SearchIndexObserver>();
+        services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, SearchDerivationProgress>();
         services.AddSingleton<IDeletionObserver, SearchForgetting>();
         services.AddHostedService<SearchCatchUp>();
     }

@@ -167,6 +167,44 @@ public abstract class SearchIndexStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Replacing_invocations_removes_only_those_listed_and_a_new_trace_needs_no_listing()
+    {
+        var random = new RandomSearchRows(23);
+        var trace = (UInt128)0xABCDEF;
+        var kept = random.Row(trace, 1) with { StartTimeUnixNano = RandomSearchRows.T0 + 10 };
+        var merged = random.Row(trace, 2) with { StartTimeUnixNano = RandomSearchRows.T0 + 20 };
+        var replaced = random.Row(trace, 3) with { StartTimeUnixNano = RandomSearchRows.T0 + 30 };
+        await Store.ReplaceTracesAsync(new SearchIndexWrite([kept, merged, replaced], 1) { NewTraces = new HashSet<UInt128> { trace } }, Ct);
+
+        // Invocation 2 became part of invocation 3 (listed with its spans); 1 is untouched. The bound is the earliest
+        // start of what is removed.
+        var grown = random.Row(trace, 3) with { StartTimeUnixNano = RandomSearchRows.T0 + 20 };
+        var other = random.Row(77, 5);
+        await Store.ReplaceTracesAsync(new SearchIndexWrite([grown, other], 2)
+        {
+            Invocations = [(trace, 3), (trace, 2), (trace, 9)],
+            NewTraces = new HashSet<UInt128> { 77 },
+            StoredFromUnixNano = RandomSearchRows.T0 + 20,
+        }, Ct);
+
+        var all = await Store.SearchAsync(new SearchRequest(new MatchAllNode(), long.MinValue, long.MaxValue, 1000), Ct);
+        Assert.Equal(NewestFirst([kept, grown, other]).Select(Key), all.Select(Key));
+        var texts = (await Store.GetInvocationsAsync([(trace, 3)], Ct)).Single().Texts;
+        Assert.Equal(grown.Texts.Select(t => t.Source + ":" + t.Text).Order(), texts.Select(t => t.Source + ":" + t.Text).Order());
+        Assert.Equal(2, await Store.GetWatermarkAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_row_neither_replaced_nor_of_a_new_trace_is_refused()
+    {
+        var random = new RandomSearchRows(29);
+        var row = random.Row(1, 1);
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.ReplaceTracesAsync(new SearchIndexWrite([row], 3) { Invocations = [(1, 2)], NewTraces = new HashSet<UInt128> { 2 } }, Ct));
+        Assert.Equal(0, await Store.GetWatermarkAsync(Ct));
+        Assert.Empty(await Store.SearchAsync(new SearchRequest(new MatchAllNode(), long.MinValue, long.MaxValue), Ct));
+    }
+
+    [Fact]
     public async Task A_row_of_another_trace_is_refused_and_nothing_is_written()
     {
         var random = new RandomSearchRows(19);

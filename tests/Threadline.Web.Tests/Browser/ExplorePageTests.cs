@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Threadline.Demo.Hosting;
 using static Microsoft.Playwright.Assertions;
@@ -16,6 +17,11 @@ public sealed class ExplorePageTests(WebRun run)
         var queries = AnalysisData.Queries(run);
         await AnalysisData.PollAsync(() => queries.Functions(null, null).Any(f => f.Function == DemoNames.SendEmail && f.Errors > 0),
             () => "send-email not failed yet");
+        // The search index follows the analysis a moment behind.
+        var search = run.Server.Services.GetRequiredService<Threadline.Analysis.Search.SearchQueries>();
+        var failedEmails = Threadline.Query.Parsing.QueryParser.Parse($"function:{DemoNames.SendEmail} status:error");
+        await AnalysisData.PollAsync(() => search.SearchAsync(failedEmails, long.MinValue, long.MaxValue, 1, null, false, TestContext.Current.CancellationToken).GetAwaiter().GetResult().Total > 0,
+            () => "no failed send-email invocation in the search index yet");
         var page = await run.NewPageAsync();
         await page.GotoAsync("/explore");
         // The first search of the page runs over the whole day while the demo is still sending: allow it time.

@@ -37,7 +37,7 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             connection.Open();
             foreach (var statement in SearchSqlText.Statements(SearchSqlText.Schema))
                 Execute(connection, statement);
-            Execute(connection, "CREATE TEMP TABLE IF NOT EXISTS search_touched (trace_id_hi UBIGINT, trace_id_lo UBIGINT)");
+            Execute(connection, "CREATE OR REPLACE TEMP TABLE search_touched (trace_id_hi UBIGINT, trace_id_lo UBIGINT, span_id UBIGINT)");
             var store = new DuckDbSearchIndexStore(connectionString, connection);
             store.LoadKeys();
             return store;
@@ -57,13 +57,14 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long watermark ? watermark : 0;
     }
 
-    public async Task ReplaceTracesAsync(IReadOnlyCollection<UInt128> traceIds, IReadOnlyList<SearchInvocationRow> rows, long? watermark, CancellationToken cancellationToken)
+    public async Task ReplaceTracesAsync(SearchIndexWrite write, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(traceIds);
-        ArgumentNullException.ThrowIfNull(rows);
-        var traces = traceIds.ToHashSet();
-        if (rows.FirstOrDefault(r => !traces.Contains(r.TraceId)) is { } stray)
-            throw new ArgumentException($"Row of trace {stray.TraceId:x32} is not among the traces replaced.", nameof(rows));
+        ArgumentNullException.ThrowIfNull(write);
+        var traces = write.Traces.ToHashSet();
+        var invocations = write.Invocations.ToHashSet();
+        var rows = write.Rows;
+        if (rows.FirstOrDefault(r => !traces.Contains(r.TraceId) && !write.NewTraces.Contains(r.TraceId) && !invocations.Contains((r.TraceId, r.SpanId))) is { } stray)
+            throw new ArgumentException($"Row {stray.TraceId:x32}-{stray.SpanId:x16} is not among the traces or invocations replaced, nor of a new trace.", nameof(write));
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -71,11 +72,11 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             var newKeys = new Dictionary<(AttributeScope, string), int>();
             using (var transaction = _writer.BeginTransaction())
             {
-                if (traces.Count > 0)
-                    DeleteTraces(traces);
+                if (traces.Count > 0 || invocations.Count > 0)
+                    Delete(traces, invocations, write.StoredFromUnixNano);
                 if (rows.Count > 0)
                     AppendRows(rows, newKeys);
-                if (watermark is { } value)
+                if (write.Watermark is { } value)
                 {
                     Execute(_writer, "DELETE FROM search_watermark");
                     Execute(_writer, "INSERT INTO search_watermark VALUES ($1)", value);
@@ -122,17 +123,30 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
         }
     }
 
-    private void DeleteTraces(HashSet<UInt128> traces)
+    private void Delete(HashSet<UInt128> traces, HashSet<(UInt128 TraceId, ulong SpanId)> invocations, long storedFromUnixNano)
     {
         Execute(_writer, "DELETE FROM search_touched");
-        foreach (var chunk in traces.Chunk(500))
+        // A whole trace is listed with span id 0 (no span has that id).
+        var touched = traces.Select(t => (TraceId: t, SpanId: 0UL)).Concat(invocations.Where(i => !traces.Contains(i.TraceId))).ToList();
+        foreach (var chunk in touched.Chunk(300))
         {
-            var values = string.Join(", ", chunk.Select((_, i) => $"(${2 * i + 1}, ${2 * i + 2})"));
-            Execute(_writer, $"INSERT INTO search_touched VALUES {values}", [.. chunk.SelectMany(t => new object[] { (ulong)(t >> 64), (ulong)t })]);
+            var values = string.Join(", ", chunk.Select((_, i) => $"(${3 * i + 1}, ${3 * i + 2}, ${3 * i + 3})"));
+            Execute(_writer, $"INSERT INTO search_touched VALUES {values}",
+                [.. chunk.SelectMany(t => new object[] { (ulong)(t.TraceId >> 64), (ulong)t.TraceId, t.SpanId })]);
         }
-        foreach (var statement in SearchSqlText.Statements(SearchSqlText.DeleteTraces))
-            Execute(_writer, statement);
+        var statements = SearchSqlText.Statements(SearchSqlText.DeleteTraces).ToList();
+        Execute(_writer, statements[0].Replace("{stored_from}", Number(storedFromUnixNano), StringComparison.Ordinal));
+        using (var command = _writer.CreateCommand())
+        {
+            command.CommandText = statements[1];
+            if (command.ExecuteScalar() is not long firstInv)
+                return;
+            foreach (var statement in statements.Skip(2))
+                Execute(_writer, statement.Replace("{first_inv}", Number(firstInv), StringComparison.Ordinal));
+        }
     }
+
+    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private void AppendRows(IReadOnlyList<SearchInvocationRow> rows, Dictionary<(AttributeScope, string), int> newKeys)
     {

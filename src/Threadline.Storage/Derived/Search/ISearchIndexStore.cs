@@ -18,7 +18,14 @@ public interface ISearchIndexStore : IAsyncDisposable
     /// In one transaction: removes every invocation of the traces, stores the rows (each of one of those traces) and,
     /// when given, sets the watermark. Writing the same rows again gives the same index.
     /// </summary>
-    Task ReplaceTracesAsync(IReadOnlyCollection<UInt128> traceIds, IReadOnlyList<SearchInvocationRow> rows, long? watermark, CancellationToken cancellationToken);
+    Task ReplaceTracesAsync(IReadOnlyCollection<UInt128> traceIds, IReadOnlyList<SearchInvocationRow> rows, long? watermark, CancellationToken cancellationToken) =>
+        ReplaceTracesAsync(new SearchIndexWrite(rows, watermark) { Traces = traceIds }, cancellationToken);
+
+    /// <summary>
+    /// Replaces whole traces and single invocations in one transaction (<see cref="SearchIndexWrite"/>): the derivation
+    /// rewrites only the invocations a commit changed, and says where their old rows can be.
+    /// </summary>
+    Task ReplaceTracesAsync(SearchIndexWrite write, CancellationToken cancellationToken);
 
     /// <summary>Removes the invocations that started before the cutoff (retention), in one transaction.</summary>
     Task DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken);
