@@ -70,10 +70,23 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
     /// are queued, or a derivation failed (the index stopped following until the next start).</summary>
     public bool IsBehind => Volatile.Read(ref _failed) || !Volatile.Read(ref _caughtUp) || Volatile.Read(ref _lastDerived) < Volatile.Read(ref _lastQueued);
 
+    /// <summary>Commits derived together at most, when the worker is behind.</summary>
+    private const int CoalescedCommits = 8;
+
     private async Task WorkAsync()
     {
-        await foreach (var commit in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // A worker that fell behind derives the queued commits together: one read, one rebuild of each touched
+            // invocation and one transaction for all of them.
+            var group = new List<QueuedCommit>();
+            while (group.Count < CoalescedCommits && _queue.Reader.TryRead(out var queued))
+                group.Add(queued);
+            if (group.Count == 0)
+                continue;
+            var commit = group.Count == 1 ? group[0] : new QueuedCommit(
+                [.. group.SelectMany(c => c.Spans)], [.. group.SelectMany(c => c.Logs)],
+                group.SelectMany(c => c.NewTraces).ToHashSet(), group[^1].Sequence);
             lock (_lock)
             {
                 if (_failed)
