@@ -15,7 +15,7 @@ namespace Threadline.Analysis.Search;
 /// </summary>
 public sealed class SearchRowBuilder(SpanDetailsReader details, InvocationAnalyzer analyzer, AnalysisOptions options)
 {
-    /// <summary>Payload attributes: searched as free text, not stored as attributes. Headers are neither.</summary>
+    /// <summary>Payload attributes: searched as free text, not stored as attributes. Headers and the stitching plumbing are neither.</summary>
     private static readonly Dictionary<string, string?> Payloads = new(StringComparer.Ordinal)
     {
         ["threadline.event"] = "event",
@@ -23,6 +23,14 @@ public sealed class SearchRowBuilder(SpanDetailsReader details, InvocationAnalyz
         ["threadline.request"] = "request",
         ["threadline.request.headers"] = null,
         ["threadline.response.headers"] = null,
+        // The tracer's stitching plumbing: correlation keys and record times, unique per message and the widest values
+        // an invocation carries. Their ids are searchable as messageid: and request:, the trigger as trigger: and entry:.
+        ["threadline.trigger.keys"] = null,
+        ["threadline.outbound.keys"] = null,
+        ["threadline.trigger.times"] = null,
+        ["threadline.record.keys"] = null,
+        ["threadline.dynamodb.pairs"] = null,
+        ["threadline.link.via"] = null,
     };
 
     private static readonly string[] MessageKeyForms = [CorrelationKeys.SqsMessage, CorrelationKeys.SnsMessage, CorrelationKeys.EventBridgeEvent];

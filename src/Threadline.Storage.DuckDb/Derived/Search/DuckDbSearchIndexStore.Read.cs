@@ -52,7 +52,10 @@ public sealed partial class DuckDbSearchIndexStore
         var invs = string.Join(", ", rows.Select(r => r.Inv.ToString(CultureInfo.InvariantCulture)));
         var keysById = _keys.ToDictionary(k => k.Value, k => k.Key);
         var attributes = new Dictionary<long, List<SearchAttributeRow>>();
-        await ForEachAsync(connection, $"SELECT inv, key_id, str, num, flag FROM search_attributes WHERE inv IN ({invs}) ORDER BY inv, key_id", reader =>
+        // Span attributes by invocation, and the attributes of each invocation's resource set.
+        await ForEachAsync(connection, $"SELECT inv, key_id, str, num, flag FROM search_attributes WHERE inv IN ({invs})"
+            + $" UNION ALL SELECT i.inv, s.key_id, s.str, s.num, s.flag FROM search_invocations i JOIN search_resource_sets s ON s.set_id = i.resource_set WHERE i.inv IN ({invs})"
+            + " ORDER BY inv, key_id", reader =>
         {
             var (scope, key) = keysById[reader.GetInt32(1)];
             var value = !reader.IsDBNull(2) ? SearchAttributeRow.OfText(scope, key, reader.GetString(2))
@@ -85,7 +88,10 @@ public sealed partial class DuckDbSearchIndexStore
         {
             if (KeyIdOf(attribute.Scope, attribute.Key) is not { } keyId)
                 return [];
-            sql = $"SELECT a.str, a.num, a.flag, count(DISTINCT i.inv) AS n FROM search_invocations i JOIN search_attributes a ON a.inv = i.inv"
+            var join = attribute.Scope == AttributeScope.Resource
+                ? "JOIN search_resource_sets a ON a.set_id = i.resource_set"
+                : "JOIN search_attributes a ON a.inv = i.inv";
+            sql = $"SELECT a.str, a.num, a.flag, count(DISTINCT i.inv) AS n FROM search_invocations i {join}"
                 + $" WHERE a.key_id = {Add(parameters, keyId)} AND {condition}"
                 + (prefix.Length > 0 ? $" AND starts_with(coalesce(a.str, CAST(a.num AS VARCHAR), CAST(a.flag AS VARCHAR)), {Add(parameters, prefix)})" : "")
                 + $" GROUP BY a.str, a.num, a.flag ORDER BY n DESC, a.str, a.num, a.flag LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";

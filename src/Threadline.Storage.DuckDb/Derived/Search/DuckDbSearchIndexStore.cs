@@ -16,6 +16,8 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
     private readonly DuckDBConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<(AttributeScope Scope, string Key), int> _keys = new();
+    /// <summary>Ids of the resource sets stored (used by the writer only).</summary>
+    private readonly HashSet<ulong> _resourceSets = [];
     private int _nextKeyId;
     private bool _disposed;
 
@@ -70,12 +72,13 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var newKeys = new Dictionary<(AttributeScope, string), int>();
+            var newSets = new HashSet<ulong>();
             using (var transaction = _writer.BeginTransaction())
             {
                 if (traces.Count > 0 || invocations.Count > 0)
                     Delete(traces, invocations, write.StoredFromUnixNano);
                 if (rows.Count > 0)
-                    AppendRows(rows, newKeys);
+                    AppendRows(rows, newKeys, newSets);
                 if (write.Watermark is { } value)
                 {
                     Execute(_writer, "DELETE FROM search_watermark");
@@ -86,6 +89,7 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             // Keys are visible to queries once their rows are committed.
             foreach (var (key, id) in newKeys)
                 _keys[key] = id;
+            _resourceSets.UnionWith(newSets);
         }
         catch
         {
@@ -116,6 +120,7 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
                 first = false;
             }
             transaction.Commit();
+            LoadResourceSets();
         }
         finally
         {
@@ -148,7 +153,7 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
 
     private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private void AppendRows(IReadOnlyList<SearchInvocationRow> rows, Dictionary<(AttributeScope, string), int> newKeys)
+    private void AppendRows(IReadOnlyList<SearchInvocationRow> rows, Dictionary<(AttributeScope, string), int> newKeys, HashSet<ulong> newSets)
     {
         long firstInv;
         using (var command = _writer.CreateCommand())
@@ -158,8 +163,10 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             firstInv = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) - rows.Count + 1;
         }
         var keyRows = new List<(int Id, AttributeScope Scope, string Key)>();
+        // Span attributes are appended sorted by key and value, so that each column compresses better.
+        var spanAttributes = new List<(long Inv, int KeyId, SearchAttributeRow Value)>();
         using (var invocations = _writer.CreateAppender("search_invocations"))
-        using (var attributes = _writer.CreateAppender("search_attributes"))
+        using (var sets = _writer.CreateAppender("search_resource_sets"))
         using (var messages = _writer.CreateAppender("search_message_ids"))
         using (var texts = _writer.CreateAppender("search_texts"))
         {
@@ -167,6 +174,13 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             {
                 var row = rows[n];
                 var inv = firstInv + n;
+                var resources = row.Attributes.Where(a => a.Scope == AttributeScope.Resource).Distinct().ToList();
+                ulong? setId = resources.Count == 0 ? null : ResourceSets.Id(resources);
+                if (setId is { } id && !_resourceSets.Contains(id) && newSets.Add(id))
+                {
+                    foreach (var attribute in resources)
+                        AppendValue(sets.CreateRow().AppendValue(id).AppendValue(KeyId(attribute.Scope, attribute.Key, newKeys, keyRows)), attribute);
+                }
                 invocations.CreateRow()
                     .AppendValue(inv)
                     .AppendValue((ulong)(row.TraceId >> 64))
@@ -186,23 +200,29 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
                     .AppendValue(row.User)
                     .AppendValue(row.Vip)
                     .AppendValue(row.RequestId)
+                    .AppendValue(setId)
                     .EndRow();
-                foreach (var attribute in row.Attributes.Distinct())
-                {
-                    var keyId = KeyId(attribute.Scope, attribute.Key, newKeys, keyRows);
-                    attributes.CreateRow()
-                        .AppendValue(inv)
-                        .AppendValue(keyId)
-                        .AppendValue(attribute.Text)
-                        .AppendValue(attribute.Number)
-                        .AppendValue(attribute.Boolean)
-                        .EndRow();
-                }
+                foreach (var attribute in row.Attributes.Where(a => a.Scope != AttributeScope.Resource).Distinct())
+                    spanAttributes.Add((inv, KeyId(attribute.Scope, attribute.Key, newKeys, keyRows), attribute));
                 foreach (var messageId in row.MessageIds.Distinct(StringComparer.Ordinal))
                     messages.CreateRow().AppendValue(inv).AppendValue(messageId).EndRow();
                 foreach (var text in row.Texts)
                     texts.CreateRow().AppendValue(inv).AppendValue(text.Source).AppendValue(text.Text).EndRow();
             }
+        }
+        spanAttributes.Sort((a, b) =>
+        {
+            var order = a.KeyId.CompareTo(b.KeyId);
+            if (order == 0)
+                order = string.CompareOrdinal(a.Value.Text, b.Value.Text);
+            if (order == 0)
+                order = Nullable.Compare(a.Value.Number, b.Value.Number);
+            return order != 0 ? order : a.Inv.CompareTo(b.Inv);
+        });
+        using (var attributes = _writer.CreateAppender("search_attributes"))
+        {
+            foreach (var (inv, keyId, value) in spanAttributes)
+                AppendValue(attributes.CreateRow().AppendValue(inv).AppendValue(keyId), value);
         }
         if (keyRows.Count > 0)
         {
@@ -211,6 +231,9 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
                 keys.CreateRow().AppendValue(id).AppendValue((byte)scope).AppendValue(key).EndRow();
         }
     }
+
+    private static void AppendValue(DuckDB.NET.Data.IDuckDBAppenderRow row, SearchAttributeRow value) =>
+        row.AppendValue(value.Text).AppendValue(value.Number).AppendValue(value.Boolean).EndRow();
 
     private int KeyId(AttributeScope scope, string key, Dictionary<(AttributeScope, string), int> newKeys, List<(int, AttributeScope, string)> keyRows)
     {
@@ -236,6 +259,17 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
             max = Math.Max(max, id);
         }
         _nextKeyId = max;
+        LoadResourceSets();
+    }
+
+    private void LoadResourceSets()
+    {
+        _resourceSets.Clear();
+        using var command = _writer.CreateCommand();
+        command.CommandText = "SELECT DISTINCT set_id FROM search_resource_sets";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            _resourceSets.Add((ulong)reader.GetValue(0));
     }
 
     private int? KeyIdOf(AttributeScope scope, string key) => _keys.TryGetValue((scope, key), out var id) ? id : null;

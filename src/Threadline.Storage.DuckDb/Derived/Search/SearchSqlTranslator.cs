@@ -156,6 +156,13 @@ internal sealed class SearchSqlTranslator
             BooleanValue boolean => $"flag = {Parameter(boolean.Value)}",
             _ => "FALSE",
         };
+        if (attribute.Scope == AttributeScope.Resource)
+        {
+            // An invocation without resource attributes has no set (NULL): FALSE AND … keeps the term true or false.
+            _sql.Append("(i.resource_set IS NOT NULL AND i.resource_set IN (SELECT set_id FROM search_resource_sets WHERE key_id = ")
+                .Append(Parameter(keyId)).Append(" AND ").Append(condition).Append("))");
+            return;
+        }
         _sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE key_id = ").Append(Parameter(keyId)).Append(" AND ").Append(condition).Append(')');
     }
 
