@@ -78,6 +78,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AlertEvaluator>();
         services.AddHostedService<AnalysisLoop>();
         services.AddHostedService<AnalysisCatchUp>();
+        Search.SearchServices.AddSearch(services);
     }
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
@@ -107,6 +108,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         AlertRulesPath = o.AlertRulesPath,
         DefaultAlertRules = o.DefaultAlertRules,
         DetailsCacheTraces = o.DetailsCacheTraces,
+        SearchCacheRecords = o.SearchCacheRecords,
         AlertSettleTime = o.AlertSettleTime,
         BaseUrl = baseUrl,
         EvaluationInterval = o.EvaluationInterval,

@@ -150,6 +150,7 @@ public static class ThreadlineServer
         // Registered before the modules' observers: they derive from the stitcher's answer.
         services.AddSingleton<IDeletionObserver, StitchForgetting>();
         services.AddSingleton(new GroupCommitOptions());
+        services.AddSingleton<WriterTurn>();
         services.AddSingleton<GroupCommitSink>();
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
         services.AddSingleton<OtlpIngestService>();

@@ -73,6 +73,12 @@ public sealed partial class ClickHouseTelemetryStore
             conditions.Add($"trace_hi = {ClickHouseSql.Literal(SpanRows.High(traceId))} AND trace_lo = {ClickHouseSql.Literal(SpanRows.Low(traceId))}");
         if (query.SpanId is { } spanId)
             conditions.Add($"span_id = {ClickHouseSql.Literal(spanId)}");
+        if (query.TraceIds is { } traceIds)
+        {
+            conditions.Add(traceIds.Count == 0
+                ? "0"
+                : $"(trace_hi, trace_lo) IN ({string.Join(", ", traceIds.Distinct().Select(t => $"({ClickHouseSql.Literal(SpanRows.High(t))}, {ClickHouseSql.Literal(SpanRows.Low(t))})"))})");
+        }
         return await _client.QueryAsync(
             $"""
             SELECT {SpanRows.LogSelect} FROM logs

@@ -33,6 +33,8 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     public IStitchStore OpenStitchStore() => DuckDbStitchStore.Open(Options, rebuildIndexes: Recovering);
     public Threadline.Storage.Derived.Analysis.IAnalysisStore OpenAnalysisStore() => Derived.Analysis.DuckDbAnalysisStore.Open(Options);
 
+    public Threadline.Storage.Derived.Search.ISearchIndexStore OpenSearchIndexStore() => Derived.Search.DuckDbSearchIndexStore.Open(Options);
+
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions
     /// (its writes never take the span writer's lock; its reads see every committed span). The caller owns and disposes

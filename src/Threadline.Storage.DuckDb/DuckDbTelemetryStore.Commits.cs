@@ -124,6 +124,15 @@ public sealed partial class DuckDbTelemetryStore
         return traces;
     }
 
+    /// <summary>The column is one of the traces (all when the list is null, none when it is empty), as SQL with the ids
+    /// written in (numbers formatted from UInt128 values, so writing them in is safe).</summary>
+    private static string TraceIdsCondition(string column, IReadOnlyCollection<UInt128>? traceIds) => traceIds switch
+    {
+        null => "TRUE",
+        { Count: 0 } => "FALSE",
+        _ => $"{column} IN ({string.Join(", ", traceIds.Distinct().Select(TraceIdLiteral))})",
+    };
+
     private static string TraceIdLiteral(UInt128 traceId) =>
         RowAppender.ToHugeInt(traceId).ToString(CultureInfo.InvariantCulture) + "::HUGEINT";
 

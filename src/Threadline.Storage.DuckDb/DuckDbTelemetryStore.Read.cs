@@ -37,7 +37,7 @@ public sealed partial class DuckDbTelemetryStore
             RowReader.ReadSpan, cancellationToken);
 
     public Task<IReadOnlyList<LogRecord>> FindLogsAsync(LogQuery query, CancellationToken cancellationToken) =>
-        QueryAsync(SqlText.FindLogs,
+        QueryAsync(SqlText.FindLogs.Replace("{trace_ids}", TraceIdsCondition("l.trace_id", query.TraceIds), StringComparison.Ordinal),
             [
                 new DuckDBParameter("from", query.FromUnixNano),
                 new DuckDBParameter("to", query.ToUnixNano),

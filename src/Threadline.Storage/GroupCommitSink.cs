@@ -18,9 +18,12 @@ public sealed partial class GroupCommitSink : ITelemetrySink, IAsyncDisposable
     private readonly ILogger<GroupCommitSink> _logger;
     private readonly Channel<PendingWrite> _queue;
     private readonly Task _writerLoop;
+    private readonly WriterTurn _turn;
 
-    public GroupCommitSink(ITelemetryStore store, IEnumerable<ICommittedBatchObserver> observers, GroupCommitOptions options, ILogger<GroupCommitSink> logger)
+    public GroupCommitSink(ITelemetryStore store, IEnumerable<ICommittedBatchObserver> observers, GroupCommitOptions options, ILogger<GroupCommitSink> logger,
+        WriterTurn? turn = null)
     {
+        _turn = turn ?? new WriterTurn();
         _store = store;
         _observers = observers.ToArray();
         _options = options;
@@ -58,7 +61,8 @@ public sealed partial class GroupCommitSink : ITelemetrySink, IAsyncDisposable
                 group.Add(pending);
                 records += pending.Batch.Spans.Count + pending.Batch.Logs.Count;
             }
-            await CommitAsync(group).ConfigureAwait(false);
+            using (await _turn.TakeAsync(CancellationToken.None).ConfigureAwait(false))
+                await CommitAsync(group).ConfigureAwait(false);
         }
     }
 

@@ -22,4 +22,7 @@ public interface IStorageBackend
 
     /// <summary>The analysis' derived state (analyzed invocations, function rollups, its watermark) on the same data.</summary>
     Derived.Analysis.IAnalysisStore OpenAnalysisStore();
+
+    /// <summary>The search index (invocations with their attributes, message ids and free text, its watermark) on the same data.</summary>
+    Derived.Search.ISearchIndexStore OpenSearchIndexStore();
 }

@@ -132,6 +132,33 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         Assert.Empty(await Store.GetTraceAsync(old, Ct));
     }
 
+    [Fact]
+    public async Task Retention_reports_what_it_deleted_while_a_derived_store_holds_a_write_transaction_open()
+    {
+        await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "old", 100), Records.Span(Records.NewTraceId(), "new", 300)], [])], Ct);
+        // A derived store (the search index's worker) writing in a transaction of its own on the same database: the
+        // checkpoint after the delete cannot run now, and the delete, committed, must still be reported.
+        using var other = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(DataDirectory, DuckDbStoreOptions.FileName)}");
+        other.Open();
+        using (var create = other.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS derived_probe (n INTEGER)";
+            create.ExecuteNonQuery();
+        }
+        using var open = other.BeginTransaction();
+        using (var insert = other.CreateCommand())
+        {
+            insert.CommandText = "INSERT INTO derived_probe VALUES (1)";
+            insert.ExecuteNonQuery();
+        }
+
+        var deleted = await ((Retention.IStoreRetention)Store).DeleteBeforeAsync(200, Ct);
+
+        Assert.Equal(1, deleted.Spans);
+        open.Commit();
+        Assert.Equal(["new"], (await Store.FindSpansAsync(new SpanQuery(0, 1_000), Ct)).Select(s => s.Name));
+    }
+
     private static void Execute(string folder, string sql)
     {
         using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");

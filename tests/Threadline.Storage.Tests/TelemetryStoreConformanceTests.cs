@@ -184,6 +184,25 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Logs_of_several_traces_come_back_in_one_query_within_its_time_range()
+    {
+        var (first, second, other) = (Records.NewTraceId(), Records.NewTraceId(), Records.NewTraceId());
+        // The second shares the first's low half, so a backend comparing only part of the id would return too much.
+        var twin = new UInt128((ulong)(first >> 64) ^ 1, (ulong)first);
+        await Store.WriteAsync([new TelemetryBatch([],
+        [
+            Records.Log(first, 1, 1_000, "a"), Records.Log(second, 2, 1_100, "b"), Records.Log(other, 3, 1_050, "c"),
+            Records.Log(twin, 4, 1_060, "d"), Records.Log(first, 1, 5_000, "late"),
+        ])], Ct);
+
+        var logs = await Store.FindLogsAsync(new LogQuery { TraceIds = [first, second], FromUnixNano = 900, ToUnixNano = 2_000 }, Ct);
+
+        Assert.Equal(["a", "b"], logs.Select(l => (string?)l.Body));
+        Assert.Empty(await Store.FindLogsAsync(new LogQuery { TraceIds = [] }, Ct));
+        Assert.Equal(["a", "late"], (await Store.FindLogsAsync(new LogQuery { TraceIds = [first, first] }, Ct)).Select(l => (string?)l.Body));
+    }
+
+    [Fact]
     public async Task A_log_without_trace_context_is_found_by_time()
     {
         var log = Records.Log(UInt128.Zero, 0, 9_000_000, "cold start");

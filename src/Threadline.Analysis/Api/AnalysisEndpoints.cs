@@ -12,6 +12,7 @@ internal static class AnalysisEndpoints
         api.MapDeploymentApi();
         api.MapFunctionApi();
         api.MapAlertApi();
+        api.MapSearchApi();
         return api;
     }
 }

@@ -66,6 +66,15 @@ public sealed class AnalysisOptions
 
     public const int DefaultDetailsCacheTraces = 20_000;
 
+    /// <summary>
+    /// How many stored spans and log records of recently indexed traces the search derivation keeps in memory (about
+    /// 1–2 KB each), so a trace that goes on arriving is not read back at every commit. Leaving the cache changes the
+    /// speed of indexing, never the index. 0 reads every touched trace back.
+    /// </summary>
+    public int SearchCacheRecords { get; init; } = DefaultSearchCacheRecords;
+
+    public const int DefaultSearchCacheRecords = 20_000;
+
     /// <summary>The clock of states, windows and alerts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -82,6 +91,8 @@ public sealed class AnalysisOptions
             errors.Add("The new-issue and deployment windows must be positive.");
         if (DetailsCacheTraces < 0)
             errors.Add($"The span details cache must hold zero or more traces (got {DetailsCacheTraces}).");
+        if (SearchCacheRecords < 0)
+            errors.Add($"The search derivation's cache must hold zero or more records (got {SearchCacheRecords}).");
         if (CostSpikeFactor <= 1)
             errors.Add($"The cost spike factor must be above 1 (got {CostSpikeFactor}).");
         return errors;

@@ -241,7 +241,7 @@ public sealed partial class PersistentStitchState : IStitchState
         var limit = (int)Math.Min((long)filter.Limit + _summaries.Count, int.MaxValue);
         return
         [
-            .. _store.ListTransactions(Query(filter, limit)).Select(StitchRowMapping.Summary)
+            .. _store.ListTransactions(StitchRowMapping.Query(filter, limit)).Select(StitchRowMapping.Summary)
                 .Where(s => !_summaries.ContainsKey(s.EntryInvocation))
                 .Concat(_summaries.Values.OfType<TransactionSummary>().Where(filter.Admits))
                 .Order(TransactionSummaryOrder.LatestFirst)

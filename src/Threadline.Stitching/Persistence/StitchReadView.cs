@@ -45,7 +45,7 @@ internal sealed class StitchReadView(CommittedStitchReads committed) : IStitchSt
     public TransactionSummary? Summary(InvocationId entry) => committed.Summary(entry);
 
     public IReadOnlyList<TransactionSummary> ListSummaries(TransactionFilter filter) =>
-        [.. committed.Store.ListTransactions(Query(filter, filter.Limit)).Select(StitchRowMapping.Summary)];
+        [.. committed.Store.ListTransactions(StitchRowMapping.Query(filter, filter.Limit)).Select(StitchRowMapping.Summary)];
 
     public bool TryAddSpan(SpanFacts span) => throw ReadOnly();
 

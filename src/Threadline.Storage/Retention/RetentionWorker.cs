@@ -11,7 +11,8 @@ public sealed partial class RetentionWorker(
     RetentionOptions options,
     IEnumerable<IDeletionObserver> observers,
     ILogger<RetentionWorker> logger,
-    TimeProvider? time = null) : IAsyncDisposable
+    TimeProvider? time = null,
+    WriterTurn? turn = null) : IAsyncDisposable
 {
     /// <summary>Over budget, a pass deletes down to this share of it, so that it does not run again at once.</summary>
     private const double BudgetTarget = 0.9;
@@ -20,6 +21,7 @@ public sealed partial class RetentionWorker(
     private const int MaxBudgetSteps = 8;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly WriterTurn _turn = turn ?? new WriterTurn();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
@@ -73,12 +75,16 @@ public sealed partial class RetentionWorker(
         if (options.MaxAge is { } maxAge)
         {
             var cutoff = (_time.GetUtcNow() - maxAge).ToUnixTimeMilliseconds() * 1_000_000;
-            var aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
-            if (aged.Total > 0)
+            DeletedRecords aged;
+            // The delete and its observers in one turn of the writer, so no group is committed but not yet derived.
+            using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
             {
-                LogAged(logger, aged.Spans, aged.Logs, maxAge);
-                Notify(cutoff);
+                aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+                if (aged.Total > 0)
+                    Notify(cutoff);
             }
+            if (aged.Total > 0)
+                LogAged(logger, aged.Spans, aged.Logs, maxAge);
             deleted = Add(deleted, aged);
         }
         if (options.DiskBudgetBytes is { } budget)
@@ -91,10 +97,14 @@ public sealed partial class RetentionWorker(
                 var fraction = Math.Clamp((used - budget * BudgetTarget) / used, 0.01, 1.0);
                 if (await retention.GetCutoffForOldestAsync(fraction, cancellationToken).ConfigureAwait(false) is not { } cutoff)
                     break;
-                var oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+                DeletedRecords oldest;
+                using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+                    if (oldest.Total > 0)
+                        Notify(cutoff);
+                }
                 LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
-                if (oldest.Total > 0)
-                    Notify(cutoff);
                 deleted = Add(deleted, oldest);
                 if (oldest.Total == 0)
                     break;

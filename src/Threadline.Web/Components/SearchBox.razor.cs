@@ -12,6 +12,8 @@ public partial class SearchBox
 
     [Inject] private NavigationManager Navigation { get; set; } = null!;
 
+    [Inject] private IServiceProvider Services { get; set; } = null!;
+
     private void Go()
     {
         var text = _text.Trim();
@@ -21,6 +23,12 @@ public partial class SearchBox
         {
             _notFound = null;
             Navigation.NavigateTo(target);
+        }
+        else if (Services.GetService(typeof(Threadline.Analysis.Search.SearchQueries)) is not null)
+        {
+            // Anything that is not a known id is a query of the search language.
+            _notFound = null;
+            Navigation.NavigateTo(Pages.Explore.Link(text));
         }
         else
         {

@@ -59,7 +59,7 @@ public sealed class TransactionPageTests(WebRun run)
     }
 
     [Fact]
-    public async Task The_search_box_says_when_nothing_matches()
+    public async Task The_search_box_leads_to_explore_for_anything_that_is_not_a_known_id()
     {
         var page = await run.NewPageAsync();
         await page.GotoAsync("/");
@@ -69,7 +69,8 @@ public sealed class TransactionPageTests(WebRun run)
         await search.FillAsync("no-such-request");
         await search.PressAsync("Enter");
 
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Nothing found for “no-such-request”");
+        await Expect(page).ToHaveURLAsync(new Uri(run.BaseAddress, "/explore?q=no-such-request").ToString());
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("No matches");
     }
 
     [Fact]

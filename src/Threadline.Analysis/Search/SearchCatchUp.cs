@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Threadline.Analysis.Search;
+
+/// <summary>At start, derives in the background what the search index is missing past its watermark; ingest goes on meanwhile.</summary>
+internal sealed class SearchCatchUp(SearchIndexer indexer, ILogger<SearchCatchUp> logger) : BackgroundService
+{
+    private const int PageSize = 2000;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await indexer.CatchUpAsync(PageSize, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the watermark did not move, the next start goes on from it.
+        }
+        catch (Exception e)
+        {
+            indexer.Progress.Fail();
+            logger.LogError(e, "Search index: the background derivation failed; the next start tries again from the index's watermark.");
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using System.Text;
+using Threadline.Query.Fields;
+using Threadline.Query.Syntax;
+
+namespace Threadline.Storage.DuckDb.Derived.Search;
+
+/// <summary>
+/// Translates a query of the language into a parameterized SQL condition over <c>search_invocations i</c> and its
+/// side tables, with the reference evaluator's semantics: every term is true or false, never NULL (a missing field
+/// fails <c>:</c> and passes <c>!=</c>), string comparisons are binary (ordinal) and case-sensitive, attribute terms
+/// typed by the value's form, free text a case-insensitive substring of any of the invocation's texts.
+/// </summary>
+internal sealed class SearchSqlTranslator
+{
+    private readonly Func<AttributeScope, string, int?> _keyId;
+    private readonly StringBuilder _sql = new();
+
+    private SearchSqlTranslator(Func<AttributeScope, string, int?> keyId) => _keyId = keyId;
+
+    public List<object?> Parameters { get; } = [];
+
+    /// <summary>The condition and its parameters (positional, in order); <paramref name="keyId"/> resolves attribute keys
+    /// (null when the key was never stored, so the term matches nothing).</summary>
+    public static (string Condition, List<object?> Parameters) Translate(QueryNode query, Func<AttributeScope, string, int?> keyId)
+    {
+        var translator = new SearchSqlTranslator(keyId);
+        translator.Write(query);
+        return (translator._sql.ToString(), translator.Parameters);
+    }
+
+    private void Write(QueryNode node)
+    {
+        switch (node)
+        {
+            case MatchAllNode:
+                _sql.Append("TRUE");
+                break;
+            case FreeTextNode free:
+                _sql.Append("i.inv IN (SELECT inv FROM search_texts WHERE contains(lower(text), lower(").Append(Parameter(free.Text)).Append(")))");
+                break;
+            case NotNode not:
+                _sql.Append("NOT (");
+                Write(not.Operand);
+                _sql.Append(')');
+                break;
+            case AndNode and:
+                Join(and.Operands, " AND ");
+                break;
+            case OrNode or:
+                Join(or.Operands, " OR ");
+                break;
+            case TermNode term when term.Operator == ComparisonOperator.NotEqual:
+                _sql.Append("NOT (");
+                WriteTerm(term with { Operator = ComparisonOperator.Equal });
+                _sql.Append(')');
+                break;
+            case TermNode term:
+                WriteTerm(term);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "unknown query node");
+        }
+    }
+
+    private void Join(IReadOnlyList<QueryNode> operands, string separator)
+    {
+        _sql.Append('(');
+        for (var i = 0; i < operands.Count; i++)
+        {
+            if (i > 0)
+                _sql.Append(separator);
+            Write(operands[i]);
+        }
+        _sql.Append(')');
+    }
+
+    private void WriteTerm(TermNode term)
+    {
+        switch (term.Field)
+        {
+            case AttributeField attribute:
+                WriteAttribute(attribute, term.Operator, term.Value);
+                break;
+            case CatalogField { Definition: var field } when field == FieldCatalog.MessageId:
+                _sql.Append("i.inv IN (SELECT inv FROM search_message_ids WHERE ")
+                    .Append(StringCondition("message_id", term.Value)).Append(')');
+                break;
+            case CatalogField { Definition: var field }:
+                _sql.Append("COALESCE(").Append(FieldCondition(field, term.Operator, term.Value)).Append(", FALSE)");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(term), term.Field.GetType().Name, "unknown field");
+        }
+    }
+
+    private string FieldCondition(FieldDefinition field, ComparisonOperator op, QueryValue value)
+    {
+        if (field == FieldCatalog.Duration)
+            return value is DurationValue duration ? $"i.duration_ns {Symbol(op)} {Parameter(duration.Nanoseconds)}" : AnyOrNothing(value, "i.duration_ns");
+        if (field == FieldCatalog.Cold || field == FieldCatalog.Vip)
+        {
+            var column = field == FieldCatalog.Cold ? "i.cold" : "i.vip";
+            return value is BooleanValue boolean ? $"{column} = {Parameter(boolean.Value)}" : AnyOrNothing(value, column);
+        }
+        if (field == FieldCatalog.Status)
+            return value is TextValue { Match: TextMatch.Exact } status ? $"i.failed = {Parameter(status.Text == "error")}" : AnyOrNothing(value, "i.failed");
+        if (field == FieldCatalog.Trace)
+            return TraceCondition(value);
+        var column2 = field.Name switch
+        {
+            "function" => "i.function",
+            "entry" => "i.entry",
+            "trigger" => "i.trigger_kind",
+            "error" => "i.error_type",
+            "message" => "i.error_message",
+            "version" => "i.version",
+            "user" => "i.user_name",
+            "request" => "i.request_id",
+            _ => throw new ArgumentOutOfRangeException(nameof(field), field.Name, "no column for the field"),
+        };
+        return StringCondition(column2, value);
+    }
+
+    /// <summary>The exact trace id compares the two id columns; a prefix or substring compares the hex text.</summary>
+    private string TraceCondition(QueryValue value)
+    {
+        if (value is TextValue { Match: TextMatch.Exact, Text.Length: 32 } exact && UInt128.TryParse(exact.Text, System.Globalization.NumberStyles.AllowHexSpecifier, null, out var id))
+            return $"(i.trace_id_hi = {Parameter((ulong)(id >> 64))} AND i.trace_id_lo = {Parameter((ulong)id)})";
+        return StringCondition("(lpad(lower(hex(i.trace_id_hi)), 16, '0') || lpad(lower(hex(i.trace_id_lo)), 16, '0'))", value);
+    }
+
+    private string StringCondition(string column, QueryValue value) => value switch
+    {
+        AnyValue => $"{column} IS NOT NULL",
+        TextValue { Match: TextMatch.Exact } text => $"{column} = {Parameter(text.Text)}",
+        TextValue { Match: TextMatch.Prefix } text => $"starts_with({column}, {Parameter(text.Text)})",
+        TextValue { Match: TextMatch.Contains } text => $"contains({column}, {Parameter(text.Text)})",
+        // A number or boolean compared with a string field: the evaluator matches nothing.
+        _ => "FALSE",
+    };
+
+    private static string AnyOrNothing(QueryValue value, string column) => value is AnyValue ? $"{column} IS NOT NULL" : "FALSE";
+
+    private void WriteAttribute(AttributeField attribute, ComparisonOperator op, QueryValue value)
+    {
+        if (_keyId(attribute.Scope, attribute.Key) is not { } keyId)
+        {
+            _sql.Append("FALSE");
+            return;
+        }
+        var condition = value switch
+        {
+            AnyValue => "TRUE",
+            TextValue => StringCondition("str", value),
+            NumberValue number => $"num {Symbol(op)} {Parameter(number.Number)}",
+            BooleanValue boolean => $"flag = {Parameter(boolean.Value)}",
+            _ => "FALSE",
+        };
+        if (attribute.Scope == AttributeScope.Resource)
+        {
+            // An invocation without resource attributes has no set (NULL): FALSE AND … keeps the term true or false.
+            _sql.Append("(i.resource_set IS NOT NULL AND i.resource_set IN (SELECT set_id FROM search_resource_sets WHERE key_id = ")
+                .Append(Parameter(keyId)).Append(" AND ").Append(condition).Append("))");
+            return;
+        }
+        _sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE key_id = ").Append(Parameter(keyId)).Append(" AND ").Append(condition).Append(')');
+    }
+
+    private static string Symbol(ComparisonOperator op) => op switch
+    {
+        ComparisonOperator.Equal => "=",
+        ComparisonOperator.Greater => ">",
+        ComparisonOperator.GreaterOrEqual => ">=",
+        ComparisonOperator.Less => "<",
+        ComparisonOperator.LessOrEqual => "<=",
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "!= is written as NOT"),
+    };
+
+    private string Parameter(object? value)
+    {
+        Parameters.Add(value);
+        return "$" + Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
