@@ -33,7 +33,6 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
     private Task? _worker;
     private bool _caughtUp;
     private bool _failed;
-    private long _lastLive;
     private long _lastQueued;
     private long _lastDerived;
 
@@ -95,7 +94,6 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
                 {
                     // While the start's derivation runs, it may have indexed this commit's spans already: no trace is new then.
                     DeriveAsync(commit.Spans, commit.Logs, _caughtUp ? commit.NewTraces : NoTraces, _caughtUp ? commit.Sequence : null, CancellationToken.None).GetAwaiter().GetResult();
-                    _lastLive = commit.Sequence;
                     Volatile.Write(ref _lastDerived, commit.Sequence);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -146,13 +144,13 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
             if (_failed)
                 return;
             // Every commit up to the scan's end, and every live commit since (each derived by the worker), is in.
-            var reached = Math.Max(target, _lastLive);
+            var reached = Math.Max(target, Volatile.Read(ref _lastDerived));
             if (reached > watermark)
                 index.ReplaceTracesAsync([], [], reached, cancellationToken).GetAwaiter().GetResult();
             Volatile.Write(ref _caughtUp, true);
         }
         Progress.Finish();
-        logger.LogInformation("Search index: derived up to commit {Sequence}.", Math.Max(target, _lastLive));
+        logger.LogInformation("Search index: derived up to commit {Sequence}.", Math.Max(target, Volatile.Read(ref _lastDerived)));
     }
 
     private async Task<long> SpansPastAsync(long watermark, CancellationToken cancellationToken)
