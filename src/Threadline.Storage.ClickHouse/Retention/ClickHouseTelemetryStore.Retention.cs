@@ -12,8 +12,6 @@ namespace Threadline.Storage.ClickHouse;
 /// </summary>
 public sealed partial class ClickHouseTelemetryStore : IStoreRetention
 {
-    private static readonly TimeSpan MutationPoll = TimeSpan.FromMilliseconds(50);
-
     public async Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -30,16 +28,8 @@ public sealed partial class ClickHouseTelemetryStore : IStoreRetention
         return counts[0];
     }
 
-    private async Task DeleteAsync(string table, string condition, CancellationToken cancellationToken)
-    {
-        var any = await _client.ScalarAsync($"SELECT count() FROM {ClickHouseSql.Identifier(table)} WHERE {condition}", cancellationToken).ConfigureAwait(false);
-        if (any == "0")
-            return;
-        await _client.ExecuteAsync($"ALTER TABLE {ClickHouseSql.Identifier(table)} DELETE WHERE {condition}", cancellationToken).ConfigureAwait(false);
-        var where = $"database = {ClickHouseSql.Literal(Database)} AND table = {ClickHouseSql.Literal(table)} AND is_done = 0";
-        while (await _client.ScalarAsync($"SELECT count() FROM system.mutations WHERE {where}", cancellationToken).ConfigureAwait(false) != "0")
-            await Task.Delay(MutationPoll, cancellationToken).ConfigureAwait(false);
-    }
+    private Task DeleteAsync(string table, string condition, CancellationToken cancellationToken) =>
+        ClickHouseMutation.DeleteAsync(_client, table, condition, cancellationToken);
 
     public async Task<long> GetUsedBytesAsync(CancellationToken cancellationToken)
     {
