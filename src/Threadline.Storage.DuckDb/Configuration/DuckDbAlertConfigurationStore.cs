@@ -90,7 +90,7 @@ public sealed class DuckDbAlertConfigurationStore : IAlertConfigurationStore
     {
         using var command = _connection.CreateCommand();
         command.CommandText = SqlText.ConfigurationList;
-        command.Parameters.Add(new DuckDBParameter("kind", KindName(kind)));
+        command.Parameters.Add(new DuckDBParameter("kind", DocumentKindNames.Of(kind)));
         command.Parameters.Add(new DuckDBParameter("id", (object?)id ?? DBNull.Value));
         using var row = command.ExecuteReader();
         var documents = new List<StoredDocument>();
@@ -106,7 +106,7 @@ public sealed class DuckDbAlertConfigurationStore : IAlertConfigurationStore
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
-        command.Parameters.Add(new DuckDBParameter("kind", KindName(kind)));
+        command.Parameters.Add(new DuckDBParameter("kind", DocumentKindNames.Of(kind)));
         command.Parameters.Add(new DuckDBParameter("id", id));
         if (json is not null)
             command.Parameters.Add(new DuckDBParameter("document", json));
@@ -116,15 +116,6 @@ public sealed class DuckDbAlertConfigurationStore : IAlertConfigurationStore
             command.Parameters.Add(new DuckDBParameter("version", (object?)version ?? DBNull.Value));
         command.ExecuteNonQuery();
     }
-
-    private static string KindName(DocumentKind kind) => kind switch
-    {
-        DocumentKind.AlertRule => "alert-rule",
-        DocumentKind.AlertChannel => "alert-channel",
-        DocumentKind.AlertSilence => "alert-silence",
-        DocumentKind.Setting => "setting",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
 
     /// <summary>DuckDB's client API is synchronous: run it off the request thread, one call at a time.</summary>
     private async Task<T> RunAsync<T>(Func<T> work, CancellationToken cancellationToken)
