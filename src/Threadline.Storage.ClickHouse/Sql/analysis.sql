@@ -7,8 +7,10 @@
 
 -- The invocations, by (function, start): ListByFunction / ListLatestByFunction / figures / release runs / the
 -- minute rollups read one function over a time range, a contiguous run of the index; reads over all functions with
--- a time range still prune to a few granules per function. A row's id is (trace, span), but function and start lead
--- the key, so a re-derivation that moved either tombstones the row under its old key.
+-- a time range (ListIssues, figures and runs of all functions) still prune per function, less tightly. Measured on
+-- 18.16 with 2M invocations of 20 functions over 8 hours: one function's hour reads 32,768 rows, all functions' hour
+-- 713,856 (of 2M); the index tables' lookups below read 2-4 granules. A row's id is (trace, span), but function and
+-- start lead the key, so a re-derivation that moved either tombstones the row under its old key.
 CREATE TABLE IF NOT EXISTS analysis_invocations (
     function String,
     start_time_unix_nano Int64,
