@@ -94,10 +94,11 @@ CREATE TABLE IF NOT EXISTS stitch_memberships (
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (side, near_hi, near_lo, near_span, far_hi, far_lo, far_span)
 ;
--- Transaction summaries by entry (LoadTransactions: a primary-key lookup in each day). Partitioned by day of start,
--- so the list's time range prunes days. The member set is kept in the row too (member_*), so a put or delete reads
--- its previous members and start in the same lookup. A summary whose start moves to another day leaves a
--- tombstone in its old day (merges only fold rows of one partition).
+-- Transaction summaries, keyed by entry and start: LoadTransactions is a primary-key lookup by entry (in each day),
+-- and the list reads only the days of its time range. A summary whose start changed leaves a tombstone at its old
+-- (entry, start), so the rows of a time range alone tell which summaries are current there (no lookup of their
+-- newer versions elsewhere). The member set is kept in the row too (member_*), so a put or delete reads its previous
+-- members and start in the same lookup.
 CREATE TABLE IF NOT EXISTS stitch_transactions (
     entry_hi UInt64,
     entry_lo UInt64,
@@ -117,5 +118,5 @@ CREATE TABLE IF NOT EXISTS stitch_transactions (
     version UInt64
 ) ENGINE = ReplacingMergeTree(version)
 PARTITION BY intDiv(start_unix_nano, 86400000000000)
-ORDER BY (entry_hi, entry_lo, entry_span)
+ORDER BY (entry_hi, entry_lo, entry_span, start_unix_nano)
 ;

@@ -162,9 +162,30 @@ public sealed class ClickHouseStitchStoreTests(ClickHouseServerFixture fixture) 
         Assert.Equal([TraceB], Store.TracesWithSpansStartedBefore(Day));
         using var client = await ClientAsync();
         Assert.Equal("0", await client.ScalarAsync("SELECT count() FROM stitch_spans WHERE facts = 'old'", Ct));
+        Assert.Equal("0", await client.ScalarAsync("SELECT count() FROM stitch_span_cutoffs", Ct));
 
         Store.Commit(new StitchDelta { SpansAdded = [new StitchSpanRow(TraceA, 1, 100, "old again")] });
         Assert.Equal(["old again", "new"], Store.LoadSpans([TraceA]).OrderBy(s => s.StartTimeUnixNano).Select(s => s.Facts));
+    }
+
+    [Fact]
+    public async Task A_summary_whose_start_changed_is_listed_only_at_its_new_start_also_after_merging()
+    {
+        Store.Commit(new StitchDelta { TransactionsPut = [new StitchTransactionPut(Summary(A1, 100), [A1]) { IsNew = true }] });
+        Store.Commit(new StitchDelta { TransactionsPut = [new StitchTransactionPut(Summary(A1, 200), [A1])] });
+        Store.Commit(new StitchDelta { TransactionsPut = [new StitchTransactionPut(Summary(B1, 300), [B1]) { IsNew = true }] });
+        Store.Commit(new StitchDelta { TransactionsDeleted = [B1] });
+
+        for (var merged = 0; merged < 2; merged++)
+        {
+            Assert.Empty(Store.ListTransactions(new StitchTransactionQuery(50, 150, null, null, 10)));
+            Assert.Equal([Summary(A1, 200)], Store.ListTransactions(new StitchTransactionQuery(150, 250, null, null, 10)));
+            Assert.Equal([Summary(A1, 200)], Store.ListTransactions(new StitchTransactionQuery(null, null, null, "api", 10)));
+            Assert.Empty(Store.ListTransactions(new StitchTransactionQuery(250, 350, null, null, 10)));
+            Assert.Equal([Summary(A1, 200)], Store.LoadTransactions([A1, B1]));
+            using var client = await ClientAsync();
+            await client.ExecuteAsync("OPTIMIZE TABLE stitch_transactions FINAL", Ct);
+        }
     }
 
     [Fact]

@@ -57,20 +57,21 @@ public sealed partial class ClickHouseStitchStore
         Query(entries.Select(Tuple), (list, visible) => Latest(StitchSchema.Transactions, TransactionColumns, EntryId, $"({EntryId}) IN ({list})", visible), Transaction);
 
     /// <summary>
-    /// The latest version of each summary decides, and it may lie outside the range while an older one lies inside,
-    /// so the filters pick the entries (a range of day partitions, bounded by the time range; without a range every
-    /// day) and their latest versions are then read by primary key and filtered again.
+    /// The rows of the time range alone decide (a summary whose start changed left a tombstone at its old start):
+    /// the latest version of each (entry, start) in the range, tombstones dropped, then the filters. The range prunes
+    /// day partitions; within a day the rows are sorted by entry, so the day is read whole (without a range, all days).
     /// </summary>
     public IReadOnlyList<StitchTransactionRow> ListTransactions(StitchTransactionQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Limit <= 0 || query is { FromUnixNano: { } from, ToUnixNano: { } to } && from >= to)
             return [];
-        var filters = new List<string>();
+        var range = new List<string>();
         if (query.FromUnixNano is { } start)
-            filters.Add($"start_unix_nano >= {ClickHouseSql.Literal(start)}");
+            range.Add($"start_unix_nano >= {ClickHouseSql.Literal(start)}");
         if (query.ToUnixNano is { } end)
-            filters.Add($"start_unix_nano < {ClickHouseSql.Literal(end)}");
+            range.Add($"start_unix_nano < {ClickHouseSql.Literal(end)}");
+        var filters = new List<string> { "deleted = 0" };
         if (query.Status is { } status)
             filters.Add($"status = {ClickHouseSql.Literal((int)status)}");
         if (query.Entry is { } entry)
@@ -78,19 +79,17 @@ public sealed partial class ClickHouseStitchStore
             var text = ClickHouseSql.Literal(entry);
             filters.Add($"(entry_kind = {text} OR entry_name = {text} OR entry_resource = {text})");
         }
-        var where = filters.Count == 0 ? "1" : string.Join(" AND ", filters);
-        var visible = _log.VisibleFilter;
-        var matching = $"SELECT {EntryId} FROM {StitchSchema.Transactions} WHERE {visible} AND deleted = 0 AND {where}";
+        range.Insert(0, _log.VisibleFilter);
         return Run(
             $"SELECT {TransactionColumns} FROM (SELECT {TransactionColumns}, deleted FROM {StitchSchema.Transactions} "
-            + $"WHERE {visible} AND ({EntryId}) IN ({matching}) ORDER BY version DESC, deleted LIMIT 1 BY {EntryId}) "
-            + $"WHERE deleted = 0 AND {where} ORDER BY start_unix_nano DESC, {EntryId} LIMIT {ClickHouseSql.Literal(query.Limit)}",
+            + $"WHERE {string.Join(" AND ", range)} ORDER BY version DESC LIMIT 1 BY {EntryId}, start_unix_nano) "
+            + $"WHERE {string.Join(" AND ", filters)} ORDER BY start_unix_nano DESC, {EntryId} LIMIT {ClickHouseSql.Literal(query.Limit)}",
             Transaction);
     }
 
     /// <summary>
     /// The latest visible version of each id that meets the filter, tombstones dropped. At equal versions a live
-    /// row wins over a tombstone (a summary that moved to another day leaves one in its old day, same version).
+    /// row wins over a tombstone (a summary whose start changed leaves one at its old start, same version).
     /// </summary>
     private static string Latest(string table, string columns, string idColumns, string filter, string visible) =>
         $"SELECT {columns} FROM (SELECT {columns}, deleted FROM {table} WHERE {visible} AND {filter} "

@@ -84,7 +84,9 @@ public sealed partial class ClickHouseStitchStore
 
     /// <summary>
     /// Deletes the span rows a completed retention hid (the readers' filter already drops them), so that reads by
-    /// time stay bounded. A failure is not the commit's: it is retried after the next one.
+    /// time stay bounded, and then the cutoff rows that hide nothing any more (theirs and older ones' rows are gone),
+    /// so that the readers' list of cutoffs stays short. A reader reads the cutoffs before it takes the span parts,
+    /// so it never misses both. A failure is not the commit's: it is retried after the next one.
     /// </summary>
     private async Task PurgeSpansAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +97,8 @@ public sealed partial class ClickHouseStitchStore
             {
                 await ClickHouseMutation.DeleteAsync(_client, StitchSchema.Spans,
                     $"start_unix_nano < {ClickHouseSql.Literal(cutoff)} AND version < {ClickHouseSql.Literal(version)}", cancellationToken).ConfigureAwait(false);
+                await ClickHouseMutation.DeleteAsync(_client, StitchSchema.SpanCutoffs,
+                    $"cutoff_unix_nano <= {ClickHouseSql.Literal(cutoff)} AND version <= {ClickHouseSql.Literal(version)}", cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ClickHouseServerException or ClickHouseUnavailableException)
             {
@@ -221,8 +225,8 @@ public sealed partial class ClickHouseStitchStore
 
     /// <summary>
     /// Summaries with their member sets; members that left get tombstones (both rows), members that stay are not
-    /// written again. A summary whose start moved to another day leaves a tombstone in its old day, which a merge of
-    /// that day folds the old row into. A delete of a stored transaction: tombstones for it and its members.
+    /// written again. A summary whose start changed gets a tombstone at its old (entry, start), which hides the old
+    /// row from reads of that time range. A delete of a stored transaction: tombstones for it and its members.
     /// </summary>
     private async Task InsertTransactionsAsync(StitchChanges changes, Dictionary<StitchId, (long Start, HashSet<StitchId> Members)> previous, ulong version, CancellationToken cancellationToken)
     {
@@ -237,7 +241,7 @@ public sealed partial class ClickHouseStitchStore
                     .UInt32(unchecked((uint)summary.InvocationCount)).UInt32(unchecked((uint)summary.ErrorCount))
                     .NullableString(summary.EntryKind).String(summary.EntryName).NullableString(summary.EntryResource);
                 WriteIds(row, members).UInt8(0).UInt64(version).EndRow();
-                if (previous.TryGetValue(summary.Entry, out var before) && StitchSchema.DayOf(before.Start) != StitchSchema.DayOf(summary.StartTimeUnixNano))
+                if (previous.TryGetValue(summary.Entry, out var before) && before.Start != summary.StartTimeUnixNano)
                     WriteTransactionTombstone(row, summary.Entry, before.Start, version);
             }
             foreach (var entry in deleted)
@@ -299,7 +303,7 @@ public sealed partial class ClickHouseStitchStore
         WriteId(WriteId(row.UInt8(StitchSchema.MembershipByMember), member), entry).UInt8(deleted).UInt64(version).EndRow();
     }
 
-    /// <summary>A tombstone in the day of <paramref name="start"/> (so that it folds the row stored there).</summary>
+    /// <summary>A tombstone for the row of <paramref name="entry"/> stored with <paramref name="start"/>.</summary>
     private static void WriteTransactionTombstone(RowBinaryWriter row, StitchId entry, long start, ulong version) =>
         WriteIds(WriteId(row, entry).Int64(start).Float64(0).UInt8(0).UInt32(0).UInt32(0).NullableString(null).String("").NullableString(null), [])
             .UInt8(1).UInt64(version).EndRow();

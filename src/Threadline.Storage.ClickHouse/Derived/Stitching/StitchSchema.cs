@@ -28,11 +28,6 @@ internal static class StitchSchema
     /// <summary>The membership row keyed by its member (near = member, far = entry).</summary>
     public const byte MembershipByMember = 2;
 
-    /// <summary>The width of a partition of the day-partitioned tables, as their PARTITION BY writes it.</summary>
-    public const long DayNanos = 86_400_000_000_000;
-
-    public static long DayOf(long unixNano) => unixNano / DayNanos;
-
     public static IReadOnlyList<string> Statements()
     {
         using var stream = typeof(StitchSchema).Assembly.GetManifestResourceStream("Threadline.Storage.ClickHouse.Sql.stitch.sql")
