@@ -189,6 +189,21 @@ public sealed class ClickHouseStitchStoreTests(ClickHouseServerFixture fixture) 
     }
 
     [Fact]
+    public void A_key_with_escapes_is_replaced_like_any_other()
+    {
+        // The previous keys are read back from the invocation's arrays: every escape must survive the round trip.
+        var tricky = new StitchKeyRef(StitchKeyKind.DynamoWrite, "orders\tpk='1'\\x\n\u00fc\u0001[,]");
+        Store.Commit(new StitchDelta { InvocationsPut = [Put(A1, "a", tricky, new StitchKeyRef(StitchKeyKind.Inbound, "plain"))] });
+        Assert.Equal([A1], Store.FindKeys([tricky]).Select(m => m.Invocation));
+
+        Store.Commit(new StitchDelta { InvocationsPut = [Put(A1, "b", new StitchKeyRef(StitchKeyKind.Inbound, "plain"))] });
+
+        Assert.Empty(Store.FindKeys([tricky]));
+        Store.Commit(new StitchDelta { InvocationsDeleted = [A1] });
+        Assert.Empty(Store.FindKeys([new StitchKeyRef(StitchKeyKind.Inbound, "plain")]));
+    }
+
+    [Fact]
     public async Task Rows_of_a_write_not_completed_are_not_seen()
     {
         Store.Commit(new StitchDelta { Watermark = 1, InvocationsPut = [Put(A1, "done", new StitchKeyRef(StitchKeyKind.Inbound, "k"))] });
