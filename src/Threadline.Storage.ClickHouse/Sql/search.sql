@@ -6,7 +6,8 @@
 -- invocations first, with a filter), which the key makes one contiguous run of the primary index per day; the id
 -- completes the key so that a put or tombstone replaces exactly that invocation, and it is also the order results are
 -- paged in (the cursor's start bounds the index too). A re-derived invocation whose start moved is a new key: its old
--- key gets a tombstone (the writer reads the old keys first). Daily partitions let a time range skip whole days.
+-- key gets a tombstone (the writer reads the old keys first). Daily partitions let a time range skip whole days
+-- (toInt64: with the UInt64 literal alone, 18.16 divides a negative start as unsigned).
 -- Span attributes are parallel arrays by type (keys and values): a term is one arrayExists over two arrays of the
 -- row, read only by queries that name an attribute, and the arrays of alike rows compress well. Resource attributes
 -- are held once per distinct set (search_resource_sets); 0 means the invocation has none.
@@ -42,7 +43,7 @@ CREATE TABLE IF NOT EXISTS search_invocations (
     -- Whether the invocation has a row in search_texts (the writer tombstones it there only then).
     has_texts UInt8
 ) ENGINE = ReplacingMergeTree(version)
-PARTITION BY intDiv(start_time, 86400000000000)
+PARTITION BY intDiv(start_time, toInt64(86400000000000))
 ORDER BY (start_time, trace_hi, trace_lo, span_id)
 ;
 -- Free text (payloads and log lines), apart from the invocations so that a query without free text never reads it;
@@ -57,7 +58,7 @@ CREATE TABLE IF NOT EXISTS search_texts (
     sources Array(String),
     texts Array(String)
 ) ENGINE = ReplacingMergeTree(version)
-PARTITION BY intDiv(start_time, 86400000000000)
+PARTITION BY intDiv(start_time, toInt64(86400000000000))
 ORDER BY (start_time, trace_hi, trace_lo, span_id)
 ;
 -- Where each invocation lies in time, by id: reading invocations by id (the texts of a result page) looks up their

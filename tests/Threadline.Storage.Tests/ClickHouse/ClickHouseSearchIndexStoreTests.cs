@@ -95,4 +95,40 @@ public sealed class ClickHouseSearchIndexStoreTests(ClickHouseServerFixture fixt
         Assert.Equal(1, await Store.CountAsync(All with { Query = new FreeTextNode("text 11") }, Ct));
         Assert.Equal(0, await Store.CountAsync(All with { Query = new FreeTextNode("text 10") }, Ct));
     }
+
+    [Fact]
+    public async Task Pages_read_newest_first_in_windows_span_days_and_sparse_ranges_without_gaps_or_repeats()
+    {
+        // Starts over twelve days with gaps of days, some before 1970 (negative days), some sharing a start.
+        var random = new RandomSearchRows(41);
+        var generator = new Random(41);
+        var rows = new List<SearchInvocationRow>();
+        for (var i = 0; i < 90; i++)
+        {
+            var day = generator.Next(4) switch { 0 => 0, 1 => 3, 2 => 11, _ => -2 };
+            var start = (i < 30 ? RandomSearchRows.T0 : 0) + day * 86_400_000_000_000L + generator.NextInt64(86_400_000_000_000) / 1_000_000 * 1_000_000;
+            rows.Add(random.Row((UInt128)(i % 17 + 1), (ulong)i + 1) with { StartTimeUnixNano = i % 10 == 0 && rows.Count > 0 ? rows[^1].StartTimeUnixNano : start });
+        }
+        foreach (var trace in rows.GroupBy(r => r.TraceId))
+            await Store.ReplaceTracesAsync([trace.Key], [.. trace], null, Ct);
+        var expected = rows.OrderByDescending(r => r.StartTimeUnixNano).ThenByDescending(r => r.TraceId).ThenByDescending(r => r.SpanId).Select(Key).ToList();
+
+        foreach (var (from, to) in new[] { (long.MinValue, long.MaxValue), (-5 * 86_400_000_000_000L, RandomSearchRows.T0 + 20 * 86_400_000_000_000L) })
+        {
+            var all = new List<string>();
+            SearchCursor? cursor = null;
+            while (true)
+            {
+                var page = await Store.SearchAsync(new SearchRequest(new MatchAllNode(), from, to, 7, cursor), Ct);
+                all.AddRange(page.Select(Key));
+                if (page.Count < 7)
+                    break;
+                cursor = new SearchCursor(page[^1].StartTimeUnixNano, page[^1].TraceId, page[^1].SpanId);
+            }
+            var inRange = rows.Where(r => r.StartTimeUnixNano >= from && r.StartTimeUnixNano < to).Select(Key).ToHashSet();
+            Assert.Equal(expected.Where(inRange.Contains), all);
+        }
+        var oneDay = await Store.SearchAsync(new SearchRequest(new MatchAllNode(), RandomSearchRows.T0 + 3 * 86_400_000_000_000L, RandomSearchRows.T0 + 4 * 86_400_000_000_000L, 1000), Ct);
+        Assert.Equal(rows.Where(r => r.StartTimeUnixNano >= RandomSearchRows.T0 + 3 * 86_400_000_000_000L && r.StartTimeUnixNano < RandomSearchRows.T0 + 4 * 86_400_000_000_000L).Count(), oneDay.Count);
+    }
 }

@@ -10,26 +10,59 @@ public sealed partial class ClickHouseSearchIndexStore
 {
     private const string Newest = "ORDER BY start_time DESC, trace_hi DESC, trace_lo DESC, span_id DESC";
 
+    /// <summary>
+    /// Newest first in windows of time from the end of the range (an hour, then eight times wider each round) until the
+    /// page is full: 18.16 cannot read the primary index backwards to stop at the limit, so a page of the last minutes
+    /// of a week's range would otherwise read the whole week. The range is first narrowed to the days that hold parts.
+    /// </summary>
     public async Task<IReadOnlyList<SearchInvocationRow>> SearchAsync(SearchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Limit);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var to = request.ToUnixNano;
+        var (from, to) = (request.FromUnixNano, request.ToUnixNano);
         var after = "";
         if (request.After is { } cursor)
         {
-            // The cursor's start also narrows the range read (the key leads with the start).
             to = Math.Min(to, cursor.StartTimeUnixNano == long.MaxValue ? long.MaxValue : cursor.StartTimeUnixNano + 1);
             var (start, hi, lo, span) = (ClickHouseSql.Literal(cursor.StartTimeUnixNano), ClickHouseSql.Literal((ulong)(cursor.TraceId >> 64)),
                 ClickHouseSql.Literal((ulong)cursor.TraceId), ClickHouseSql.Literal(cursor.SpanId));
             after = $" AND (start_time < {start} OR (start_time = {start} AND (trace_hi < {hi} OR (trace_hi = {hi}"
                 + $" AND (trace_lo < {lo} OR (trace_lo = {lo} AND span_id < {span}))))))";
         }
-        var sql = $"SELECT {SearchColumns.Row} FROM ({Matching(request.Query, request.FromUnixNano, to)}{after})"
-            + $" {Newest} LIMIT {ClickHouseSql.Literal(request.Limit)}";
-        return await _client.QueryAsync(sql, SearchRowReader.Read, cancellationToken).ConfigureAwait(false);
+        if (await StoredRangeAsync(cancellationToken).ConfigureAwait(false) is not { } stored)
+            return [];
+        (from, to) = (Math.Max(from, stored.From), Math.Min(to, stored.To));
+        var rows = new List<SearchInvocationRow>();
+        var width = (Int128)SearchWindow.First;
+        for (var end = to; end > from && rows.Count < request.Limit; width *= SearchWindow.Growth)
+        {
+            var start = (long)Int128.Max(from, end - width);
+            var sql = $"SELECT {SearchColumns.Row} FROM ({Matching(request.Query, start, end)}{after})"
+                + $" {Newest} LIMIT {ClickHouseSql.Literal(request.Limit - rows.Count)}";
+            rows.AddRange(await _client.QueryAsync(sql, SearchRowReader.Read, cancellationToken).ConfigureAwait(false));
+            end = start;
+        }
+        return rows;
     }
+
+    /// <summary>
+    /// A range that holds every stored start, from the daily partitions of search_invocations (metadata, no data
+    /// read); null when there are none. intDiv truncates towards zero, so day d holds starts in ((d-1)·D, (d+1)·D).
+    /// </summary>
+    private async Task<(long From, long To)?> StoredRangeAsync(CancellationToken cancellationToken)
+    {
+        var days = await _client.QueryAsync(
+            "SELECT count(), min(toInt64(partition)), max(toInt64(partition)) FROM system.parts"
+            + " WHERE database = currentDatabase() AND table = 'search_invocations' AND active",
+            row => (Parts: row.GetInt64(0), First: row.GetInt64(1), Last: row.GetInt64(2)), cancellationToken).ConfigureAwait(false);
+        if (days.Count == 0 || days[0].Parts == 0)
+            return null;
+        var (_, first, last) = days[0];
+        return (Clamp(((Int128)first - 1) * SearchWindow.Day), Clamp(((Int128)last + 1) * SearchWindow.Day));
+    }
+
+    private static long Clamp(Int128 value) => (long)Int128.Clamp(value, long.MinValue, long.MaxValue);
 
     public async Task<long> CountAsync(SearchRequest request, CancellationToken cancellationToken)
     {
@@ -43,7 +76,7 @@ public sealed partial class ClickHouseSearchIndexStore
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketNanos);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var sql = $"SELECT intDiv(start_time - {ClickHouseSql.Literal(fromUnixNano)}, {ClickHouseSql.Literal(bucketNanos)}) AS b, count() FROM ({Matching(query, fromUnixNano, toUnixNano)})"
+        var sql = $"SELECT intDiv(start_time - {ClickHouseSql.Literal(fromUnixNano)}, toInt64({ClickHouseSql.Literal(bucketNanos)})) AS b, count() FROM ({Matching(query, fromUnixNano, toUnixNano)})"
             + " GROUP BY b ORDER BY b";
         return await _client.QueryAsync(sql, row => new SearchBucket(fromUnixNano + row.GetInt64(0) * bucketNanos, row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
     }
