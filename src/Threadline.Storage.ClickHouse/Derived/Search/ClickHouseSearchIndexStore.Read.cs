@@ -34,11 +34,13 @@ public sealed partial class ClickHouseSearchIndexStore
             return [];
         (from, to) = (Math.Max(from, stored.From), Math.Min(to, stored.To));
         var rows = new List<SearchInvocationRow>();
+        // Every window sees the same writes, so an invocation a write moved cannot show up in two windows.
+        var visible = _log.VisibleFilter;
         var width = (Int128)SearchWindow.First;
         for (var end = to; end > from && rows.Count < request.Limit; width *= SearchWindow.Growth)
         {
             var start = (long)Int128.Max(from, end - width);
-            var sql = $"SELECT {SearchColumns.Row} FROM ({Matching(request.Query, start, end)}{after})"
+            var sql = $"SELECT {SearchColumns.Row} FROM ({Matching(request.Query, start, end, visible)}{after})"
                 + $" {Newest} LIMIT {ClickHouseSql.Literal(request.Limit - rows.Count)}";
             rows.AddRange(await _client.QueryAsync(sql, SearchRowReader.Read, cancellationToken).ConfigureAwait(false));
             end = start;
@@ -97,10 +99,10 @@ public sealed partial class ClickHouseSearchIndexStore
     /// The time range bounds the primary index; the query filters only after the latest version of each key is taken
     /// (filtering older versions first could let one that matches stand in for a newer one that does not).
     /// </summary>
-    private string Matching(QueryNode query, long fromUnixNano, long toUnixNano)
+    private string Matching(QueryNode query, long fromUnixNano, long toUnixNano, string? visibleFilter = null)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var visible = _log.VisibleFilter;
+        var visible = visibleFilter ?? _log.VisibleFilter;
         var condition = ClickHouseSearchSqlTranslator.Translate(query, Latest("search_texts", visible, fromUnixNano, toUnixNano), visible);
         return $"SELECT * FROM ({Latest("search_invocations", visible, fromUnixNano, toUnixNano)}) WHERE deleted = 0 AND ({condition})";
     }

@@ -133,7 +133,8 @@ public sealed partial class ClickHouseSearchIndexStore : ISearchIndexStore
     /// <summary>
     /// Deletes with mutations (all versions and tombstones of the invocations before the cutoff), invocations first so
     /// that no reader sees an invocation without its texts. Resource sets and attribute keys stay: keys are "ever
-    /// stored", and a set is one small row shared by many invocations.
+    /// stored", and a set is one small row shared by many invocations. search_starts is keyed by id, so its mutation
+    /// (and the count before it) reads its start column whole.
     /// </summary>
     public async Task DeleteStartedBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
     {

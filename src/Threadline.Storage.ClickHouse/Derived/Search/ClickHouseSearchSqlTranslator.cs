@@ -94,7 +94,8 @@ internal sealed class ClickHouseSearchSqlTranslator
         {
             case AttributeField attribute when attribute.Scope == AttributeScope.Resource:
                 // A set's content never changes (its id is its hash): no latest version to pick. An invocation without
-                // resource attributes has set 0, which no set has.
+                // resource attributes has set 0, which no set has. Not bounded by time (sets have none): the subquery
+                // reads the whole sets table, one small row per distinct set, far fewer than invocations.
                 _sql.Append("(resource_set IN (SELECT set_id FROM search_resource_sets WHERE ").Append(_visible).Append(" AND (")
                     .Append(AttributeCondition(attribute.Key, term.Operator, term.Value)).Append(")))");
                 break;
