@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Threadline.Query.Fields;
 using Threadline.Query.Syntax;
 using Threadline.Storage.ClickHouse.Client;
 using Threadline.Storage.ClickHouse.Derived.Search;
@@ -130,5 +131,35 @@ public sealed class ClickHouseSearchIndexStoreTests(ClickHouseServerFixture fixt
         }
         var oneDay = await Store.SearchAsync(new SearchRequest(new MatchAllNode(), RandomSearchRows.T0 + 3 * 86_400_000_000_000L, RandomSearchRows.T0 + 4 * 86_400_000_000_000L, 1000), Ct);
         Assert.Equal(rows.Where(r => r.StartTimeUnixNano >= RandomSearchRows.T0 + 3 * 86_400_000_000_000L && r.StartTimeUnixNano < RandomSearchRows.T0 + 4 * 86_400_000_000_000L).Count(), oneDay.Count);
+    }
+
+    [Fact]
+    public async Task The_write_after_a_failed_one_stores_again_the_attribute_keys_and_resource_sets_the_failed_one_had_inserted()
+    {
+        var row = new RandomSearchRows(43).Row(9, 9) with
+        {
+            Attributes =
+            [
+                SearchAttributeRow.OfText(AttributeScope.Resource, "cloud.region", "eu-west-1"),
+                SearchAttributeRow.OfNumber(AttributeScope.Span, "retry.count", 3),
+            ],
+        };
+        // search_keys is inserted last: the resource set is in when the write fails.
+        using (var client = await ClientAsync())
+        {
+            await client.ExecuteAsync("RENAME TABLE search_keys TO search_keys_away", Ct);
+            await Assert.ThrowsAnyAsync<ClickHouseServerException>(() => Store.ReplaceTracesAsync([9], [row], 1, Ct));
+            await client.ExecuteAsync("RENAME TABLE search_keys_away TO search_keys", Ct);
+        }
+        Assert.Empty(await Store.AttributeKeysAsync(AttributeScope.Resource, "", 10, Ct));
+
+        await Store.ReplaceTracesAsync([9], [row], 2, Ct);
+        Assert.Equal(["cloud.region"], await Store.AttributeKeysAsync(AttributeScope.Resource, "", 10, Ct));
+        Assert.Equal(["retry.count"], await Store.AttributeKeysAsync(AttributeScope.Span, "", 10, Ct));
+        var region = new TermNode(new AttributeField(AttributeScope.Resource, "cloud.region"), ComparisonOperator.Equal, new TextValue("eu-west-1"));
+        Assert.Equal(1, await Store.CountAsync(All with { Query = region }, Ct));
+        Assert.Equal(row.Attributes.ToHashSet(), (await Store.GetInvocationsAsync([(9, 9)], Ct)).Single().Attributes.ToHashSet());
+        Assert.Equal([new SearchValueCount("eu-west-1", "string", 1)],
+            await Store.TopValuesAsync(new MatchAllNode(), long.MinValue, long.MaxValue, new AttributeField(AttributeScope.Resource, "cloud.region"), "", 10, Ct));
     }
 }
