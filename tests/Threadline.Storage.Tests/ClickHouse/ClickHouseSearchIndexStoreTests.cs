@@ -162,4 +162,19 @@ public sealed class ClickHouseSearchIndexStoreTests(ClickHouseServerFixture fixt
         Assert.Equal([new SearchValueCount("eu-west-1", "string", 1)],
             await Store.TopValuesAsync(new MatchAllNode(), long.MinValue, long.MaxValue, new AttributeField(AttributeScope.Resource, "cloud.region"), "", 10, Ct));
     }
+
+    [Fact]
+    public async Task Free_text_folds_case_as_the_reference_evaluator_does()
+    {
+        string[] texts = ["x \u212A", "ÉCOLE normale", "ПРИВЕТ мир", "straße", "Payment RECEIPT", "İstanbul"];
+        var random = new RandomSearchRows(47);
+        var rows = texts.Select((text, i) => random.Row(11, (ulong)i + 1) with { Texts = [new SearchTextRow("log", text)] }).ToList();
+        await Store.ReplaceTracesAsync([11], rows, 1, Ct);
+        foreach (var term in new[] { "k", "K", "école", "привет", "STRASSE", "straSSe", "STRAẞE", "payment receipt", "istanbul", "İSTANBUL", "\u212A" })
+        {
+            var query = new FreeTextNode(term);
+            var expected = rows.Where(r => Threadline.Query.Evaluation.QueryEvaluator.Matches(query, new SearchRowDocument(r))).Select(Key).Order();
+            Assert.Equal(expected, (await Store.SearchAsync(All with { Query = query }, Ct)).Select(Key).Order());
+        }
+    }
 }

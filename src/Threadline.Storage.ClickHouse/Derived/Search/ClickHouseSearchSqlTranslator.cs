@@ -46,10 +46,9 @@ internal sealed class ClickHouseSearchSqlTranslator
                 _sql.Append('1');
                 break;
             case FreeTextNode free:
-                // positionCaseInsensitiveUTF8 folds case per code point as .NET's OrdinalIgnoreCase does per character.
                 _sql.Append("((start_time, trace_hi, trace_lo, span_id) IN (SELECT start_time, trace_hi, trace_lo, span_id FROM (")
                     .Append(_latestTexts)
-                    .Append(") WHERE deleted = 0 AND arrayExists(t_ -> positionCaseInsensitiveUTF8(t_, ")
+                    .Append(") WHERE deleted = 0 AND arrayExists(t_ -> ").Append(CaseInsensitivePosition(free.Text)).Append("(t_, ")
                     .Append(ClickHouseSql.Literal(free.Text)).Append(") > 0, texts)))");
                 break;
             case NotNode not:
@@ -75,6 +74,14 @@ internal sealed class ClickHouseSearchSqlTranslator
                 throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "unknown query node");
         }
     }
+
+    /// <summary>
+    /// .NET's OrdinalIgnoreCase maps no other character to an ASCII letter, so an ASCII term is matched exactly by the
+    /// ASCII-only folding (which, unlike the UTF-8 one, does not let the Kelvin sign match "k"). Other terms fold per
+    /// code point; that differs from .NET only for a few characters (final sigma, title-case digraphs, Kelvin sign).
+    /// </summary>
+    private static string CaseInsensitivePosition(string term) =>
+        term.All(char.IsAscii) ? "positionCaseInsensitive" : "positionCaseInsensitiveUTF8";
 
     private void Join(IReadOnlyList<QueryNode> operands, string separator)
     {
