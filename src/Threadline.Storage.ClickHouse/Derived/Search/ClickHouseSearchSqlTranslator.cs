@@ -11,8 +11,8 @@ namespace Threadline.Storage.ClickHouse.Derived.Search;
 /// <c>search_invocations</c> (its columns by name), with the reference evaluator's semantics: every term is 0 or 1,
 /// never NULL (a missing field fails <c>:</c> and passes <c>!=</c>); string comparisons are on bytes (UTF-8 keeps
 /// ordinal order, prefixes and substrings), case-sensitive; attribute terms typed by the value's form; free text a
-/// case-insensitive substring of any of the invocation's texts. Every value is written through
-/// <see cref="ClickHouseSql.Literal(string)"/>.
+/// case-insensitive substring of any of the invocation's texts. Every string and integer is written through
+/// <c>ClickHouseSql.Literal</c>; a number (a double, which Literal has no overload for) by <see cref="Number"/>.
 /// </summary>
 internal sealed class ClickHouseSearchSqlTranslator
 {
@@ -154,7 +154,7 @@ internal sealed class ClickHouseSearchSqlTranslator
         _ => "0",
     };
 
-    public static string StringCondition(string column, QueryValue value) => value switch
+    private static string StringCondition(string column, QueryValue value) => value switch
     {
         AnyValue => $"isNotNull({column})",
         TextValue { Match: TextMatch.Exact } text => $"{column} = {ClickHouseSql.Literal(text.Text)}",
