@@ -1,4 +1,6 @@
 using Threadline.Storage;
+using Threadline.Storage.ClickHouse;
+using Threadline.Storage.ClickHouse.Client;
 using Threadline.Storage.DuckDb;
 
 namespace Threadline.Server;
@@ -8,20 +10,48 @@ public static class StorageBackends
 {
     public const string Default = DuckDbStorageBackend.BackendName;
 
-    /// <summary>The names <c>--store</c> accepts (ClickHouse comes with issue 14).</summary>
-    public static IReadOnlyList<string> Names { get; } = [DuckDbStorageBackend.BackendName];
+    /// <summary>The names <c>--store</c> accepts.</summary>
+    public static IReadOnlyList<string> Names { get; } = [DuckDbStorageBackend.BackendName, ClickHouseStorageBackend.BackendName];
 
     /// <summary>Why <paramref name="name"/> is not accepted, or null when it is.</summary>
     public static string? Problem(string? name) => Normalize(name) is { } known && Names.Contains(known)
         ? null
         : $"--store '{name}' is not a storage backend of this Threadline; accepted: {string.Join(", ", Names)}.";
 
-    /// <summary>The backend of that name on the data folder (<see cref="Problem"/> must be null for the name).</summary>
-    public static IStorageBackend Create(string name, string dataDirectory) => Normalize(name) switch
+    /// <summary>What the chosen backend's own options lack or get wrong.</summary>
+    public static IEnumerable<string> Problems(ThreadlineServerOptions options)
     {
-        DuckDbStorageBackend.BackendName => new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = dataDirectory }),
-        _ => throw new ArgumentException(Problem(name), nameof(name)),
-    };
+        ArgumentNullException.ThrowIfNull(options);
+        if (Normalize(options.Store) != ClickHouseStorageBackend.BackendName)
+            yield break;
+        if (string.IsNullOrWhiteSpace(options.ClickHouseUrl))
+            yield return "--store clickhouse needs --clickhouse-url (or THREADLINE_CLICKHOUSE_URL), e.g. http://127.0.0.1:8123.";
+        else if (ClickHouseUrl(options.ClickHouseUrl) is null)
+            yield return $"--clickhouse-url '{options.ClickHouseUrl}' is not an http:// or https:// URL of ClickHouse's HTTP interface (e.g. http://127.0.0.1:8123).";
+        if (!ClickHouseSql.IsPlainIdentifier(options.ClickHouseDatabase))
+            yield return $"--clickhouse-database '{options.ClickHouseDatabase}' is not a database name ClickHouse takes unquoted (letters, digits and '_').";
+    }
+
+    /// <summary>The backend the options name (<see cref="Problem"/> and <see cref="Problems"/> must have found nothing).</summary>
+    public static IStorageBackend Create(ThreadlineServerOptions options, string dataDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Normalize(options.Store) switch
+        {
+            DuckDbStorageBackend.BackendName => new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = dataDirectory }),
+            ClickHouseStorageBackend.BackendName => new ClickHouseStorageBackend(new ClickHouseConnectionOptions
+            {
+                Url = ClickHouseUrl(options.ClickHouseUrl) ?? throw new ArgumentException(Problems(options).First(), nameof(options)),
+                Database = options.ClickHouseDatabase,
+                User = options.ClickHouseUser,
+                Password = options.ClickHousePassword,
+            }),
+            _ => throw new ArgumentException(Problem(options.Store), nameof(options)),
+        };
+    }
+
+    private static Uri? ClickHouseUrl(string? text) =>
+        Uri.TryCreate(text?.Trim(), UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
 
     private static string? Normalize(string? name) => name?.Trim().ToLowerInvariant();
 }

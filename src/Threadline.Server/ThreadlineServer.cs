@@ -129,10 +129,14 @@ public static class ThreadlineServer
     private static void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options, string dataDirectory)
     {
         // The backend named by --store opens every store; the telemetry and the alert configuration live on the same data.
-        var backend = StorageBackends.Create(options.Store, dataDirectory);
+        var backend = StorageBackends.Create(options, dataDirectory);
         services.AddSingleton(backend);
         services.AddSingleton<ITelemetryStore>(_ => backend.OpenTelemetryStore());
-        services.AddSingleton<IAlertConfigurationStore>(_ => backend.OpenAlertConfigurationStore());
+        services.AddSingleton<IAlertConfigurationStore>(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>(); // it creates the database or the schema the others open in
+            return backend.OpenAlertConfigurationStore();
+        });
         services.AddSingleton(new ApiAddress());
         // The stitch state lives in the store (opened after the telemetry store, which creates or upgrades the schema).
         services.AddSingleton<IStitchStore>(sp =>

@@ -11,10 +11,18 @@ public sealed class ThreadlineServerOptions
     public const int DefaultTlsPort = 4443;
     public const int DefaultXrayPort = Ingest.Receive.Udp.XRayReceiverOptions.DefaultPort;
     public const int DefaultZipkinPort = 9411;
+    public const string DefaultClickHouseDatabase = "threadline";
 
     public required string DataDirectory { get; init; }
     /// <summary>The storage backend, one of <see cref="StorageBackends.Names"/> (<c>--store</c>).</summary>
     public string Store { get; init; } = StorageBackends.Default;
+    /// <summary>The ClickHouse HTTP interface with <c>--store clickhouse</c> (<c>--clickhouse-url</c>), e.g. <c>http://127.0.0.1:8123</c>.</summary>
+    public string? ClickHouseUrl { get; init; }
+    /// <summary>The ClickHouse database Threadline keeps its tables in, created at start when missing.</summary>
+    public string ClickHouseDatabase { get; init; } = DefaultClickHouseDatabase;
+    /// <summary>From <c>THREADLINE_CLICKHOUSE_USER</c> / <c>_PASSWORD</c> (never a flag: flags show in process lists).</summary>
+    public string ClickHouseUser { get; init; } = "default";
+    public string ClickHousePassword { get; init; } = "";
 
     /// <summary>
     /// How many recent traces the stitcher keeps in memory (with up to 8 invocations, hop lists and memberships per
@@ -61,6 +69,8 @@ public sealed class ThreadlineServerOptions
             errors.Add("The data folder must be given.");
         if (StorageBackends.Problem(Store) is { } store)
             errors.Add(store);
+        else
+            errors.AddRange(StorageBackends.Problems(this));
         CheckPort(errors, "API", ApiPort);
         CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
         CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);

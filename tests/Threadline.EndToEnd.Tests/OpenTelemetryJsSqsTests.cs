@@ -12,9 +12,10 @@ namespace Threadline.EndToEnd.Tests;
 /// <c>@aws-sdk/client-sqs</c> and exporting OTLP/HTTP protobuf to a real Threadline server: Threadline makes one
 /// transaction of the two invocations, joined by one async hop. Either way the context travels: <c>w3c</c>, the SDK's
 /// default propagators, with the consumer reading the message attributes; <c>xray</c>, with the X-Ray propagator
-/// added and the Lambda instrumentation's default of reading the message's <c>AWSTraceHeader</c>.
+/// added and the Lambda instrumentation's default of reading the message's <c>AWSTraceHeader</c>. On either storage
+/// backend: the embedded DuckDB store and a real ClickHouse server (<c>--store clickhouse</c>).
 /// </summary>
-public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
+public sealed class OpenTelemetryJsSqsTests(ClickHouseFixture clickHouse) : IAsyncLifetime
 {
     private const string QueueName = "orders-queue";
     private const string ProducerService = "checkout";
@@ -29,17 +30,21 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => _sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = 0 }, Ct);
+
+    private async Task StartServerAsync(string store)
     {
         _server = await ThreadlineServer.StartAsync(new ThreadlineServerOptions
         {
             DataDirectory = _dataDirectory,
+            Store = store,
+            ClickHouseUrl = store == "clickhouse" ? (await clickHouse.UrlAsync()).ToString() : null,
+            ClickHouseDatabase = ClickHouseFixture.NewDatabaseName(),
             ApiPort = 0,
             OtlpHttpPort = 0,
             OtlpGrpcPort = 0,
         }, Ct);
         _api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_server.ApiPort}") };
-        _sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = 0 }, Ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -62,10 +67,13 @@ public sealed class OpenTelemetryJsSqsTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("w3c")]
-    [InlineData("xray")]
-    public async Task Producer_and_consumer_instrumented_by_the_OpenTelemetry_JS_SDK_are_one_transaction_with_one_async_hop(string propagation)
+    [InlineData("w3c", "duckdb")]
+    [InlineData("xray", "duckdb")]
+    [InlineData("w3c", "clickhouse")]
+    [InlineData("xray", "clickhouse")]
+    public async Task Producer_and_consumer_instrumented_by_the_OpenTelemetry_JS_SDK_are_one_transaction_with_one_async_hop(string propagation, string store)
     {
+        await StartServerAsync(store);
         var queueUrl = _sandbox.Sqs.CreateQueue(QueueName);
         var common = new Dictionary<string, string>
         {

@@ -58,15 +58,21 @@ public sealed partial class CommandLineTests
         }
     }
 
+    /// <summary>Runs a command that is expected to end by itself; its exit code and standard error.</summary>
+    private static async Task<(int ExitCode, string Errors)> RunToExitAsync(string arguments, Dictionary<string, string> environment)
+    {
+        using var process = Start(arguments, environment);
+        var errors = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, errors);
+    }
+
     [Fact]
     public async Task Invalid_configuration_exits_2_naming_every_problem()
     {
-        using var process = Start("serve --api-port 70000 --otlp-http-port 4444 --otlp-grpc-port 4444", new() { ["THREADLINE_DATA"] = Path.GetTempPath() });
+        var (exitCode, errors) = await RunToExitAsync("serve --api-port 70000 --otlp-http-port 4444 --otlp-grpc-port 4444", new() { ["THREADLINE_DATA"] = Path.GetTempPath() });
 
-        var errors = await process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains("API port must be between 0 and 65535 (got 70000)", errors);
         Assert.Contains("ports must differ", errors);
     }

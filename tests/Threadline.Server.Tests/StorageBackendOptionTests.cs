@@ -6,7 +6,7 @@ using Threadline.Storage.DuckDb;
 
 namespace Threadline.Server.Tests;
 
-/// <summary><c>--store</c>: the backend the server opens every store on; only <c>duckdb</c> exists so far.</summary>
+/// <summary><c>--store</c>: the backend the server opens every store on (<c>duckdb</c>, the default, or <c>clickhouse</c>).</summary>
 public sealed class StorageBackendOptionTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -14,10 +14,23 @@ public sealed class StorageBackendOptionTests
     [Fact]
     public void An_unknown_store_is_refused_naming_the_accepted_ones()
     {
-        var options = new ThreadlineServerOptions { DataDirectory = "data", Store = "clickhouse" };
+        var options = new ThreadlineServerOptions { DataDirectory = "data", Store = "postgres" };
 
-        Assert.Equal(["--store 'clickhouse' is not a storage backend of this Threadline; accepted: duckdb."], options.Validate());
-        Assert.Contains("accepted: duckdb", Assert.Single(new ThreadlineServerOptions { DataDirectory = "data", Store = "" }.Validate()));
+        Assert.Equal(["--store 'postgres' is not a storage backend of this Threadline; accepted: duckdb, clickhouse."], options.Validate());
+        Assert.Contains("accepted: duckdb, clickhouse", Assert.Single(new ThreadlineServerOptions { DataDirectory = "data", Store = "" }.Validate()));
+    }
+
+    [Theory]
+    [InlineData(null, "threadline", "--store clickhouse needs --clickhouse-url (or THREADLINE_CLICKHOUSE_URL), e.g. http://127.0.0.1:8123.")]
+    [InlineData("127.0.0.1:8123", "threadline", "--clickhouse-url '127.0.0.1:8123' is not an http:// or https:// URL of ClickHouse's HTTP interface (e.g. http://127.0.0.1:8123).")]
+    [InlineData("ftp://host:21", "threadline", "--clickhouse-url 'ftp://host:21' is not an http:// or https:// URL of ClickHouse's HTTP interface (e.g. http://127.0.0.1:8123).")]
+    [InlineData("http://127.0.0.1:8123", "my-db", "--clickhouse-database 'my-db' is not a database name ClickHouse takes unquoted (letters, digits and '_').")]
+    public void The_clickhouse_store_needs_a_url_and_a_plain_database_name(string? url, string database, string problem)
+    {
+        var options = new ThreadlineServerOptions { DataDirectory = "data", Store = "ClickHouse", ClickHouseUrl = url, ClickHouseDatabase = database };
+
+        Assert.Equal([problem], options.Validate());
+        Assert.Empty(new ThreadlineServerOptions { DataDirectory = "data", Store = "clickhouse", ClickHouseUrl = "https://ch.internal:8443/" }.Validate());
     }
 
     [Fact]
@@ -28,7 +41,7 @@ public sealed class StorageBackendOptionTests
         var error = await Assert.ThrowsAsync<ArgumentException>(() => ThreadlineServer.StartAsync(
             new ThreadlineServerOptions { DataDirectory = data, Store = "postgres", ApiPort = 0, OtlpHttpPort = 0, OtlpGrpcPort = 0 }, Ct));
 
-        Assert.Contains("--store 'postgres' is not a storage backend of this Threadline; accepted: duckdb.", error.Message);
+        Assert.Contains("--store 'postgres' is not a storage backend of this Threadline; accepted: duckdb, clickhouse.", error.Message);
         Assert.False(Directory.Exists(data));
     }
 

@@ -16,6 +16,8 @@ namespace Threadline.Storage.ClickHouse.Derived;
 /// the next write (and at open) they are deleted with a mutation, so the version is then reused and never holds stale
 /// rows. Until that mutation ran, a background merge could prefer such a row over the completed one it replaces; the
 /// window is one failed write long and the derivation rewrites what it covered (it restarts from the watermark).
+/// The same fold can happen while a write is in progress: a reader may then, for that moment, miss a row that the
+/// write is replacing (never see a half write); it is back, in its new version, once the write completes.
 /// One writer per part and database (the derive role).
 /// </remarks>
 internal sealed class DerivedWriteLog

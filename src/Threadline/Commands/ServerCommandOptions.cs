@@ -47,8 +47,18 @@ internal sealed class ServerCommandOptions
 
     private readonly Option<string> _store = new("--store")
     {
-        Description = $"Storage backend: {string.Join(", ", StorageBackends.Names)} (the embedded store in --data) [env: THREADLINE_STORE]",
+        Description = $"Storage backend: {string.Join(", ", StorageBackends.Names)} (duckdb: the embedded store in --data; clickhouse: a ClickHouse server, --clickhouse-url) [env: THREADLINE_STORE]",
         DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_STORE", StorageBackends.Default),
+    };
+    private readonly Option<string?> _clickHouseUrl = new("--clickhouse-url")
+    {
+        Description = "ClickHouse's HTTP interface with --store clickhouse, e.g. http://127.0.0.1:8123; user and password from THREADLINE_CLICKHOUSE_USER / THREADLINE_CLICKHOUSE_PASSWORD [env: THREADLINE_CLICKHOUSE_URL]",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("THREADLINE_CLICKHOUSE_URL") is { Length: > 0 } value ? value : null,
+    };
+    private readonly Option<string> _clickHouseDatabase = new("--clickhouse-database")
+    {
+        Description = "The ClickHouse database Threadline keeps its tables in, created when missing [env: THREADLINE_CLICKHOUSE_DATABASE]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_CLICKHOUSE_DATABASE", ThreadlineServerOptions.DefaultClickHouseDatabase),
     };
 
     private readonly Option<int> _stitchCacheTraces = new("--stitch-cache-traces")
@@ -86,7 +96,7 @@ internal sealed class ServerCommandOptions
         _moduleDefaults = moduleDefaults;
         _data = new Option<string>("--data")
         {
-            Description = "The data folder for the embedded store [env: THREADLINE_DATA]",
+            Description = "The data folder: the embedded store (with --store duckdb), authentication and keys [env: THREADLINE_DATA]",
             DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_DATA", defaultDataDirectory),
         };
     }
@@ -95,6 +105,8 @@ internal sealed class ServerCommandOptions
     {
         command.Options.Add(_data);
         command.Options.Add(_store);
+        command.Options.Add(_clickHouseUrl);
+        command.Options.Add(_clickHouseDatabase);
         command.Options.Add(_stitchCacheTraces);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
@@ -129,6 +141,10 @@ internal sealed class ServerCommandOptions
         {
             DataDirectory = parse.GetValue(_data)!,
             Store = parse.GetValue(_store)!,
+            ClickHouseUrl = parse.GetValue(_clickHouseUrl),
+            ClickHouseDatabase = parse.GetValue(_clickHouseDatabase)!,
+            ClickHouseUser = EnvironmentDefault.String("THREADLINE_CLICKHOUSE_USER", "default"),
+            ClickHousePassword = Environment.GetEnvironmentVariable("THREADLINE_CLICKHOUSE_PASSWORD") ?? "",
             StitchCacheTraces = parse.GetValue(_stitchCacheTraces),
             BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
             RequireAuthentication = parse.GetValue(_requireAuth),
@@ -168,9 +184,11 @@ internal sealed class ServerCommandOptions
         {
             server = await ThreadlineServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or DuckDB.NET.Data.DuckDBException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or DuckDB.NET.Data.DuckDBException
+            or Storage.ClickHouse.Client.ClickHouseUnavailableException or Storage.ClickHouse.Client.ClickHouseServerException)
         {
-            // A port in use, a data folder held by another Threadline, a store from another version.
+            // A port in use, a data folder held by another Threadline, a store from another version, a ClickHouse that
+            // cannot be reached or refuses (wrong password, no right to create the database).
             await Console.Error.WriteLineAsync("threadline: cannot start: " + e.Message).ConfigureAwait(false);
             return (null, 1);
         }
