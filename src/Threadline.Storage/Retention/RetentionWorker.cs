@@ -24,6 +24,11 @@ public sealed partial class RetentionWorker(
     private readonly WriterTurn _turn = turn ?? new WriterTurn();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    /// <summary>
+    /// The latest cutoff whose deletion the observers have not all taken in (one threw): the spans are gone, so the next
+    /// pass deletes nothing and would otherwise never tell them; it tells them this cutoff again first.
+    /// </summary>
+    private long? _untold;
 
     /// <summary>Starts the background passes when retention or a budget is configured and the store supports it.</summary>
     public void Start()
@@ -80,8 +85,7 @@ public sealed partial class RetentionWorker(
             using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
             {
                 aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
-                if (aged.Total > 0)
-                    Notify(cutoff);
+                Notify(aged.Total > 0 ? cutoff : null);
             }
             if (aged.Total > 0)
                 LogAged(logger, aged.Spans, aged.Logs, maxAge);
@@ -101,8 +105,7 @@ public sealed partial class RetentionWorker(
                 using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
                 {
                     oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
-                    if (oldest.Total > 0)
-                        Notify(cutoff);
+                    Notify(oldest.Total > 0 ? cutoff : null);
                 }
                 LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
                 deleted = Add(deleted, oldest);
@@ -113,10 +116,20 @@ public sealed partial class RetentionWorker(
         return deleted;
     }
 
-    private void Notify(long cutoffUnixNano)
+    /// <summary>Under the writer's turn. Tells every observer the cutoff (and first one a failed pass left untold, if later).</summary>
+    private void Notify(long? cutoffUnixNano)
     {
+        var cutoff = (_untold, cutoffUnixNano) switch
+        {
+            ({ } untold, { } now) => Math.Max(untold, now),
+            (var untold, var now) => untold ?? now,
+        };
+        if (cutoff is not { } told)
+            return;
+        _untold = told;
         foreach (var observer in observers)
-            observer.OnDeletedBefore(cutoffUnixNano);
+            observer.OnDeletedBefore(told);
+        _untold = null;
     }
 
     private static DeletedRecords Add(DeletedRecords a, DeletedRecords b) => new(a.Spans + b.Spans, a.Logs + b.Logs);

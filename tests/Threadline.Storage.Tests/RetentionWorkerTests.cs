@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Threadline.Storage.DuckDb;
+using Threadline.Storage.Retention;
+using Threadline.Telemetry;
+
+namespace Threadline.Storage.Tests;
+
+/// <summary>A deletion the derived state was not told about (an observer threw) is told again by the next pass.</summary>
+public sealed class RetentionWorkerTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "threadline-retention-tests", Guid.NewGuid().ToString("n"));
+    private DuckDbTelemetryStore? _store;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public ValueTask InitializeAsync()
+    {
+        _store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = _folder });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null)
+            await _store.DisposeAsync();
+        if (Directory.Exists(_folder))
+            Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task When_an_observer_fails_the_next_pass_tells_every_observer_the_cutoff_although_nothing_is_left_to_delete()
+    {
+        var failing = new FailingOnce();
+        var recording = new Recording();
+        await using var retention = new RetentionWorker(_store!, new RetentionOptions { MaxAge = TimeSpan.FromDays(1) },
+            [recording, failing], NullLogger<RetentionWorker>.Instance);
+        await _store!.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "old", 1_000)], [])], Ct);
+
+        await Assert.ThrowsAsync<IOException>(() => retention.RunPassAsync(Ct));
+        var second = await retention.RunPassAsync(Ct);
+        var third = await retention.RunPassAsync(Ct);
+
+        Assert.Equal((0L, 0L), (second.Total, third.Total));
+        Assert.Equal(2, recording.Cutoffs.Count); // the failed pass, then its retry; the third pass has nothing to tell
+        Assert.Single(failing.Cutoffs);
+        Assert.Equal(recording.Cutoffs[0], failing.Cutoffs[0]);
+    }
+
+    private sealed class Recording : IDeletionObserver
+    {
+        public List<long> Cutoffs { get; } = [];
+
+        public void OnDeletedBefore(long cutoffUnixNano) => Cutoffs.Add(cutoffUnixNano);
+    }
+
+    private sealed class FailingOnce : IDeletionObserver
+    {
+        private bool _failed;
+
+        public List<long> Cutoffs { get; } = [];
+
+        public void OnDeletedBefore(long cutoffUnixNano)
+        {
+            if (!_failed)
+            {
+                _failed = true;
+                throw new IOException("the derived store is away");
+            }
+            Cutoffs.Add(cutoffUnixNano);
+        }
+    }
+}
