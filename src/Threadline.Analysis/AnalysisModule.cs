@@ -12,6 +12,7 @@ using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
 using Threadline.Server;
 using Threadline.Storage;
+using Threadline.Storage.Configuration;
 using Threadline.Storage.Derived.Analysis;
 
 namespace Threadline.Analysis;
@@ -68,7 +69,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
         services.AddSingleton<ConditionFinder>();
-        services.AddSingleton(new AlertLedger(dataDirectory));
+        services.AddSingleton(sp => new AlertLedger(sp.GetRequiredService<IAlertConfigurationStore>(), dataDirectory));
         services.AddSingleton(new WebhookNotifier(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }));
         services.AddSingleton<EmailNotifier>();
         services.AddSingleton<AlertSender>();

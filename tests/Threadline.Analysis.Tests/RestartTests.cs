@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Threadline.Analysis.Configuration;
 
 namespace Threadline.Analysis.Tests;
@@ -121,6 +122,44 @@ public sealed class RestartTests
         {
             File.Delete(rules);
         }
+    }
+
+    [Fact]
+    public async Task The_alert_ledger_lives_in_the_store_and_a_ledger_file_of_an_older_version_is_imported_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        AnalysisOptions Options(ManualTime time) => new() { Time = time, EvaluationInterval = null };
+        string ledger;
+        await using (var first = await AnalysisServer.StartAsync(Options))
+        {
+            await first.SendAsync(new Fn("notify").Invoke(T0.AddSeconds(-50), 20).Throws("TwilioException", "Invalid number +15550001"));
+            Assert.Single(await first.Module.EvaluateAlertsAsync(ct));
+            await first.SendAsync(new Fn("billing").Invoke(T0.AddSeconds(-40), 20).Throws("KeyNotFoundException", "No plan for tenant 7"));
+            Assert.Single(await first.Module.EvaluateAlertsAsync(ct));
+            var configuration = first.Server.Services.GetRequiredService<Threadline.Storage.Configuration.IAlertConfigurationStore>();
+            ledger = (await configuration.GetAsync(Threadline.Storage.Configuration.DocumentKind.Setting, Alerts.AlertLedger.DocumentId, ct))!.Json;
+            Assert.False(File.Exists(Path.Combine(first.DataDirectory, Alerts.AlertLedger.LegacyFileName)), "the ledger is kept in the store, not in a file");
+        }
+
+        // A data folder of an older version: the same ledger, as the file it was kept in, beside an empty store.
+        var old = Path.Combine(Path.GetTempPath(), "threadline-analysis-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(old);
+        var file = Path.Combine(old, Alerts.AlertLedger.LegacyFileName);
+        await File.WriteAllTextAsync(file, ledger, ct);
+        var imported = await AnalysisServer.StartAsync(Options, old);
+        try
+        {
+            Assert.Equal(["billing", "notify"], (await imported.GetAsync("/api/alerts/notifications")).EnumerateArray().Select(n => n.GetProperty("function").GetString()));
+            Assert.Empty(await imported.Module.EvaluateAlertsAsync(ct)); // the ledger came with the file: nothing to prime (Restored)
+        }
+        finally
+        {
+            await imported.Server.DisposeAsync();
+        }
+        Assert.False(File.Exists(file));
+        Assert.True(File.Exists(file + ".imported"));
+        await using var again = await AnalysisServer.StartAsync(Options, old);
+        Assert.Equal(2, (await again.GetAsync("/api/alerts/notifications")).GetArrayLength());
     }
 
     [Fact]

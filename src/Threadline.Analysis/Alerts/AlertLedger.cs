@@ -1,18 +1,22 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Threadline.Storage.Configuration;
 
 namespace Threadline.Analysis.Alerts;
 
 /// <summary>
 /// Which conditions were notified when (deduplication), which of them are still open (to notify their resolution),
-/// the recent notifications (the in-app list) and how far they were read. Kept in memory and, when a folder is given,
-/// in <c>analysis-alerts.json</c> there, so a restart neither repeats an alert nor swallows one that became due while
-/// Threadline was down.
+/// the recent notifications (the in-app list) and how far they were read. Kept in memory and, when a store is given,
+/// in the store as one document (the setting <c>alert-ledger</c> of <see cref="IAlertConfigurationStore"/>: small and
+/// bounded, at most <see cref="RecentLimit"/> notifications), so a restart neither repeats an alert nor swallows one
+/// that became due while Threadline was down, on any backend.
 /// </summary>
 public sealed class AlertLedger
 {
     public const int RecentLimit = 200;
-    private const string FileName = "analysis-alerts.json";
+    public const string DocumentId = "alert-ledger";
+    /// <summary>Where versions before the ledger moved into the store kept it, in the data folder.</summary>
+    public const string LegacyFileName = "analysis-alerts.json";
 
     private static readonly JsonSerializerOptions FileJson = new() { Converters = { new JsonStringEnumConverter() } };
 
@@ -20,16 +24,39 @@ public sealed class AlertLedger
     private readonly Dictionary<string, DateTimeOffset> _notified = [];
     private readonly Dictionary<string, OpenAlert> _open = [];
     private readonly LinkedList<AlertNotification> _recent = new();
-    private readonly string? _path;
+    private readonly IAlertConfigurationStore? _store;
     private DateTimeOffset? _readUpTo;
     private bool _written;
 
-    public AlertLedger(string? folder = null)
+    /// <summary>A ledger in memory only (nothing survives a restart).</summary>
+    public AlertLedger()
     {
-        _path = folder is null ? null : Path.Combine(folder, FileName);
-        if (_path is null || !File.Exists(_path))
+    }
+
+    /// <summary>
+    /// The ledger kept in the store. A data folder written before the ledger moved there holds it in
+    /// <see cref="LegacyFileName"/>: when the store has none, that file is imported once and renamed to <c>*.imported</c>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The stored ledger or the file to import is damaged (the message says where).</exception>
+    public AlertLedger(IAlertConfigurationStore store, string? legacyFolder)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        var stored = _store.GetAsync(DocumentKind.Setting, DocumentId, CancellationToken.None).GetAwaiter().GetResult();
+        if (stored is not null)
+        {
+            Restore(Parse(stored.Json, $"The alert ledger (setting '{DocumentId}' in the store)", "delete that setting to start afresh"));
             return;
-        var saved = Read(_path);
+        }
+        var legacy = legacyFolder is null ? null : Path.Combine(legacyFolder, LegacyFileName);
+        if (legacy is null || !File.Exists(legacy))
+            return;
+        Restore(Parse(File.ReadAllText(legacy), $"The alert ledger {legacy}", "move it away to start afresh"));
+        Save();
+        File.Move(legacy, legacy + ".imported", overwrite: true);
+    }
+
+    private void Restore(Saved saved)
+    {
         foreach (var (key, time) in saved.Notified)
             _notified[key] = time;
         foreach (var open in saved.Open ?? [])
@@ -41,8 +68,8 @@ public sealed class AlertLedger
         _written = true;
     }
 
-    /// <summary>Whether the ledger was read from the data folder (else the conditions that hold at start are primed).</summary>
-    public bool Restored { get; }
+    /// <summary>Whether the ledger was read from the store (else the conditions that hold at start are primed).</summary>
+    public bool Restored { get; private set; }
 
     /// <summary>
     /// Decides which of the conditions found now are to be sent: unseen keys, and level conditions notified longer than
@@ -77,7 +104,7 @@ public sealed class AlertLedger
                     cleared.Add(open);
                 changed = true;
             }
-            // The first decision is written even when nothing changed: from then on the folder has a ledger, and a restart
+            // The first decision is written even when nothing changed: from then on the store has a ledger, and a restart
             // sends what became due while Threadline was down instead of priming it away.
             if (changed || !_written)
                 Save();
@@ -152,26 +179,25 @@ public sealed class AlertLedger
         }
     }
 
-    private static Saved Read(string path)
+    private static Saved Parse(string json, string what, string remedy)
     {
         try
         {
-            return JsonSerializer.Deserialize<Saved>(File.ReadAllText(path), FileJson) ?? new Saved([], [], null, null);
+            return JsonSerializer.Deserialize<Saved>(json, FileJson) ?? new Saved([], [], null, null);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"The alert ledger {path} is not valid JSON ({e.Message}); move it away to start afresh.", e);
+            throw new InvalidDataException($"{what} is not valid JSON ({e.Message}); {remedy}.", e);
         }
     }
 
+    /// <summary>Under the gate. Synchronous: the evaluation loop and the API's mark-as-read wait for the store (rare, small writes).</summary>
     private void Save()
     {
-        if (_path is null)
+        if (_store is null)
             return;
-        Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-        var temporary = _path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Saved(_notified, [.. _recent], [.. _open.Values], _readUpTo), FileJson));
-        File.Move(temporary, _path, overwrite: true);
+        var json = JsonSerializer.Serialize(new Saved(_notified, [.. _recent], [.. _open.Values], _readUpTo), FileJson);
+        _store.PutAsync(DocumentKind.Setting, DocumentId, json, expectedVersion: null, CancellationToken.None).GetAwaiter().GetResult();
         _written = true;
     }
 
