@@ -84,6 +84,18 @@ public sealed class ScrubbingTests
     }
 
     [Fact]
+    public void A_key_whose_check_runs_out_of_time_is_masked_instead_of_failing_the_scrub()
+    {
+        // Catastrophic backtracking: far beyond the 50 ms a key check may take.
+        var scrubber = new Scrubber(new ScrubRules(false, ["^(a+)+$"], []));
+        var slowKey = new string('a', 40) + "!";
+
+        var scrubbed = scrubber.ScrubText($$"""{"{{slowKey}}":"value","plain":"kept"}""");
+
+        Assert.Equal($$"""{"{{slowKey}}":"[scrubbed]","plain":"kept"}""", scrubbed);
+    }
+
+    [Fact]
     public void Plain_text_is_left_alone()
     {
         Assert.Equal("hello world", Defaults.ScrubText("hello world"));

@@ -33,7 +33,24 @@ internal sealed class ScrubRules
 
     public bool HasPaths => _paths.Count > 0;
 
-    public bool IsSensitiveKey(string key) => _keys is not null && key.Length > 0 && _keys.IsMatch(key);
+    /// <summary>
+    /// Whether the key is to be masked. A check that runs out of its time (a pathological configured pattern, or a
+    /// thread starved for longer than the timeout on a busy machine) masks the key: scrubbing fails closed, and never
+    /// throws into the function or the ingest.
+    /// </summary>
+    public bool IsSensitiveKey(string key)
+    {
+        if (_keys is null || key.Length == 0)
+            return false;
+        try
+        {
+            return _keys.IsMatch(key);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return true;
+        }
+    }
 
     public bool IsSensitivePath(IReadOnlyList<string> path) => _paths.Any(p => JsonPathPattern.Matches(p, path));
 }
