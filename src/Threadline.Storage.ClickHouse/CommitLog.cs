@@ -10,7 +10,7 @@ namespace Threadline.Storage.ClickHouse;
 /// number is never reused and readers filter it out (<see cref="VisibleFilter"/>), also after a restart (a sequence
 /// with only its state-0 row in `commits`).
 /// </summary>
-internal sealed class CommitLog
+internal sealed class CommitLog : ICommitVisibility
 {
     private readonly Lock _lock = new();
     private State _state;
@@ -65,10 +65,14 @@ internal sealed class CommitLog
     {
         var state = Volatile.Read(ref _state);
         last = state.Last;
-        var holes = state.Holes.Where(h => h <= state.Last).ToList();
-        var filter = $"commit_seq <= {ClickHouseSql.Literal(state.Last)}";
-        return holes.Count == 0 ? filter : $"{filter} AND commit_seq NOT IN ({string.Join(", ", holes.Select(ClickHouseSql.Literal))})";
+        return Filter(state.Last, state.Holes);
     }
 
-    public string VisibleFilter() => VisibleFilter(out _);
+    /// <summary>Rows up to <paramref name="last"/>, without the holes at or below it.</summary>
+    public static string Filter(long last, IEnumerable<long> holes)
+    {
+        var below = holes.Where(h => h <= last).ToList();
+        var filter = $"commit_seq <= {ClickHouseSql.Literal(last)}";
+        return below.Count == 0 ? filter : $"{filter} AND commit_seq NOT IN ({string.Join(", ", below.Select(ClickHouseSql.Literal))})";
+    }
 }
