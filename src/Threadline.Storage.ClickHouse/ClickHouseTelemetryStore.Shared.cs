@@ -72,7 +72,7 @@ public sealed partial class ClickHouseTelemetryStore
         }
         catch
         {
-            await AbandonAsync(sequence).ConfigureAwait(false);
+            await AbandonAsync(sequence, rowsMayExist: true).ConfigureAwait(false);
             throw;
         }
         // Not abandoned when this fails: the completion may be stored although its answer was lost.
@@ -85,8 +85,8 @@ public sealed partial class ClickHouseTelemetryStore
         var options = _shared!.Options;
         for (var attempt = 1; ; attempt++)
         {
-            await _shared.Slot.EnsureHeldAsync(cancellationToken).ConfigureAwait(false);
-            var sequence = _shared.Sequence.Next(_shared.Slot.Slot);
+            var slot = await _shared.Slot.HeldSlotAsync(cancellationToken).ConfigureAwait(false);
+            var sequence = _shared.Sequence.Next(slot);
             var taken = Stopwatch.GetTimestamp();
             try
             {
@@ -94,25 +94,29 @@ public sealed partial class ClickHouseTelemetryStore
             }
             catch
             {
-                await AbandonAsync(sequence).ConfigureAwait(false);
+                await AbandonAsync(sequence, rowsMayExist: false).ConfigureAwait(false);
                 throw;
             }
             // Readers take sequences older than D as settled: a begin marker stored later may have been missed.
             if (Stopwatch.GetElapsedTime(taken) <= options.BeginBound)
                 return (sequence, taken);
-            await AbandonAsync(sequence).ConfigureAwait(false);
+            await AbandonAsync(sequence, rowsMayExist: false).ConfigureAwait(false);
             if (attempt == BeginAttempts)
                 throw new TimeoutException($"The begin marker of a write was not stored within {options.BeginBound} in {BeginAttempts} attempts; nothing is stored.");
         }
     }
 
-    /// <summary>Marks the number a hole at once (state 2); when this fails too, readers count it a hole after T.</summary>
-    private async Task AbandonAsync(long sequence)
+    /// <summary>
+    /// Tells readers at once that the number will never complete: a hole (state 2) when some of its rows may be
+    /// stored, settled and nothing to filter (state 3) when none was written. When this fails too, readers count the
+    /// number a hole after T.
+    /// </summary>
+    private async Task AbandonAsync(long sequence, bool rowsMayExist)
     {
         try
         {
             using var timeout = new CancellationTokenSource(_shared!.Options.BeginBound);
-            await InsertCommitAsync(sequence, 2, 0, 0, timeout.Token).ConfigureAwait(false);
+            await InsertCommitAsync(sequence, rowsMayExist ? (byte)2 : (byte)3, 0, 0, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ClickHouseUnavailableException or ClickHouseServerException or OperationCanceledException or HttpRequestException)
         {

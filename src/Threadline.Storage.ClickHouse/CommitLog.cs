@@ -32,7 +32,7 @@ internal sealed class CommitLog : ICommitVisibility
             "SELECT max(seq), maxIf(seq, state = 1) FROM commits",
             row => (Highest: row.GetUInt64(0), LastCommitted: row.GetUInt64(1)), cancellationToken).ConfigureAwait(false);
         var holes = await client.QueryAsync(
-            "SELECT seq FROM commits GROUP BY seq HAVING max(state) = 0 ORDER BY seq",
+            "SELECT seq FROM commits GROUP BY seq HAVING max(state = 1) = 0 ORDER BY seq",
             row => (long)row.GetUInt64(0), cancellationToken).ConfigureAwait(false);
         var (highest, lastCommitted) = totals.Count == 0 ? (0UL, 0UL) : totals[0];
         return new CommitLog((long)lastCommitted, (long)highest + 1, [.. holes]);

@@ -11,7 +11,7 @@ namespace Threadline.Storage.ClickHouse;
 /// that takes the time before reading <c>commits</c> knows every write that can still complete at or below
 /// now − D − skew: the frontier is that, or just below the oldest begun write without completion that is younger
 /// than T + skew. A begun write older than that, or one its writer marked abandoned (state 2), is a hole: never
-/// shown, whatever its rows. Readers see completed writes up to the latest at or below the frontier (<see cref="Last"/>).
+/// shown, whatever its rows. One abandoned before any row was written (state 3) is simply settled. Readers see completed writes up to the latest at or below the frontier (<see cref="Last"/>).
 /// </summary>
 internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOptions options) : ICommitVisibility
 {
@@ -52,18 +52,21 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
             // begin marker stored before this moment, so the query's answer holds it.
             var now = SharedSequence.NowMicros();
             var rows = await client.QueryAsync(
-                $"SELECT seq, max(state = 1), max(state = 2) FROM commits WHERE seq > {ClickHouseSql.Literal(state.Frontier)} GROUP BY seq ORDER BY seq",
-                row => (Sequence: (long)row.GetUInt64(0), Completed: row.GetByte(1) == 1, Abandoned: row.GetByte(2) == 1), cancellationToken).ConfigureAwait(false);
+                $"SELECT seq, max(state = 1), max(state = 2), max(state = 3) FROM commits WHERE seq > {ClickHouseSql.Literal(state.Frontier)} GROUP BY seq ORDER BY seq",
+                row => (Sequence: (long)row.GetUInt64(0), Completed: row.GetByte(1) == 1, Abandoned: row.GetByte(2) == 1, Empty: row.GetByte(3) == 1),
+                cancellationToken).ConfigureAwait(false);
             var frontier = SharedSequence.HighestAt(now - SharedSequence.Micros(options.BeginBound + options.MaxClockSkew));
             var expired = now - SharedSequence.Micros(options.CompleteBound + options.MaxClockSkew);
             var last = state.Last;
             var holes = new List<long>();
-            foreach (var (sequence, completed, abandoned) in rows)
+            foreach (var (sequence, completed, abandoned, empty) in rows)
             {
                 if (sequence > frontier)
                     break;
                 if (completed)
                     last = sequence;
+                else if (empty)
+                    continue;
                 else if (abandoned || SharedSequence.MicrosOf(sequence) < expired)
                     holes.Add(sequence);
                 else

@@ -18,16 +18,21 @@ internal sealed class WriterSlot(ClickHouseClient client, TimeSpan lease, TimeSp
     private const int ClaimAttempts = 20;
 
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private long _leaseEnds;
+    private Lease? _lease;
     private long _lastBeat;
+
+    /// <summary>A slot and until when (a Stopwatch timestamp) it may be used: its last heartbeat was sent less than the lease ago (minus the clocks' skew, twice).</summary>
+    private sealed record Lease(int Slot, long Ends)
+    {
+        public bool IsValid => Stopwatch.GetTimestamp() < Ends;
+    }
 
     public string Owner { get; } = Guid.NewGuid().ToString("n");
 
-    /// <summary>The slot, -1 before the first claim.</summary>
-    public int Slot { get; private set; } = -1;
+    /// <summary>The slot last held, -1 before the first claim.</summary>
+    public int Slot => Volatile.Read(ref _lease)?.Slot ?? -1;
 
-    /// <summary>Whether the slot may be used now: its last heartbeat was sent less than the lease ago (minus the clocks' skew, twice).</summary>
-    public bool IsHeld => Slot >= 0 && Stopwatch.GetTimestamp() < Volatile.Read(ref _leaseEnds);
+    public bool IsHeld => Volatile.Read(ref _lease)?.IsValid == true;
 
     /// <summary>Renews the lease, or claims a slot when it has none or lost it.</summary>
     public async Task HeartbeatAsync(CancellationToken cancellationToken)
@@ -35,14 +40,14 @@ internal sealed class WriterSlot(ClickHouseClient client, TimeSpan lease, TimeSp
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!IsHeld)
+            if (Volatile.Read(ref _lease) is not { IsValid: true } lease)
             {
                 await ClaimAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
             var sent = Stopwatch.GetTimestamp();
-            await InsertAsync(Slot, released: false, cancellationToken).ConfigureAwait(false);
-            Renewed(sent);
+            await InsertAsync(lease.Slot, released: false, cancellationToken).ConfigureAwait(false);
+            Renewed(lease.Slot, sent);
         }
         finally
         {
@@ -50,25 +55,26 @@ internal sealed class WriterSlot(ClickHouseClient client, TimeSpan lease, TimeSp
         }
     }
 
-    /// <summary>Claims a slot when the lease is not held (before a write); a held lease returns at once.</summary>
-    public async Task EnsureHeldAsync(CancellationToken cancellationToken)
+    /// <summary>The slot to take a sequence in now, claiming one when the lease is not held.</summary>
+    public async Task<int> HeldSlotAsync(CancellationToken cancellationToken)
     {
-        if (IsHeld)
-            return;
-        await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        while (true)
+        {
+            if (Volatile.Read(ref _lease) is { IsValid: true } lease)
+                return lease.Slot;
+            await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
+    /// <summary>Frees the slot at once; the rows are this owner's, so releasing a slot since lost to another writer is harmless.</summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        if (Slot < 0)
-            return;
-        await InsertAsync(Slot, released: true, cancellationToken).ConfigureAwait(false);
-        Slot = -1;
+        if (Interlocked.Exchange(ref _lease, null) is { } lease)
+            await InsertAsync(lease.Slot, released: true, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ClaimAsync(CancellationToken cancellationToken)
     {
-        Slot = -1;
         for (var attempt = 0; attempt < ClaimAttempts; attempt++)
         {
             var live = (await LiveOwnersAsync(null, cancellationToken).ConfigureAwait(false)).Select(o => o.Slot).ToHashSet();
@@ -82,8 +88,7 @@ internal sealed class WriterSlot(ClickHouseClient client, TimeSpan lease, TimeSp
             var rivals = await LiveOwnersAsync(slot, cancellationToken).ConfigureAwait(false);
             if (rivals.All(r => r.Owner == Owner))
             {
-                Slot = slot;
-                Renewed(sent);
+                Renewed(slot, sent);
                 return;
             }
             await InsertAsync(slot, released: true, cancellationToken).ConfigureAwait(false);
@@ -92,10 +97,10 @@ internal sealed class WriterSlot(ClickHouseClient client, TimeSpan lease, TimeSp
         throw new InvalidOperationException($"No writer slot could be claimed in the ClickHouse database {client.Options.Database} after {ClaimAttempts} attempts.");
     }
 
-    private void Renewed(long sentTimestamp)
+    private void Renewed(int slot, long sentTimestamp)
     {
         var valid = lease - maxClockSkew - maxClockSkew;
-        Volatile.Write(ref _leaseEnds, sentTimestamp + (long)(valid.TotalSeconds * Stopwatch.Frequency));
+        Volatile.Write(ref _lease, new Lease(slot, sentTimestamp + (long)(valid.TotalSeconds * Stopwatch.Frequency)));
     }
 
     private Task<IReadOnlyList<(int Slot, string Owner)>> LiveOwnersAsync(int? slot, CancellationToken cancellationToken)

@@ -199,6 +199,15 @@ public sealed class ClickHouseSharedWritersTests(ClickHouseServerFixture fixture
         Assert.Equal(slot, (int)(reused.LastWrittenSequence & (SharedSequence.Slots - 1)));
     }
 
+    [Fact]
+    public async Task Stores_opened_at_the_same_time_get_distinct_slots()
+    {
+        var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => OpenAsync()));
+
+        Assert.Equal(8, stores.Select(s => s.WriterSlot).Distinct().Count());
+        Assert.All(stores, s => Assert.InRange(s.WriterSlot!.Value, 0, SharedSequence.Slots - 1));
+    }
+
     private static Task WaitUntilAsync(Func<bool> condition) => WaitUntilAsync(() => Task.FromResult(condition()));
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
