@@ -51,23 +51,21 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
             // The time is taken before the query: every write that can still complete at or below the bound had its
             // begin marker stored before this moment, so the query's answer holds it.
             var now = SharedSequence.NowMicros();
-            var rows = await client.QueryAsync(
-                $"SELECT seq, max(state = 1), max(state = 2), max(state = 3) FROM commits WHERE seq > {ClickHouseSql.Literal(state.Frontier)} GROUP BY seq ORDER BY seq",
-                row => (Sequence: (long)row.GetUInt64(0), Completed: row.GetByte(1) == 1, Abandoned: row.GetByte(2) == 1, Empty: row.GetByte(3) == 1),
-                cancellationToken).ConfigureAwait(false);
+            // Only the writes that did not complete (holes and writes in progress) come back, however many completed.
+            var open = await client.QueryAsync(
+                $"""
+                SELECT seq, max(state = 2) FROM commits WHERE seq > {ClickHouseSql.Literal(state.Frontier)}
+                GROUP BY seq HAVING max(state = 1) = 0 AND max(state = 3) = 0 ORDER BY seq
+                """,
+                row => (Sequence: (long)row.GetUInt64(0), Abandoned: row.GetByte(1) == 1), cancellationToken).ConfigureAwait(false);
             var frontier = SharedSequence.HighestAt(now - SharedSequence.Micros(options.BeginBound + options.MaxClockSkew));
             var expired = now - SharedSequence.Micros(options.CompleteBound + options.MaxClockSkew);
-            var last = state.Last;
             var holes = new List<long>();
-            foreach (var (sequence, completed, abandoned, empty) in rows)
+            foreach (var (sequence, abandoned) in open)
             {
                 if (sequence > frontier)
                     break;
-                if (completed)
-                    last = sequence;
-                else if (empty)
-                    continue;
-                else if (abandoned || SharedSequence.MicrosOf(sequence) < expired)
+                if (abandoned || SharedSequence.MicrosOf(sequence) < expired)
                     holes.Add(sequence);
                 else
                 {
@@ -77,6 +75,14 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
             }
             // The clock can step back (NTP); the frontier never does.
             frontier = Math.Max(frontier, state.Frontier);
+            var last = state.Last;
+            if (frontier > state.Frontier)
+            {
+                var completed = await client.ScalarAsync(
+                    $"SELECT max(seq) FROM commits WHERE state = 1 AND seq > {ClickHouseSql.Literal(state.Frontier)} AND seq <= {ClickHouseSql.Literal(frontier)}",
+                    cancellationToken).ConfigureAwait(false);
+                last = Math.Max(last, long.Parse(completed ?? "0", System.Globalization.CultureInfo.InvariantCulture));
+            }
             var next = new State(frontier, last, holes.Count == 0 ? state.Holes : state.Holes.AddRange(holes));
             next = await PruneHolesAsync(next, now, cancellationToken).ConfigureAwait(false);
             if (next.Last != state.Last && beforeNewCommits is not null)
