@@ -38,8 +38,9 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
     }
 
     /// <summary>
-    /// Reads the rows of <c>commits</c> past the frontier (writes of the last D + skew and those still in progress, at
-    /// most T old) and moves the frontier, the last visible commit and the holes. Returns <see cref="Last"/>.
+    /// Reads the writes past the frontier that did not complete (holes and writes in progress) and the latest
+    /// completion up to the new frontier, and moves the frontier, the last visible commit and the holes. Returns
+    /// <see cref="Last"/>.
     /// <paramref name="beforeNewCommits"/> runs before newly completed writes become visible.
     /// </summary>
     public async Task<long> RefreshAsync(Func<CancellationToken, Task>? beforeNewCommits, CancellationToken cancellationToken)
