@@ -31,6 +31,9 @@ public sealed partial class ClickHouseTelemetryStore
     /// <summary>Shared writers: the sequences of failed writes readers leave out (empty with one writer, whose holes stay internal).</summary>
     public IReadOnlyList<long> SharedHoles => _shared?.Log.Holes ?? [];
 
+    /// <summary>Tests: runs when a begin marker was acknowledged, before its time is checked (to make it late).</summary>
+    internal Func<long, CancellationToken, Task>? AfterBeginMarkerForTest { get; set; }
+
     /// <summary>Tests: runs after a write's begin marker is stored, before its rows (to hold a write in progress).</summary>
     internal Func<long, CancellationToken, Task>? BeforeRowsForTest { get; set; }
 
@@ -97,6 +100,8 @@ public sealed partial class ClickHouseTelemetryStore
                 await AbandonAsync(sequence, rowsMayExist: false).ConfigureAwait(false);
                 throw;
             }
+            if (AfterBeginMarkerForTest is { } late)
+                await late(sequence, cancellationToken).ConfigureAwait(false);
             // Readers take sequences older than D as settled: a begin marker stored later may have been missed.
             if (Stopwatch.GetElapsedTime(taken) <= options.BeginBound)
                 return (sequence, taken);

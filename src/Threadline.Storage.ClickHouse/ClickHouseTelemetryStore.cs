@@ -89,8 +89,13 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         var exists = await client.ScalarAsync($"SELECT count() FROM system.tables WHERE database = {database} AND name = 'threadline_schema'", cancellationToken).ConfigureAwait(false);
         if (exists != "0")
         {
-            var found = await client.ScalarAsync("SELECT max(version) FROM threadline_schema", cancellationToken).ConfigureAwait(false);
-            if (found != ClickHouseSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // An empty table is a schema another process is creating right now (shared writers starting together):
+            // complete it alike; a second version row of the same number is harmless.
+            var rows = await client.QueryAsync("SELECT count(), max(version) FROM threadline_schema",
+                row => (Count: row.GetUInt64(0), Version: row.GetString(1)), cancellationToken).ConfigureAwait(false);
+            exists = rows[0].Count == 0 ? "0" : exists;
+            var found = rows[0].Version;
+            if (exists != "0" && found != ClickHouseSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 throw new InvalidOperationException(
                     $"The ClickHouse database {client.Options.Database} holds Threadline schema version {found}; this Threadline reads version {ClickHouseSchema.Version}.");

@@ -200,6 +200,30 @@ public sealed class ClickHouseSharedWritersTests(ClickHouseServerFixture fixture
     }
 
     [Fact]
+    public async Task A_begin_marker_stored_later_than_the_bound_is_given_up_and_the_write_retried_under_a_new_number()
+    {
+        var writer = await OpenAsync();
+        var follower = new CommitFollower(await OpenFollowerAsync());
+        var attempts = new List<long>();
+        writer.AfterBeginMarkerForTest = (sequence, ct) =>
+        {
+            attempts.Add(sequence);
+            // The first begin marker is acknowledged "late": past the 500 ms bound.
+            return attempts.Count == 1 ? Task.Delay(TimeSpan.FromMilliseconds(700), ct) : Task.CompletedTask;
+        };
+
+        await writer.WriteAsync(Write("retried", 2), Ct);
+
+        Assert.Equal(2, attempts.Count);
+        Assert.Equal(attempts[1], writer.LastWrittenSequence);
+        Assert.True(attempts[1] > attempts[0]);
+        await follower.FollowToAsync(writer.LastWrittenSequence);
+        Assert.Equal(["retried.0", "retried.1"], follower.Seen.Order());
+        using var client = await fixture.CreateDatabaseAsync(_database);
+        Assert.Equal("0,3", await client.ScalarAsync($"SELECT arrayStringConcat(arrayMap(s -> toString(s), arraySort(groupArray(state))), ',') FROM commits WHERE seq = {attempts[0]}", Ct));
+    }
+
+    [Fact]
     public async Task Stores_opened_at_the_same_time_get_distinct_slots()
     {
         var stores = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => OpenAsync()));
