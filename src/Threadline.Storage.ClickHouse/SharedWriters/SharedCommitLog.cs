@@ -11,7 +11,8 @@ namespace Threadline.Storage.ClickHouse;
 /// that takes the time before reading <c>commits</c> knows every write that can still complete at or below
 /// now − D − skew: the frontier is that, or just below the oldest begun write without completion that is younger
 /// than T + skew. A begun write older than that, or one its writer marked abandoned (state 2), is a hole: never
-/// shown, whatever its rows. One abandoned before any row was written (state 3) is simply settled. Readers see completed writes up to the latest at or below the frontier (<see cref="Last"/>).
+/// shown, whatever its rows. One abandoned before any row was written (state 3) is simply settled. Readers see the
+/// completed writes up to the latest at or below the frontier (<see cref="Last"/>).
 /// </summary>
 internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOptions options) : ICommitVisibility
 {

@@ -5,8 +5,8 @@ namespace Threadline.Storage.ClickHouse;
 
 /// <summary>
 /// A shared writer's slot (the low bits of its sequences) in the <c>writers</c> table: one row per heartbeat, a slot
-/// is live while its latest owner's latest row is not a release and is younger than the lease. ClickHouse has no
-/// compare-and-set, so a claim is optimistic: insert a claim of a free slot, then look again; any other live owner
+/// is live while the latest row of one of its owners is not a release and is younger than the lease. ClickHouse has
+/// no compare-and-set, so a claim is optimistic: insert a claim of a free slot, then look again; any other live owner
 /// of the slot means a concurrent claim, and every claimant that sees one backs off (release, random pause, another
 /// slot). Two claimants can never both win: whichever looked again later saw the other's acknowledged claim. A
 /// writer stops taking sequences when its lease may have run out (paused, or ClickHouse unreachable) and claims

@@ -23,8 +23,8 @@ CREATE TABLE IF NOT EXISTS commits (
 ) ENGINE = MergeTree ORDER BY seq
 ;
 -- Shared writers (added to schema version 1, created by any open): one row per claim, heartbeat and release of a
--- writer slot; a slot is live while its latest owner's latest row is no release and younger than the lease. Merges
--- keep an owner's latest row.
+-- writer slot; a slot is live while the latest row of one of its owners is no release and younger than the lease.
+-- Merges keep an owner's latest row.
 CREATE TABLE IF NOT EXISTS writers (
     slot UInt32,
     owner String,
