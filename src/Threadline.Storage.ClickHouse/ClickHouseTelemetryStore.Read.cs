@@ -22,7 +22,7 @@ public sealed partial class ClickHouseTelemetryStore
         var result = new Dictionary<UInt128, IReadOnlyList<SpanRecord>>();
         if (traceIds.Count == 0)
             return result;
-        var visible = _commits.VisibleFilter();
+        var visible = _visible.VisibleFilter();
         var ids = string.Join(", ", traceIds.Distinct().Select(id => $"({ClickHouseSql.Literal(SpanRows.High(id))}, {ClickHouseSql.Literal(SpanRows.Low(id))})"));
         // First where each trace lies in time (a primary-key lookup in trace_index), then only those ranges of spans.
         var keys = string.Join(", ", traceIds.Select(id => ClickHouseSql.Literal(SpanRows.Low(id))).Distinct());
@@ -53,7 +53,7 @@ public sealed partial class ClickHouseTelemetryStore
             $"""
             SELECT {SpanRows.SpanSelect} FROM spans
             WHERE start_time_unix_nano >= {ClickHouseSql.Literal(query.FromUnixNano)} AND start_time_unix_nano < {ClickHouseSql.Literal(query.ToUnixNano)}{service}
-              AND {_commits.VisibleFilter()}
+              AND {_visible.VisibleFilter()}
             ORDER BY start_time_unix_nano DESC, span_id
             LIMIT {ClickHouseSql.Literal(Math.Max(0, query.Limit))}
             """, cancellationToken);
@@ -67,7 +67,7 @@ public sealed partial class ClickHouseTelemetryStore
         {
             $"time_unix_nano >= {ClickHouseSql.Literal(query.FromUnixNano)}",
             $"time_unix_nano < {ClickHouseSql.Literal(query.ToUnixNano)}",
-            _commits.VisibleFilter(),
+            _visible.VisibleFilter(),
         };
         if (query.TraceId is { } traceId)
             conditions.Add($"trace_hi = {ClickHouseSql.Literal(SpanRows.High(traceId))} AND trace_lo = {ClickHouseSql.Literal(SpanRows.Low(traceId))}");
@@ -92,14 +92,14 @@ public sealed partial class ClickHouseTelemetryStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return PagesAsync(StreamSpansAsync([$"SELECT {SpanRows.SpanSelect} FROM spans WHERE {_commits.VisibleFilter()}"], cancellationToken), pageSize, cancellationToken);
+        return PagesAsync(StreamSpansAsync([$"SELECT {SpanRows.SpanSelect} FROM spans WHERE {_visible.VisibleFilter()}"], cancellationToken), pageSize, cancellationToken);
     }
 
     public async IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        var visible = _commits.VisibleFilter(out var last);
+        var visible = _visible.VisibleFilter(out var last);
         // `commits` says how many spans each write stored, so the scan reads whole commits in chunks of bounded size,
         // each one query sorted by commit sequence (the spans table is sorted by service and time, not by commit).
         var commits = await _client.QueryAsync(
@@ -124,7 +124,7 @@ public sealed partial class ClickHouseTelemetryStore
     public async Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var visible = _commits.VisibleFilter();
+        var visible = _visible.VisibleFilter();
         var database = ClickHouseSql.Literal(Database);
         var figures = await _client.QueryAsync(
             $"""

@@ -8,22 +8,27 @@ namespace Threadline.Storage.ClickHouse;
 /// <summary>
 /// The span store on a ClickHouse server (docs/clickhouse.md): the tables of <see cref="ClickHouseSchema"/> in one
 /// database, created at open. A write inserts each table's rows in one RowBinary request and is made atomic by its
-/// commit marker (<see cref="CommitLog"/>); writes are serialized (one writer per store), reads run in parallel.
+/// commit marker (<see cref="CommitLog"/>, or <see cref="SharedCommitLog"/> when several processes write the database);
+/// writes are serialized (one writer per store), reads run in parallel.
 /// </summary>
 public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
 {
     private readonly ClickHouseClient _client;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ResourceScopeCache _cache = new();
-    private readonly CommitLog _commits;
+    private readonly CommitLog? _commits;
+    private readonly ICommitVisibility _visible;
     private readonly IReadOnlyDictionary<string, string> _dataInsertSettings;
     private bool _disposed;
 
-    private ClickHouseTelemetryStore(ClickHouseClient client, ClickHouseVersion version, CommitLog commits)
+    private ClickHouseTelemetryStore(ClickHouseClient client, ClickHouseVersion version, CommitLog? commits, SharedWriting? shared)
     {
         _client = client;
         ServerVersion = version;
         _commits = commits;
+        _shared = shared;
+        _visible = (ICommitVisibility?)commits ?? shared!.Log;
+        Capabilities = new() { Embedded = false, ReadYourWrites = shared is null };
         // A write may hold spans of many days (a backfill, a client with a wrong clock): newer servers refuse an insert
         // into more than 100 partitions unless told otherwise; 18.16 has no such limit (and no such setting).
         _dataInsertSettings = version.HasModernSchemaFeatures
@@ -32,17 +37,19 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
     }
 
     /// <summary>
-    /// Visible at once. Stored once ClickHouse acknowledged the inserts: it writes each part's files before it answers,
-    /// so a write survives a restart of ClickHouse; 18.16 does not fsync them (newer servers do with
-    /// <c>fsync_after_insert</c>, and replication is the answer to losing a machine).
+    /// Visible at once with one writer; with shared writers once the settled frontier passes the write (up to
+    /// <see cref="ClickHouseStoreOptions.BeginBound"/> plus the clock skew and a refresh later). Stored once ClickHouse
+    /// acknowledged the inserts: it writes each part's files before it answers, so a write survives a restart of
+    /// ClickHouse; 18.16 does not fsync them (newer servers do with <c>fsync_after_insert</c>, and replication is the
+    /// answer to losing a machine).
     /// </summary>
-    public StoreCapabilities Capabilities { get; } = new() { Embedded = false, ReadYourWrites = true };
+    public StoreCapabilities Capabilities { get; }
 
     public ClickHouseVersion ServerVersion { get; }
 
     public string Database => _client.Options.Database;
 
-    public long LastCommitSequence => _commits.Last;
+    public long LastCommitSequence => _visible.Last;
 
     /// <summary>
     /// Connects, creates the database and the schema when missing and checks the version of one that exists.
@@ -58,12 +65,15 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
             var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             await client.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {ClickHouseSql.Identifier(options.Connection.Database)}", cancellationToken, database: "default").ConfigureAwait(false);
             await EnsureSchemaAsync(client, version, cancellationToken).ConfigureAwait(false);
-            var commits = await CommitLog.LoadAsync(client, cancellationToken).ConfigureAwait(false);
-            var store = new ClickHouseTelemetryStore(client, version, commits);
+            var store = options.SharedWriters
+                ? new ClickHouseTelemetryStore(client, version, null, await SharedWriting.OpenAsync(client, options, logger, cancellationToken).ConfigureAwait(false))
+                : new ClickHouseTelemetryStore(client, version, await CommitLog.LoadAsync(client, cancellationToken).ConfigureAwait(false), null);
             await store._cache.LoadAsync(client, cancellationToken).ConfigureAwait(false);
-            logger?.LogInformation("ClickHouse {Version} at {Url}, database {Database}: schema {Schema}, {Features}, last commit {Commit}",
+            logger?.LogInformation("ClickHouse {Version} at {Url}, database {Database}: schema {Schema}, {Features}, last commit {Commit}{Writers}",
                 version, options.Connection.Url, options.Connection.Database, ClickHouseSchema.Version,
-                version.HasModernSchemaFeatures ? "codecs and skip indexes" : "plain schema (server-level compression)", commits.Last);
+                version.HasModernSchemaFeatures ? "codecs and skip indexes" : "plain schema (server-level compression)", store.LastCommitSequence,
+                store._shared is { } shared ? $", shared writers (slot {shared.Slot.Slot})" : "");
+            store._shared?.Start(client, store._cache);
             return store;
         }
         catch
@@ -79,8 +89,13 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         var exists = await client.ScalarAsync($"SELECT count() FROM system.tables WHERE database = {database} AND name = 'threadline_schema'", cancellationToken).ConfigureAwait(false);
         if (exists != "0")
         {
-            var found = await client.ScalarAsync("SELECT max(version) FROM threadline_schema", cancellationToken).ConfigureAwait(false);
-            if (found != ClickHouseSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            // An empty table is a schema another process is creating right now (shared writers starting together):
+            // complete it alike; a second version row of the same number is harmless.
+            var rows = await client.QueryAsync("SELECT count(), max(version) FROM threadline_schema",
+                row => (Count: row.GetUInt64(0), Version: row.GetString(1)), cancellationToken).ConfigureAwait(false);
+            exists = rows[0].Count == 0 ? "0" : exists;
+            var found = rows[0].Version;
+            if (exists != "0" && found != ClickHouseSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
             {
                 throw new InvalidOperationException(
                     $"The ClickHouse database {client.Options.Database} holds Threadline schema version {found}; this Threadline reads version {ClickHouseSchema.Version}.");
@@ -104,12 +119,18 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (_commits is null)
+            {
+                await WriteSharedAsync(batches, spanCount, logCount, cancellationToken).ConfigureAwait(false);
+                return;
+            }
             var sequence = _commits.Next;
             await InsertCommitAsync(sequence, 0, spanCount, logCount, cancellationToken).ConfigureAwait(false);
             _commits.Take(sequence);
             try
             {
-                await WriteRowsAsync(batches, sequence, spanCount, logCount, cancellationToken).ConfigureAwait(false);
+                await WriteRowsAsync(batches, sequence, cancellationToken).ConfigureAwait(false);
+                await InsertCommitAsync(sequence, 1, spanCount, logCount, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -125,7 +146,8 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
         }
     }
 
-    private async Task WriteRowsAsync(IReadOnlyList<TelemetryBatch> batches, long sequence, int spanCount, int logCount, CancellationToken cancellationToken)
+    /// <summary>Every row of the write, tagged with its sequence; the caller then inserts the completion marker.</summary>
+    private async Task WriteRowsAsync(IReadOnlyList<TelemetryBatch> batches, long sequence, CancellationToken cancellationToken)
     {
         var newResources = new Dictionary<ulong, ResourceRecord>();
         var newScopes = new Dictionary<ulong, ScopeRecord>();
@@ -170,7 +192,6 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
 
         // Readers resolve resources from the cache, so it learns the new ones before the write becomes visible.
         _cache.Add(newResources.Values, newScopes.Values);
-        await InsertCommitAsync(sequence, 1, spanCount, logCount, cancellationToken).ConfigureAwait(false);
     }
 
     private Task InsertCommitAsync(long sequence, byte state, int spanCount, int logCount, CancellationToken cancellationToken) =>
@@ -189,6 +210,8 @@ public sealed partial class ClickHouseTelemetryStore : ITelemetryStore
     {
         if (_disposed)
             return;
+        if (_shared is not null)
+            await _shared.StopAsync(release: true).ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         _disposed = true;
         _client.Dispose();

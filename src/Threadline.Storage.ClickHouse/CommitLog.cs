@@ -10,7 +10,7 @@ namespace Threadline.Storage.ClickHouse;
 /// number is never reused and readers filter it out (<see cref="VisibleFilter"/>), also after a restart (a sequence
 /// with only its state-0 row in `commits`).
 /// </summary>
-internal sealed class CommitLog
+internal sealed class CommitLog : ICommitVisibility
 {
     private readonly Lock _lock = new();
     private State _state;
@@ -32,7 +32,7 @@ internal sealed class CommitLog
             "SELECT max(seq), maxIf(seq, state = 1) FROM commits",
             row => (Highest: row.GetUInt64(0), LastCommitted: row.GetUInt64(1)), cancellationToken).ConfigureAwait(false);
         var holes = await client.QueryAsync(
-            "SELECT seq FROM commits GROUP BY seq HAVING max(state) = 0 ORDER BY seq",
+            "SELECT seq FROM commits GROUP BY seq HAVING max(state = 1) = 0 ORDER BY seq",
             row => (long)row.GetUInt64(0), cancellationToken).ConfigureAwait(false);
         var (highest, lastCommitted) = totals.Count == 0 ? (0UL, 0UL) : totals[0];
         return new CommitLog((long)lastCommitted, (long)highest + 1, [.. holes]);
@@ -65,10 +65,14 @@ internal sealed class CommitLog
     {
         var state = Volatile.Read(ref _state);
         last = state.Last;
-        var holes = state.Holes.Where(h => h <= state.Last).ToList();
-        var filter = $"commit_seq <= {ClickHouseSql.Literal(state.Last)}";
-        return holes.Count == 0 ? filter : $"{filter} AND commit_seq NOT IN ({string.Join(", ", holes.Select(ClickHouseSql.Literal))})";
+        return Filter(state.Last, state.Holes);
     }
 
-    public string VisibleFilter() => VisibleFilter(out _);
+    /// <summary>Rows up to <paramref name="last"/>, without the holes at or below it.</summary>
+    public static string Filter(long last, IEnumerable<long> holes)
+    {
+        var below = holes.Where(h => h <= last).ToList();
+        var filter = $"commit_seq <= {ClickHouseSql.Literal(last)}";
+        return below.Count == 0 ? filter : $"{filter} AND commit_seq NOT IN ({string.Join(", ", below.Select(ClickHouseSql.Literal))})";
+    }
 }

@@ -16,7 +16,7 @@ public sealed partial class ClickHouseTelemetryStore : IStoreRetention
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var cutoff = ClickHouseSql.Literal(cutoffUnixNano);
-        var visible = _commits.VisibleFilter();
+        var visible = _visible.VisibleFilter();
         var counts = await _client.QueryAsync(
             $"SELECT (SELECT count() FROM spans WHERE start_time_unix_nano < {cutoff} AND {visible}), (SELECT count() FROM logs WHERE time_unix_nano < {cutoff} AND {visible})",
             row => new DeletedRecords(row.GetInt64(0), row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
@@ -44,7 +44,7 @@ public sealed partial class ClickHouseTelemetryStore : IStoreRetention
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfNegative(fraction);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1);
-        var visible = _commits.VisibleFilter();
+        var visible = _visible.VisibleFilter();
         // quantileExact (8 bytes per record in the server's memory, for the rare disk-budget pass) over both tables'
         // times; deleting is "before the cutoff", so step past the quantile itself: at least one record goes.
         var found = await _client.QueryAsync(

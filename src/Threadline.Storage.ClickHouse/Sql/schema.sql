@@ -12,7 +12,8 @@ CREATE TABLE IF NOT EXISTS threadline_schema (
 ) ENGINE = MergeTree ORDER BY version
 ;
 -- One row when a write begins (state 0) and one when all of its rows are inserted (state 1): a sequence without a
--- state-1 row is a write that failed part-way, whose rows readers never see.
+-- state-1 row is a write that failed part-way, whose rows readers never see. Shared writers also mark a write they
+-- gave up (state 2), so readers need not wait for it.
 CREATE TABLE IF NOT EXISTS commits (
     seq UInt64,
     state UInt8,
@@ -20,6 +21,16 @@ CREATE TABLE IF NOT EXISTS commits (
     log_count UInt32,
     at DateTime DEFAULT now()
 ) ENGINE = MergeTree ORDER BY seq
+;
+-- Shared writers (added to schema version 1, created by any open): one row per claim, heartbeat and release of a
+-- writer slot; a slot is live while the latest row of one of its owners is no release and younger than the lease.
+-- Merges keep an owner's latest row.
+CREATE TABLE IF NOT EXISTS writers (
+    slot UInt32,
+    owner String,
+    heartbeat_us Int64,
+    released UInt8
+) ENGINE = ReplacingMergeTree(heartbeat_us) ORDER BY (slot, owner)
 ;
 -- Resources and scopes repeat on every span of an export; they are stored once per content hash (a re-insert of
 -- the same id is a duplicate that ReplacingMergeTree folds away and readers ignore).
