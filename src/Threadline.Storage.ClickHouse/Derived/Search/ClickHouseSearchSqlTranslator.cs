@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Text;
 using Threadline.Query.Fields;
 using Threadline.Query.Syntax;
 using Threadline.Storage.ClickHouse.Client;
+using Threadline.Storage.Derived.Search;
 
 namespace Threadline.Storage.ClickHouse.Derived.Search;
 
@@ -14,9 +14,8 @@ namespace Threadline.Storage.ClickHouse.Derived.Search;
 /// case-insensitive substring of any of the invocation's texts. Every string and integer is written through
 /// <c>ClickHouseSql.Literal</c>; a number (a double, which Literal has no overload for) by <see cref="Number"/>.
 /// </summary>
-internal sealed class ClickHouseSearchSqlTranslator
+internal sealed class ClickHouseSearchSqlTranslator : SearchConditionWriter
 {
-    private readonly StringBuilder _sql = new();
     private readonly string _latestTexts;
     private readonly string _visible;
 
@@ -35,44 +34,17 @@ internal sealed class ClickHouseSearchSqlTranslator
         ArgumentNullException.ThrowIfNull(query);
         var translator = new ClickHouseSearchSqlTranslator(latestTexts, visible);
         translator.Write(query);
-        return translator._sql.ToString();
+        return translator.Sql.ToString();
     }
 
-    private void Write(QueryNode node)
+    protected override string Always => "1";
+
+    protected override void WriteFreeText(FreeTextNode free)
     {
-        switch (node)
-        {
-            case MatchAllNode:
-                _sql.Append('1');
-                break;
-            case FreeTextNode free:
-                _sql.Append("((start_time, trace_hi, trace_lo, span_id) IN (SELECT start_time, trace_hi, trace_lo, span_id FROM (")
-                    .Append(_latestTexts)
-                    .Append(") WHERE deleted = 0 AND arrayExists(t_ -> ").Append(CaseInsensitivePosition(free.Text)).Append("(t_, ")
-                    .Append(ClickHouseSql.Literal(free.Text)).Append(") > 0, texts)))");
-                break;
-            case NotNode not:
-                _sql.Append("NOT (");
-                Write(not.Operand);
-                _sql.Append(')');
-                break;
-            case AndNode and:
-                Join(and.Operands, " AND ");
-                break;
-            case OrNode or:
-                Join(or.Operands, " OR ");
-                break;
-            case TermNode term when term.Operator == ComparisonOperator.NotEqual:
-                _sql.Append("NOT (");
-                WriteTerm(term with { Operator = ComparisonOperator.Equal });
-                _sql.Append(')');
-                break;
-            case TermNode term:
-                WriteTerm(term);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "unknown query node");
-        }
+        Sql.Append("((start_time, trace_hi, trace_lo, span_id) IN (SELECT start_time, trace_hi, trace_lo, span_id FROM (")
+            .Append(_latestTexts)
+            .Append(") WHERE deleted = 0 AND arrayExists(t_ -> ").Append(CaseInsensitivePosition(free.Text)).Append("(t_, ")
+            .Append(ClickHouseSql.Literal(free.Text)).Append(") > 0, texts)))");
     }
 
     /// <summary>
@@ -83,19 +55,7 @@ internal sealed class ClickHouseSearchSqlTranslator
     private static string CaseInsensitivePosition(string term) =>
         term.All(char.IsAscii) ? "positionCaseInsensitive" : "positionCaseInsensitiveUTF8";
 
-    private void Join(IReadOnlyList<QueryNode> operands, string separator)
-    {
-        _sql.Append('(');
-        for (var i = 0; i < operands.Count; i++)
-        {
-            if (i > 0)
-                _sql.Append(separator);
-            Write(operands[i]);
-        }
-        _sql.Append(')');
-    }
-
-    private void WriteTerm(TermNode term)
+    protected override void WriteTerm(TermNode term)
     {
         switch (term.Field)
         {
@@ -103,15 +63,15 @@ internal sealed class ClickHouseSearchSqlTranslator
                 // A set's content never changes (its id is its hash): no latest version to pick. An invocation without
                 // resource attributes has set 0, which no set has. Not bounded by time (sets have none): the subquery
                 // reads the whole sets table, one small row per distinct set, far fewer than invocations.
-                _sql.Append("(resource_set IN (SELECT set_id FROM search_resource_sets WHERE ").Append(_visible).Append(" AND (")
+                Sql.Append("(resource_set IN (SELECT set_id FROM search_resource_sets WHERE ").Append(_visible).Append(" AND (")
                     .Append(AttributeCondition(attribute.Key, term.Operator, term.Value)).Append(")))");
                 break;
             case AttributeField attribute:
-                _sql.Append('(').Append(AttributeCondition(attribute.Key, term.Operator, term.Value)).Append(')');
+                Sql.Append('(').Append(AttributeCondition(attribute.Key, term.Operator, term.Value)).Append(')');
                 break;
             case CatalogField { Definition: var field }:
                 // ifNull: a comparison with a NULL column is NULL, and NOT NULL would drop the row instead of keeping it.
-                _sql.Append("ifNull(").Append(FieldCondition(field, term.Operator, term.Value)).Append(", 0)");
+                Sql.Append("ifNull(").Append(FieldCondition(field, term.Operator, term.Value)).Append(", 0)");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(term), term.Field.GetType().Name, "unknown field");

@@ -1,6 +1,6 @@
-using System.Text;
 using Threadline.Query.Fields;
 using Threadline.Query.Syntax;
+using Threadline.Storage.Derived.Search;
 
 namespace Threadline.Storage.DuckDb.Derived.Search;
 
@@ -10,10 +10,9 @@ namespace Threadline.Storage.DuckDb.Derived.Search;
 /// fails <c>:</c> and passes <c>!=</c>), string comparisons are binary (ordinal) and case-sensitive, attribute terms
 /// typed by the value's form, free text a case-insensitive substring of any of the invocation's texts.
 /// </summary>
-internal sealed class SearchSqlTranslator
+internal sealed class SearchSqlTranslator : SearchConditionWriter
 {
     private readonly Func<AttributeScope, string, int?> _keyId;
-    private readonly StringBuilder _sql = new();
 
     private SearchSqlTranslator(Func<AttributeScope, string, int?> keyId) => _keyId = keyId;
 
@@ -25,56 +24,15 @@ internal sealed class SearchSqlTranslator
     {
         var translator = new SearchSqlTranslator(keyId);
         translator.Write(query);
-        return (translator._sql.ToString(), translator.Parameters);
+        return (translator.Sql.ToString(), translator.Parameters);
     }
 
-    private void Write(QueryNode node)
-    {
-        switch (node)
-        {
-            case MatchAllNode:
-                _sql.Append("TRUE");
-                break;
-            case FreeTextNode free:
-                _sql.Append("i.inv IN (SELECT inv FROM search_texts WHERE contains(lower(text), lower(").Append(Parameter(free.Text)).Append(")))");
-                break;
-            case NotNode not:
-                _sql.Append("NOT (");
-                Write(not.Operand);
-                _sql.Append(')');
-                break;
-            case AndNode and:
-                Join(and.Operands, " AND ");
-                break;
-            case OrNode or:
-                Join(or.Operands, " OR ");
-                break;
-            case TermNode term when term.Operator == ComparisonOperator.NotEqual:
-                _sql.Append("NOT (");
-                WriteTerm(term with { Operator = ComparisonOperator.Equal });
-                _sql.Append(')');
-                break;
-            case TermNode term:
-                WriteTerm(term);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name, "unknown query node");
-        }
-    }
+    protected override string Always => "TRUE";
 
-    private void Join(IReadOnlyList<QueryNode> operands, string separator)
-    {
-        _sql.Append('(');
-        for (var i = 0; i < operands.Count; i++)
-        {
-            if (i > 0)
-                _sql.Append(separator);
-            Write(operands[i]);
-        }
-        _sql.Append(')');
-    }
+    protected override void WriteFreeText(FreeTextNode free) =>
+        Sql.Append("i.inv IN (SELECT inv FROM search_texts WHERE contains(lower(text), lower(").Append(Parameter(free.Text)).Append(")))");
 
-    private void WriteTerm(TermNode term)
+    protected override void WriteTerm(TermNode term)
     {
         switch (term.Field)
         {
@@ -82,11 +40,11 @@ internal sealed class SearchSqlTranslator
                 WriteAttribute(attribute, term.Operator, term.Value);
                 break;
             case CatalogField { Definition: var field } when field == FieldCatalog.MessageId:
-                _sql.Append("i.inv IN (SELECT inv FROM search_message_ids WHERE ")
+                Sql.Append("i.inv IN (SELECT inv FROM search_message_ids WHERE ")
                     .Append(StringCondition("message_id", term.Value)).Append(')');
                 break;
             case CatalogField { Definition: var field }:
-                _sql.Append("COALESCE(").Append(FieldCondition(field, term.Operator, term.Value)).Append(", FALSE)");
+                Sql.Append("COALESCE(").Append(FieldCondition(field, term.Operator, term.Value)).Append(", FALSE)");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(term), term.Field.GetType().Name, "unknown field");
@@ -145,7 +103,7 @@ internal sealed class SearchSqlTranslator
     {
         if (_keyId(attribute.Scope, attribute.Key) is not { } keyId)
         {
-            _sql.Append("FALSE");
+            Sql.Append("FALSE");
             return;
         }
         var condition = value switch
@@ -159,11 +117,11 @@ internal sealed class SearchSqlTranslator
         if (attribute.Scope == AttributeScope.Resource)
         {
             // An invocation without resource attributes has no set (NULL): FALSE AND … keeps the term true or false.
-            _sql.Append("(i.resource_set IS NOT NULL AND i.resource_set IN (SELECT set_id FROM search_resource_sets WHERE key_id = ")
+            Sql.Append("(i.resource_set IS NOT NULL AND i.resource_set IN (SELECT set_id FROM search_resource_sets WHERE key_id = ")
                 .Append(Parameter(keyId)).Append(" AND ").Append(condition).Append("))");
             return;
         }
-        _sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE key_id = ").Append(Parameter(keyId)).Append(" AND ").Append(condition).Append(')');
+        Sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE key_id = ").Append(Parameter(keyId)).Append(" AND ").Append(condition).Append(')');
     }
 
     private static string Symbol(ComparisonOperator op) => op switch

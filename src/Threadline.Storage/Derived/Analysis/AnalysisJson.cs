@@ -1,10 +1,9 @@
 using System.Text.Json;
-using Threadline.Storage.Derived.Analysis;
 
-namespace Threadline.Storage.ClickHouse.Derived.Analysis;
+namespace Threadline.Storage.Derived.Analysis;
 
-/// <summary>The nested parts of an analyzed invocation (failure, records, ranges, keys) as JSON text columns.</summary>
-internal static class AnalysisJson
+/// <summary>The nested parts of an analyzed invocation (failure, records, ranges, keys) as JSON text columns, alike in every backend.</summary>
+public static class AnalysisJson
 {
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
