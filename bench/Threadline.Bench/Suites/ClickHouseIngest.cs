@@ -10,7 +10,8 @@ namespace Threadline.Bench.Suites;
 /// <summary>
 /// The ingest step on ClickHouse: the bench starts its own server, sends the same load to <c>threadline serve --store
 /// clickhouse</c> measured as the DuckDB run (the server's process measured with it), then the bytes per span on disk
-/// of that database, and of the same load without payloads sent to a second database.
+/// of that database, the query figures on it, and the bytes per span of the same load without payloads sent to a
+/// second database.
 /// </summary>
 internal static class ClickHouseIngest
 {
@@ -33,6 +34,9 @@ internal static class ClickHouseIngest
             settings, load, warmup, results, store,
             afterChecks: async _ => derived = await ClickHouseWaits.DerivedCaughtUpAsync(client, Database));
         await AddBytesAsync(client, Database, "payloads", "with payloads", $"the measured load and its warm-up; {derived}", null, results);
+        await IngestQueries.MeasureAsync("ingest_clickhouse", "ingested store, ClickHouse",
+            () => ThreadlineReceiver.StartAsync(Path.Combine(folder, "threadline"), TimeSpan.FromMinutes(5), store: ThreadlineReceiver.ClickHouse(server.Url, Database)),
+            settings, load, options, results);
 
         Console.WriteLine("== ingest: Threadline on ClickHouse, the same load without payloads (bytes per span only)");
         var bare = EncodedLoad.Build(options with { Payloads = false }, settings.IngestSpans);

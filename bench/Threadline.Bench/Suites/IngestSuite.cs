@@ -28,6 +28,8 @@ internal static class IngestSuite
         var duckDbData = Path.Combine(settings.WorkDirectory, "ingest-threadline");
         var threadline = await MeasureThreadlineAsync("threadline", "threadline (DuckDB)", "stitch",
             () => ThreadlineReceiver.StartAsync(duckDbData, TimeSpan.FromMinutes(2)), settings, load, warmup, results);
+        await IngestQueries.MeasureAsync("ingest_duckdb", "ingested store, DuckDB", () => ThreadlineReceiver.StartAsync(duckDbData, TimeSpan.FromMinutes(5)),
+            settings, load, options, results);
         var clickHouse = await ClickHouseIngest.RunAsync(settings, options, load, warmup, results);
         AddClickHouseRatios(clickHouse, threadline, results);
         if (RepoPaths.BaselineExecutable is { } baseline)
