@@ -18,6 +18,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public DateTime StartTime { get; } = DateTime.UtcNow;
 
     public IEnumerable<string> Output => _output;

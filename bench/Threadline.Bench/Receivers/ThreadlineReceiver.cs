@@ -26,11 +26,12 @@ internal sealed partial class ThreadlineReceiver : IReceiver
     /// <summary>From starting the process to its listeners being up (includes rebuilding the stitcher from the store).</summary>
     public TimeSpan StartTime { get; }
 
-    public static async Task<ThreadlineReceiver> StartAsync(string dataDirectory, TimeSpan timeout, string? executable = null)
+    /// <param name="store">Options naming another store than DuckDB in the data folder, e.g. <see cref="ClickHouse"/>.</param>
+    public static async Task<ThreadlineReceiver> StartAsync(string dataDirectory, TimeSpan timeout, string? executable = null, IEnumerable<string>? store = null)
     {
         var clock = Stopwatch.StartNew();
         var process = ChildProcess.Start(executable ?? RepoPaths.ThreadlineExecutable,
-            ["serve", "--data", dataDirectory, "--api-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0"], null, "threadline serve");
+            ["serve", "--data", dataDirectory, "--api-port", "0", "--otlp-http-port", "0", "--otlp-grpc-port", "0", .. store ?? []], null, "threadline serve");
         try
         {
             var otlp = await process.WaitForLineAsync(l => l.Contains("OTLP/HTTP:", StringComparison.Ordinal), timeout).ConfigureAwait(false);
@@ -44,6 +45,10 @@ internal sealed partial class ThreadlineReceiver : IReceiver
             throw;
         }
     }
+
+    /// <summary>The options of <c>threadline serve</c> that keep everything in <paramref name="database"/> of the ClickHouse at <paramref name="url"/>.</summary>
+    public static string[] ClickHouse(Uri url, string database) =>
+        ["--store", "clickhouse", "--clickhouse-url", url.ToString().TrimEnd('/'), "--clickhouse-database", database];
 
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 

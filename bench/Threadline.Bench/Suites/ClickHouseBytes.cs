@@ -1,4 +1,3 @@
-using System.Globalization;
 using Threadline.Bench.Workload;
 using Threadline.Ingest.Normalize;
 using Threadline.Storage.ClickHouse;
@@ -49,14 +48,10 @@ internal static class ClickHouseBytes
         }
 
         using var client = new ClickHouseClient(connection);
-        foreach (var table in new[] { "spans", "trace_index", "resources", "scopes", "commits" })
-            await client.ExecuteAsync($"OPTIMIZE TABLE {table} FINAL", CancellationToken.None);
-        var stored = long.Parse((await client.ScalarAsync("SELECT count() FROM spans", CancellationToken.None))!, CultureInfo.InvariantCulture);
-        var sizes = await client.QueryAsync(
-            $"SELECT table, sum(bytes_on_disk), sum(data_compressed_bytes), sum(data_uncompressed_bytes) FROM system.parts WHERE database = {ClickHouseSql.Literal(database)} AND active GROUP BY table ORDER BY table",
-            row => (Table: row.GetString(0), OnDisk: row.GetInt64(1), Compressed: row.GetInt64(2), Uncompressed: row.GetInt64(3)), CancellationToken.None);
-        foreach (var (table, onDisk, compressed, uncompressed) in sizes)
-            Console.WriteLine($"  {table,-12} {onDisk,14:N0} B on disk  {(double)onDisk / stored,8:F1} B/span  (compressed {compressed:N0} of {uncompressed:N0})");
+        await ClickHouseTableSizes.MergeAsync(client, database);
+        var stored = await ClickHouseTableSizes.StoredSpansAsync(client, database);
+        var sizes = await ClickHouseTableSizes.ReadAsync(client, database);
+        ClickHouseTableSizes.Print(sizes, stored);
         var columns = await client.QueryAsync(
             $"SELECT name, data_compressed_bytes FROM system.columns WHERE database = {ClickHouseSql.Literal(database)} AND table = 'spans' ORDER BY data_compressed_bytes DESC",
             row => (Name: row.GetString(0), Compressed: row.GetInt64(1)), CancellationToken.None);

@@ -150,7 +150,7 @@ internal static class QuerySuite
     }
 
     /// <summary>Waits until <c>/api/health</c> says every derived part is done (stitching, analysis, search).</summary>
-    private static async Task WaitForDerivationAsync(Uri api, TimeSpan timeout)
+    internal static async Task WaitForDerivationAsync(Uri api, TimeSpan timeout)
     {
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(1) };
         var deadline = Stopwatch.StartNew();
@@ -174,9 +174,11 @@ internal static class QuerySuite
         return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
     }
 
-    private static async Task MeasureAsync(Uri api, BenchSettings settings, List<SampledTransaction> sample, string label, long size,
-        Results results, WorkloadOptions options)
+    /// <param name="label">The figures' keys are query.LABEL.*; <paramref name="text"/> names them in the table (default "LABEL spans").</param>
+    internal static async Task MeasureAsync(Uri api, BenchSettings settings, List<SampledTransaction> sample, string label, long size,
+        Results results, WorkloadOptions options, string? text = null)
     {
+        text ??= $"{label} spans";
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(1) };
         var random = new Random(5);
         // The targets are set for 10M spans; they are shown against the largest store of the run.
@@ -188,10 +190,10 @@ internal static class QuerySuite
             var t = sample[random.Next(sample.Count)];
             return $"/api/traces/{t.TraceIds[random.Next(t.TraceIds.Length)]:x32}";
         });
-        Add(results, label, "trace", "trace by id", trace, isTarget ? 20 : null, note);
+        Add(results, label, text, "trace", "trace by id", trace, isTarget ? 20 : null, note);
 
         var (transaction, _) = await TimeAsync(http, settings.QueriesPerKind, countItems: false, next: () => $"/api/transactions/{sample[random.Next(sample.Count)].Id}");
-        Add(results, label, "transaction", "transaction by id", transaction, isTarget ? 50 : null, note);
+        Add(results, label, text, "transaction", "transaction by id", transaction, isTarget ? 50 : null, note);
 
         // A 15-minute window somewhere in the data's 24 hours, the newest 100 transactions in it.
         var window = 15L * 60 * 1_000_000_000;
@@ -201,15 +203,15 @@ internal static class QuerySuite
             var from = options.StartUnixNano + (long)(random.NextDouble() * Math.Max(1, span - window));
             return string.Create(CultureInfo.InvariantCulture, $"/api/transactions?from={from}&to={from + window}&limit=100");
         });
-        Add(results, label, "list", "transaction list, 15-min range", list.Latencies, null,
+        Add(results, label, text, "list", "transaction list, 15-min range", list.Latencies, null,
             $"{(double)list.Items / settings.QueriesPerKind:F0} transactions per answer on average (limit 100)");
     }
 
-    private static void Add(Results results, string label, string key, string what, List<double> latencies, double? p99Target, string? note)
+    private static void Add(Results results, string label, string text, string key, string what, List<double> latencies, double? p99Target, string? note)
     {
-        results.Add(new Figure($"query.{label}.{key}_p50_ms", "queries", $"{label} spans: {what} p50", Percentiles.Of(latencies, 50), "ms"));
-        results.Add(new Figure($"query.{label}.{key}_p95_ms", "queries", $"{label} spans: {what} p95", Percentiles.Of(latencies, 95), "ms"));
-        results.Add(new Figure($"query.{label}.{key}_p99_ms", "queries", $"{label} spans: {what} p99", Percentiles.Of(latencies, 99), "ms",
+        results.Add(new Figure($"query.{label}.{key}_p50_ms", "queries", $"{text}: {what} p50", Percentiles.Of(latencies, 50), "ms"));
+        results.Add(new Figure($"query.{label}.{key}_p95_ms", "queries", $"{text}: {what} p95", Percentiles.Of(latencies, 95), "ms"));
+        results.Add(new Figure($"query.{label}.{key}_p99_ms", "queries", $"{text}: {what} p99", Percentiles.Of(latencies, 99), "ms",
             p99Target, p99Target is null ? Goal.None : Goal.AtMost, note));
     }
 
