@@ -11,6 +11,7 @@
 -- 18.16 with 2M invocations of 20 functions over 8 hours: one function's hour reads 32,768 rows, all functions' hour
 -- 713,856 (of 2M); the index tables' lookups below read 2-4 granules. A row's id is (trace, span), but function and
 -- start lead the key, so a re-derivation that moved either tombstones the row under its old key.
+-- The two tables read by id (a batch of random ids per derivation) get granules of 256 rows (see stitch.sql).
 CREATE TABLE IF NOT EXISTS analysis_invocations (
     function String,
     start_time_unix_nano Int64,
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS analysis_invocations (
     gb_seconds Float64
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (function, start_time_unix_nano, trace_hi, trace_lo, span_id)
+SETTINGS index_granularity = 256
 ;
 
 -- Where each invocation is, by its id: GetInvocations (ids from search) and the replacement of a re-derived trace's
@@ -61,6 +63,7 @@ CREATE TABLE IF NOT EXISTS analysis_invocation_ids (
     skipped_shards Array(String)
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (trace_hi, trace_lo, span_id, start_time_unix_nano)
+SETTINGS index_granularity = 256
 ;
 
 -- Failed invocations by issue and start: ListByIssue, GetIssueSpans and GetFirstOccurrenceAfter read one issue's

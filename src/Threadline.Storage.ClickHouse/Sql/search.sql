@@ -64,6 +64,7 @@ ORDER BY (start_time, trace_hi, trace_lo, span_id)
 -- Where each invocation lies in time, by id: reading invocations by id (the texts of a result page) looks up their
 -- starts here (a primary-key lookup) and then reads only those starts of search_invocations. Append-only: an entry
 -- of a replaced or moved invocation only widens the starts read.
+-- Read by id for every result page: granules of 256 rows (see stitch.sql).
 CREATE TABLE IF NOT EXISTS search_starts (
     trace_lo UInt64,
     trace_hi UInt64,
@@ -72,6 +73,7 @@ CREATE TABLE IF NOT EXISTS search_starts (
     version UInt64
 ) ENGINE = MergeTree
 ORDER BY (trace_lo, trace_hi, span_id)
+SETTINGS index_granularity = 256
 ;
 -- Resource attributes, once per distinct set (set_id: a hash of the set's content, so a set never changes).
 CREATE TABLE IF NOT EXISTS search_resource_sets (

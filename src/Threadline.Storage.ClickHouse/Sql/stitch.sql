@@ -3,6 +3,8 @@
 -- completed write). Replaced or deleted rows are newer versions of the same id (a delete: deleted = 1); readers take
 -- the latest visible version of each id and drop tombstones, merges fold the older versions away.
 -- Ids: a trace id is two UInt64 (high and low 64 bits), a span id one UInt64; times are Unix nanoseconds.
+-- Tables read by id get granules of 256 rows: the stitcher reads a batch of random ids per commit, and each id costs
+-- a whole granule per part (8,192 rows by default: the bench's ClickHouse run spent most of the server's CPU there).
 --
 -- Span facts, looked up by trace: keyed by the whole span id, so a trace is one contiguous run of the primary index
 -- (a re-added span folds into one row). Partitioned by day of start, so TracesWithSpansStartedBefore and the purge
@@ -17,6 +19,7 @@ CREATE TABLE IF NOT EXISTS stitch_spans (
 ) ENGINE = ReplacingMergeTree(version)
 PARTITION BY intDiv(start_unix_nano, 86400000000000)
 ORDER BY (trace_hi, trace_lo, span_id)
+SETTINGS index_granularity = 256
 ;
 -- Retention of span facts, made atomic with its delta: a span stored by an earlier write (version < this row's)
 -- that started before the cutoff is gone for readers once this row is visible; the store then deletes such rows
@@ -42,6 +45,7 @@ CREATE TABLE IF NOT EXISTS stitch_invocations (
     version UInt64
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (trace_hi, trace_lo, span_id)
+SETTINGS index_granularity = 256
 ;
 -- The key index: FindKeys looks up (kind, key), a prefix of the key. One row per (kind, key, invocation); a key an
 -- invocation no longer has gets a tombstone.
@@ -55,6 +59,7 @@ CREATE TABLE IF NOT EXISTS stitch_keys (
     version UInt64
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (kind, key, trace_hi, trace_lo, span_id)
+SETTINGS index_granularity = 256
 ;
 -- Hops are looked up by either end, so each hop is stored twice in one table: side 1 keyed by its target (near =
 -- to, far = from; LoadHopsInto), side 2 keyed by its source (near = from, far = to; LoadHopsOutOf). Both lookups
@@ -77,6 +82,7 @@ CREATE TABLE IF NOT EXISTS stitch_hops (
     version UInt64
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (side, near_hi, near_lo, near_span, far_hi, far_lo, far_span)
+SETTINGS index_granularity = 256
 ;
 -- Memberships, likewise twice: side 1 keyed by the entry (near = entry, far = member; LoadMembers), side 2 keyed by
 -- the member (near = member, far = entry; LoadTransactionsOf). One table sorted by entry alone would make the
@@ -93,6 +99,7 @@ CREATE TABLE IF NOT EXISTS stitch_memberships (
     version UInt64
 ) ENGINE = ReplacingMergeTree(version)
 ORDER BY (side, near_hi, near_lo, near_span, far_hi, far_lo, far_span)
+SETTINGS index_granularity = 256
 ;
 -- Transaction summaries, keyed by entry and start: LoadTransactions is a primary-key lookup by entry (in each day),
 -- and the list reads only the days of its time range. A summary whose start changed leaves a tombstone at its old
@@ -119,4 +126,5 @@ CREATE TABLE IF NOT EXISTS stitch_transactions (
 ) ENGINE = ReplacingMergeTree(version)
 PARTITION BY intDiv(start_unix_nano, 86400000000000)
 ORDER BY (entry_hi, entry_lo, entry_span, start_unix_nano)
+SETTINGS index_granularity = 256
 ;
