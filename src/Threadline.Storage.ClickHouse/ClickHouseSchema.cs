@@ -1,4 +1,5 @@
 using Threadline.Storage.ClickHouse.Client;
+using Threadline.Storage.ClickHouse.Sql;
 
 namespace Threadline.Storage.ClickHouse;
 
@@ -7,7 +8,7 @@ internal static class ClickHouseSchema
 {
     public const int Version = 1;
 
-    private static readonly string Template = Load("schema.sql");
+    private static readonly string Template = EmbeddedSql.Load("schema.sql");
 
     public static IReadOnlyList<string> Statements(ClickHouseVersion server)
     {
@@ -21,18 +22,6 @@ internal static class ClickHouseSchema
             .Replace("{log_indexes}", modern
                 ? ",\n    INDEX commit_seq_range commit_seq TYPE minmax GRANULARITY 1,\n    INDEX trace_lo_bloom trace_lo TYPE bloom_filter(0.01) GRANULARITY 1"
                 : "", StringComparison.Ordinal);
-        var lines = sql.Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal));
-        return string.Join('\n', lines)
-            .Split("\n;\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(statement => statement.Length > 0)
-            .ToList();
-    }
-
-    private static string Load(string name)
-    {
-        using var stream = typeof(ClickHouseSchema).Assembly.GetManifestResourceStream($"Threadline.Storage.ClickHouse.Sql.{name}")
-            ?? throw new InvalidOperationException($"Embedded SQL '{name}' is missing.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return EmbeddedSql.Split(sql);
     }
 }

@@ -1,3 +1,5 @@
+using Threadline.Storage.ClickHouse.Sql;
+
 namespace Threadline.Storage.ClickHouse.Derived.Analysis;
 
 /// <summary>The analysis tables (<c>Sql/analysis.sql</c>, embedded): their names and the DDL split into statements.</summary>
@@ -16,15 +18,5 @@ internal static class AnalysisSchema
     /// <summary>The derived tables, written through the part's <see cref="DerivedWriteLog"/> (resolutions and deployments are not).</summary>
     public static readonly IReadOnlyList<string> DerivedTables = [Invocations, InvocationIds, IssueIndex, RecordKeyIndex, SkippedShardIndex, FunctionMinutes];
 
-    public static IReadOnlyList<string> Statements()
-    {
-        using var stream = typeof(AnalysisSchema).Assembly.GetManifestResourceStream("Threadline.Storage.ClickHouse.Sql.analysis.sql")
-            ?? throw new InvalidOperationException("Embedded SQL 'analysis.sql' is missing.");
-        using var reader = new StreamReader(stream);
-        var lines = reader.ReadToEnd().Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal));
-        return string.Join('\n', lines)
-            .Split("\n;\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(statement => statement.Length > 0)
-            .ToList();
-    }
+    public static IReadOnlyList<string> Statements() => EmbeddedSql.Statements("analysis.sql");
 }

@@ -1,3 +1,5 @@
+using Threadline.Storage.ClickHouse.Sql;
+
 namespace Threadline.Storage.ClickHouse.Derived.Stitching;
 
 /// <summary>The stitch tables (<c>Sql/stitch.sql</c>, embedded) and the constants their rows use.</summary>
@@ -28,15 +30,5 @@ internal static class StitchSchema
     /// <summary>The membership row keyed by its member (near = member, far = entry).</summary>
     public const byte MembershipByMember = 2;
 
-    public static IReadOnlyList<string> Statements()
-    {
-        using var stream = typeof(StitchSchema).Assembly.GetManifestResourceStream("Threadline.Storage.ClickHouse.Sql.stitch.sql")
-            ?? throw new InvalidOperationException("Embedded SQL 'stitch.sql' is missing.");
-        using var reader = new StreamReader(stream);
-        var lines = reader.ReadToEnd().Split('\n').Where(line => !line.TrimStart().StartsWith("--", StringComparison.Ordinal));
-        return string.Join('\n', lines)
-            .Split("\n;\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(statement => statement.Length > 0)
-            .ToList();
-    }
+    public static IReadOnlyList<string> Statements() => EmbeddedSql.Statements("stitch.sql");
 }
