@@ -85,6 +85,23 @@ internal sealed class DerivedWriteLog
         _dirty = false;
     }
 
+    /// <summary>
+    /// The write failed before its completion row: removes its rows now rather than before the next write, so a merge
+    /// has less time to fold a visible row into a newer invisible one. Best effort: a failure leaves it to the next
+    /// write, or to the next open.
+    /// </summary>
+    public async Task AbandonAsync()
+    {
+        try
+        {
+            await RemoveIncompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ClickHouseServerException or ClickHouseUnavailableException)
+        {
+            // Still marked incomplete: removed before the next write.
+        }
+    }
+
     private async Task RemoveIncompleteAsync(CancellationToken cancellationToken)
     {
         if (!_dirty)

@@ -56,30 +56,12 @@ public sealed partial class ClickHouseStitchStore
         }
         catch when (!completing)
         {
-            await DiscardAsync(version).ConfigureAwait(false);
+            await _log.AbandonAsync().ConfigureAwait(false);
             throw;
         }
         if (delta.SpansDeletedBefore is { } cutoff)
             _pendingPurges.Add((cutoff, version));
         await PurgeSpansAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Removes the rows of a write that failed before its completion row (no such row exists then: the log removed
-    /// any at begin), so that a merge cannot fold a visible row into a newer invisible one. The log would do it before
-    /// the next write; doing it now shortens that window. Best effort: a failure leaves it to the log.
-    /// </summary>
-    private async Task DiscardAsync(ulong version)
-    {
-        try
-        {
-            foreach (var table in StitchSchema.Tables)
-                await ClickHouseMutation.DeleteAsync(_client, table, $"version >= {ClickHouseSql.Literal(version)}", CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ClickHouseServerException or ClickHouseUnavailableException)
-        {
-            // The log removes them before the next write, or at open.
-        }
     }
 
     /// <summary>
