@@ -7,6 +7,7 @@ using Threadline.Storage.Configuration;
 using Threadline.Storage.Derived.Analysis;
 using Threadline.Storage.Derived.Search;
 using Threadline.Storage.Derived.Stitching;
+using Threadline.Storage.Sharing;
 
 namespace Threadline.Storage.ClickHouse;
 
@@ -22,19 +23,42 @@ public sealed class ClickHouseStorageBackend(ClickHouseConnectionOptions connect
 
     public string Name => BackendName;
 
+    /// <summary>The length of the derivation lease (<see cref="OpenDerivationLease"/>).</summary>
+    public static readonly TimeSpan DerivationLeaseLength = TimeSpan.FromSeconds(15);
+
     public ClickHouseConnectionOptions Connection { get; } = connection ?? throw new ArgumentNullException(nameof(connection));
 
+    /// <summary>
+    /// Other processes write the same database (<c>--role</c> other than <c>all</c>): the span store takes shared-writer
+    /// sequences, the derived stores leave cleaning up to the derivation lease's holder and follow its writes.
+    /// </summary>
+    public bool SharedDatabase { get; init; }
+
+    /// <summary>
+    /// With <see cref="SharedDatabase"/>: the span store looks for other processes' commits only when asked
+    /// (<see cref="ITelemetryStore.RefreshCommitsAsync"/>), so a derivation sees one fixed last commit between two asks.
+    /// </summary>
+    public bool RefreshCommitsOnRequest { get; init; }
+
     public ITelemetryStore OpenTelemetryStore() =>
-        Wait(ClickHouseTelemetryStore.OpenAsync(new ClickHouseStoreOptions { Connection = Connection }, logger: null, CancellationToken.None));
+        Wait(ClickHouseTelemetryStore.OpenAsync(new ClickHouseStoreOptions
+        {
+            Connection = Connection,
+            SharedWriters = SharedDatabase,
+            RefreshInterval = RefreshCommitsOnRequest ? Timeout.InfiniteTimeSpan : new ClickHouseStoreOptions { Connection = Connection }.RefreshInterval,
+        }, logger: null, CancellationToken.None));
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() =>
         Wait(ClickHouseAlertConfigurationStore.OpenAsync(Connection, CancellationToken.None));
 
-    public IStitchStore OpenStitchStore() => Wait(ClickHouseStitchStore.OpenAsync(Connection, CancellationToken.None));
+    public IStitchStore OpenStitchStore() => Wait(ClickHouseStitchStore.OpenAsync(Connection, CancellationToken.None, SharedDatabase));
 
-    public IAnalysisStore OpenAnalysisStore() => Wait(ClickHouseAnalysisStore.OpenAsync(Connection, CancellationToken.None));
+    public IAnalysisStore OpenAnalysisStore() => Wait(ClickHouseAnalysisStore.OpenAsync(Connection, CancellationToken.None, SharedDatabase));
 
-    public ISearchIndexStore OpenSearchIndexStore() => Wait(ClickHouseSearchIndexStore.OpenAsync(Connection, CancellationToken.None));
+    public ISearchIndexStore OpenSearchIndexStore() => Wait(ClickHouseSearchIndexStore.OpenAsync(Connection, CancellationToken.None, SharedDatabase));
+
+    public IDerivationLease OpenDerivationLease(string holder, string role) =>
+        Wait(ClickHouseDerivationLease.OpenAsync(Connection, holder, role, DerivationLeaseLength, new ClickHouseStoreOptions { Connection = Connection }.MaxClockSkew, CancellationToken.None));
 
     private static T Wait<T>(Task<T> opening) => opening.GetAwaiter().GetResult();
 }

@@ -51,6 +51,8 @@ public sealed partial class ClickHouseTelemetryStore
         return _shared is null ? Task.FromResult(LastCommitSequence) : _shared.RefreshAsync(cancellationToken);
     }
 
+    Task<long> ITelemetryStore.RefreshCommitsAsync(CancellationToken cancellationToken) => RefreshAsync(cancellationToken);
+
     /// <summary>Tests: stops as a crashed process would (no release of the slot, no further heartbeats).</summary>
     internal async Task StopWithoutReleasingAsync()
     {

@@ -35,6 +35,9 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
 
     public Threadline.Storage.Derived.Search.ISearchIndexStore OpenSearchIndexStore() => Derived.Search.DuckDbSearchIndexStore.Open(Options);
 
+    /// <summary>The DuckDB file is locked by the one process that opens it: that process derives.</summary>
+    public Threadline.Storage.Sharing.IDerivationLease OpenDerivationLease(string holder, string role) => new Threadline.Storage.Sharing.SingleProcessLease();
+
     /// <summary>
     /// A new, open connection to the telemetry store's database, for a derived store's own tables and transactions
     /// (its writes never take the span writer's lock; its reads see every committed span). The caller owns and disposes

@@ -25,4 +25,10 @@ public interface IStorageBackend
 
     /// <summary>The search index (invocations with their attributes, message ids and free text, its watermark) on the same data.</summary>
     Derived.Search.ISearchIndexStore OpenSearchIndexStore();
+
+    /// <summary>
+    /// The lease that lets one process derive the store (<c>docs/clickhouse.md</c> "Scale-out"); <paramref name="holder"/>
+    /// names this process and <paramref name="role"/> its <c>--role</c> for the others' messages.
+    /// </summary>
+    Sharing.IDerivationLease OpenDerivationLease(string holder, string role);
 }

@@ -25,6 +25,12 @@ public interface ITelemetryStore : IAsyncDisposable
     long LastCommitSequence { get; }
 
     /// <summary>
+    /// Looks for commits other processes completed (a store several processes write) and returns the new
+    /// <see cref="LastCommitSequence"/>; a store only this process writes has nothing to look for.
+    /// </summary>
+    Task<long> RefreshCommitsAsync(CancellationToken cancellationToken) => Task.FromResult(LastCommitSequence);
+
+    /// <summary>
     /// Every stored span of the trace, each span id once (a span re-sent by an exporter retry is not doubled),
     /// ordered by start time then span id; empty when the trace is unknown.
     /// </summary>

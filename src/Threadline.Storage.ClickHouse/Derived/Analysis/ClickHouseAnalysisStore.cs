@@ -20,7 +20,7 @@ public sealed partial class ClickHouseAnalysisStore : IAnalysisStore
     private ClickHouseAnalysisStore(ClickHouseClient client, DerivedWriteLog log) => (_client, _log) = (client, log);
 
     /// <summary>Opens the analysis tables in the connection's database (which must exist), creating them when missing.</summary>
-    public static async Task<ClickHouseAnalysisStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken)
+    public static async Task<ClickHouseAnalysisStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken, bool shared = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new ClickHouseClient(connection);
@@ -28,7 +28,7 @@ public sealed partial class ClickHouseAnalysisStore : IAnalysisStore
         {
             foreach (var statement in AnalysisSchema.Statements())
                 await client.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
-            var log = await DerivedWriteLog.OpenAsync(client, AnalysisSchema.Part, AnalysisSchema.DerivedTables, cancellationToken).ConfigureAwait(false);
+            var log = await DerivedWriteLog.OpenAsync(client, AnalysisSchema.Part, AnalysisSchema.DerivedTables, cancellationToken, shared).ConfigureAwait(false);
             return new ClickHouseAnalysisStore(client, log);
         }
         catch
@@ -65,6 +65,7 @@ public sealed partial class ClickHouseAnalysisStore : IAnalysisStore
             if (_disposed)
                 return;
             _disposed = true;
+            _log.Dispose();
             _client.Dispose();
         }
         finally

@@ -33,7 +33,7 @@ public sealed partial class ClickHouseSearchIndexStore : ISearchIndexStore
     }
 
     /// <summary>Creates the search tables when missing in the connection's database, which must exist.</summary>
-    public static async Task<ClickHouseSearchIndexStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken)
+    public static async Task<ClickHouseSearchIndexStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken, bool shared = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new ClickHouseClient(connection);
@@ -41,7 +41,7 @@ public sealed partial class ClickHouseSearchIndexStore : ISearchIndexStore
         {
             foreach (var statement in SearchSchema.Statements())
                 await client.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
-            var log = await DerivedWriteLog.OpenAsync(client, Part, SearchSchema.Tables, cancellationToken).ConfigureAwait(false);
+            var log = await DerivedWriteLog.OpenAsync(client, Part, SearchSchema.Tables, cancellationToken, shared).ConfigureAwait(false);
             var keys = await client.QueryAsync($"SELECT DISTINCT scope, key FROM search_keys WHERE {log.VisibleFilter}",
                 row => ((AttributeScope)row.GetByte(0), row.GetString(1)), cancellationToken).ConfigureAwait(false);
             var sets = await client.QueryAsync($"SELECT DISTINCT set_id FROM search_resource_sets WHERE {log.VisibleFilter}",
@@ -160,6 +160,7 @@ public sealed partial class ClickHouseSearchIndexStore : ISearchIndexStore
             if (_disposed)
                 return;
             _disposed = true;
+            _log.Dispose();
             _client.Dispose();
         }
         finally

@@ -34,7 +34,7 @@ public sealed partial class ClickHouseStitchStore : IStitchStore
     /// Creates the stitch tables when missing in the connection's database, which must exist (the span store creates
     /// it), and removes what a write that did not complete left behind.
     /// </summary>
-    public static async Task<ClickHouseStitchStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken)
+    public static async Task<ClickHouseStitchStore> OpenAsync(ClickHouseConnectionOptions connection, CancellationToken cancellationToken, bool shared = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var client = new ClickHouseClient(connection);
@@ -43,7 +43,7 @@ public sealed partial class ClickHouseStitchStore : IStitchStore
             var version = await client.GetVersionAsync(cancellationToken).ConfigureAwait(false);
             foreach (var statement in StitchSchema.Statements())
                 await client.ExecuteAsync(statement, cancellationToken).ConfigureAwait(false);
-            var log = await DerivedWriteLog.OpenAsync(client, StitchSchema.Part, StitchSchema.Tables, cancellationToken).ConfigureAwait(false);
+            var log = await DerivedWriteLog.OpenAsync(client, StitchSchema.Part, StitchSchema.Tables, cancellationToken, shared).ConfigureAwait(false);
             return new ClickHouseStitchStore(client, log, version);
         }
         catch
@@ -66,6 +66,7 @@ public sealed partial class ClickHouseStitchStore : IStitchStore
             if (_disposed)
                 return ValueTask.CompletedTask;
             _disposed = true;
+            _log.Dispose();
             _client.Dispose();
         }
         return ValueTask.CompletedTask;
