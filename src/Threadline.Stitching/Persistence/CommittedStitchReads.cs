@@ -10,7 +10,7 @@ namespace Threadline.Stitching.Persistence;
 /// reader fills it only when no commit was folded in while it read (<see cref="CanFill"/>), so repeated reads (the
 /// alert evaluation every 30 s, the UI) stop going to the store.
 /// </summary>
-internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store, bool fillCache)
+internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store, bool fillCache, bool readerFills = true)
 {
     public IStitchStore Store => store;
 
@@ -84,9 +84,10 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
     /// <summary>
     /// The writer always fills the cache (it is the only one that commits). A reader fills it only when no commit was
     /// folded in since it started reading: what it read is then at least as new as the cache (a commit written but not
-    /// yet folded is folded over it, and folding is idempotent). Call under <see cref="StitchCache.Sync"/>.
+    /// yet folded is folded over it, and folding is idempotent); never when <c>readerFills</c> is false (another process
+    /// commits). Call under <see cref="StitchCache.Sync"/>.
     /// </summary>
-    private bool CanFill(long foldsAtStart) => fillCache || cache.Folds == foldsAtStart;
+    private bool CanFill(long foldsAtStart) => fillCache || (readerFills && cache.Folds == foldsAtStart);
 
     /// <summary>
     /// Cached collections are never handed out: a reader must not see the writer fold a commit into a set it iterates.

@@ -40,13 +40,17 @@ public sealed partial class PersistentStitchState : IStitchState
 
     /// <param name="store">Where the state lives.</param>
     /// <param name="cacheTraces">The cache window in traces (and <see cref="StitchCache.PerTrace"/> times as many invocations).</param>
-    public PersistentStitchState(IStitchStore store, int cacheTraces = DefaultCacheTraces)
+    /// <param name="readersFillCache">
+    /// False where another process derives the state (a query process of a shared database): this one folds no commit
+    /// into the cache, so what readers put there would go stale; they read the store every time.
+    /// </param>
+    public PersistentStitchState(IStitchStore store, int cacheTraces = DefaultCacheTraces, bool readersFillCache = true)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _cache = new StitchCache(cacheTraces);
         _committed = new CommittedStitchReads(_cache, store, fillCache: true);
-        ReadView = new StitchReadView(new CommittedStitchReads(_cache, store, fillCache: false));
+        ReadView = new StitchReadView(new CommittedStitchReads(_cache, store, fillCache: false, readerFills: readersFillCache));
     }
 
     public IStitchState ReadView { get; }
