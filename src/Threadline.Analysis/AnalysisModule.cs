@@ -11,6 +11,8 @@ using Threadline.Analysis.Impact;
 using Threadline.Analysis.Ingest;
 using Threadline.Analysis.Issues;
 using Threadline.Server;
+using Threadline.Server.Derivation;
+using Threadline.Server.Roles;
 using Threadline.Storage;
 using Threadline.Storage.Configuration;
 using Threadline.Storage.Derived.Analysis;
@@ -28,6 +30,7 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
 {
     private readonly AnalysisOptions _options = options ?? new AnalysisOptions();
     private IServiceProvider? _services;
+    private ServerRole _role = ServerRole.All;
 
     public AnalysisOptions Options => _options;
 
@@ -60,11 +63,11 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         // First of the deletion observers: deleting the analysis' rows needs nothing of the stitcher, and a reader that
         // sees a deleted transaction gone from the stitcher then finds its issues and figures gone as well.
         services.Insert(0, ServiceDescriptor.Singleton<Threadline.Storage.Retention.IDeletionObserver, AnalysisForgetting>());
-        services.AddSingleton(sp => new ResolutionStore(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
+        services.AddSingleton(sp => new ResolutionStore(sp.GetRequiredService<IAnalysisStore>(), dataDirectory, SharedReload.After(serverOptions.Role)));
         services.AddSingleton<IssueTracker>();
         services.AddSingleton<ImpactCalculator>();
         services.AddSingleton<CostCalculator>();
-        services.AddSingleton(sp => new DeploymentLog(sp.GetRequiredService<IAnalysisStore>(), dataDirectory));
+        services.AddSingleton(sp => new DeploymentLog(sp.GetRequiredService<IAnalysisStore>(), dataDirectory, SharedReload.After(serverOptions.Role)));
         services.AddSingleton<VerdictCalculator>();
         services.AddSingleton<DeploymentHistory>();
         services.AddSingleton(sp => new AlertRuleSource(rulesPath, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AlertRuleSource>>()));
@@ -77,9 +80,15 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
         services.AddSingleton<AlertManager>();
         services.AddSingleton<AnalysisQueries>();
         services.AddSingleton<AlertEvaluator>();
-        services.AddHostedService<AnalysisLoop>();
-        services.AddHostedService<AnalysisCatchUp>();
-        Search.SearchServices.AddSearch(services);
+        _role = serverOptions.Role;
+        // Alerts are evaluated and sent by the deriving process only (once, whatever the number of processes).
+        if (_role.HasFlag(ServerRole.Derive))
+            services.AddHostedService<AnalysisLoop>();
+        if (_role == ServerRole.All)
+            services.AddHostedService<AnalysisCatchUp>();
+        else if (_role.HasFlag(ServerRole.Derive))
+            services.AddSingleton<IDerivationStep, AnalysisStep>();
+        Search.SearchServices.AddSearch(services, _role);
     }
 
     public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapAnalysisApi();
@@ -90,10 +99,12 @@ public sealed class AnalysisModule(AnalysisOptions? options = null) : IServerMod
     public async Task StartAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         services.GetRequiredService<AlertRuleSource>().Load();
+        _services = services;
+        if (!_role.HasFlag(ServerRole.Derive))
+            return;
         if (_options.DefaultAlertRules)
             await services.GetRequiredService<AlertManager>().CreateDefaultsAsync(cancellationToken).ConfigureAwait(false);
         await services.GetRequiredService<AlertEvaluator>().PrimeAsync(cancellationToken).ConfigureAwait(false);
-        _services = services;
     }
 
     /// <summary>Evaluates the alert rules now (the background loop does it every interval) and returns what was sent.</summary>

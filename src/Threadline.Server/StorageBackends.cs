@@ -1,3 +1,4 @@
+using Threadline.Server.Roles;
 using Threadline.Storage;
 using Threadline.Storage.ClickHouse;
 using Threadline.Storage.ClickHouse.Client;
@@ -17,6 +18,9 @@ public static class StorageBackends
     public static string? Problem(string? name) => Normalize(name) is { } known && Names.Contains(known)
         ? null
         : $"--store '{name}' is not a storage backend of this Threadline; accepted: {string.Join(", ", Names)}.";
+
+    /// <summary>Whether several processes can share the named backend's store (<c>--role</c> other than <c>all</c>).</summary>
+    public static bool IsShareable(string? name) => Normalize(name) == ClickHouseStorageBackend.BackendName;
 
     /// <summary>What the chosen backend's own options lack or get wrong.</summary>
     public static IEnumerable<string> Problems(ThreadlineServerOptions options)
@@ -45,7 +49,12 @@ public static class StorageBackends
                 Database = options.ClickHouseDatabase,
                 User = options.ClickHouseUser,
                 Password = options.ClickHousePassword,
-            }),
+            })
+            {
+                SharedDatabase = options.Role.IsShared(),
+                // The derivation loop asks for new commits itself, so each round derives up to one fixed commit.
+                RefreshCommitsOnRequest = options.Role.IsShared() && options.Role.HasFlag(ServerRole.Derive),
+            },
             _ => throw new ArgumentException(Problem(options.Store), nameof(options)),
         };
     }

@@ -10,6 +10,7 @@ using Threadline.Ingest.Receive.Udp;
 using Threadline.Server.Api;
 using Threadline.Server.Derivation;
 using Threadline.Server.Hosting;
+using Threadline.Server.Roles;
 using Threadline.Server.Security;
 using Threadline.Server.Stitch;
 using Threadline.Stitching;
@@ -17,6 +18,7 @@ using Threadline.Storage;
 using Threadline.Storage.Configuration;
 using Threadline.Storage.Derived.Stitching;
 using Threadline.Storage.Retention;
+using Threadline.Storage.Sharing;
 using Threadline.Telemetry;
 
 namespace Threadline.Server;
@@ -66,18 +68,28 @@ public static class ThreadlineServer
         app.UseRouting();
         app.Use(ListenerRouting.FilterAsync);
         security.UseAuthentication(app);
-        app.MapGrpcService<OtlpGrpcTraceService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
-        app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
-        app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
-        app.MapLumigo().WithMetadata(new ServedOn(Listener.OtlpHttp));
-        if (options.ZipkinPort is not null)
-            app.MapZipkin().WithMetadata(new ServedOn(Listener.Zipkin));
-        app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
-        app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
-        app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
-        security.MapEndpoints(app)?.WithMetadata(new ServedOn(Listener.Api));
-        foreach (var module in options.Modules)
-            module.MapEndpoints(app).WithMetadata(new ServedOn(Listener.Api));
+        // A role's listeners are all bound (their ports are configured alike everywhere); what a role does not do is not
+        // mapped, so it answers 404.
+        if (options.Role.HasFlag(ServerRole.Ingest))
+        {
+            app.MapGrpcService<OtlpGrpcTraceService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
+            app.MapGrpcService<OtlpGrpcLogsService>().WithMetadata(new ServedOn(Listener.OtlpGrpc));
+            app.MapOtlpHttp().WithMetadata(new ServedOn(Listener.OtlpHttp));
+            app.MapLumigo().WithMetadata(new ServedOn(Listener.OtlpHttp));
+            if (options.ZipkinPort is not null)
+                app.MapZipkin().WithMetadata(new ServedOn(Listener.Zipkin));
+        }
+        if (options.Role.HasFlag(ServerRole.Query))
+        {
+            app.MapThreadlineApi().WithMetadata(new ServedOn(Listener.Api));
+            app.MapTransactionApi().WithMetadata(new ServedOn(Listener.Api));
+            app.MapOpenApi("/openapi/{documentName}.json").WithMetadata(new ServedOn(Listener.Api));
+            security.MapEndpoints(app)?.WithMetadata(new ServedOn(Listener.Api));
+            foreach (var module in options.Modules)
+                module.MapEndpoints(app).WithMetadata(new ServedOn(Listener.Api));
+        }
+        else
+            app.MapHealthApi().WithMetadata(new ServedOn(Listener.Api));
 
         try
         {
@@ -86,13 +98,19 @@ public static class ThreadlineServer
             // except when an observer still rebuilds its state in memory from a replay of the stored spans (it reads
             // the stitcher's answers, so the stitcher catches up first).
             var stitch = app.Services.GetRequiredService<StitchDerivation>();
-            var replayed = StitchRebuilder.NeedingReplay(app.Services.GetServices<ICommittedBatchObserver>());
-            if (replayed.Count > 0)
-                await stitch.CatchUpAsync(cancellationToken).ConfigureAwait(false);
-            await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), replayed,
-                app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
+            await RoleCheck.BeforeStartAsync(options.Role, app.Services.GetRequiredService<IDerivationLease>(), cancellationToken).ConfigureAwait(false);
+            if (options.Role == ServerRole.All)
+            {
+                var replayed = StitchRebuilder.NeedingReplay(app.Services.GetServices<ICommittedBatchObserver>());
+                if (replayed.Count > 0)
+                    await stitch.CatchUpAsync(cancellationToken).ConfigureAwait(false);
+                await StitchRebuilder.RebuildAsync(app.Services.GetRequiredService<ITelemetryStore>(), replayed,
+                    app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ThreadlineServer)), cancellationToken).ConfigureAwait(false);
+            }
             app.Services.GetRequiredService<ITelemetrySink>();
-            app.Services.GetRequiredService<RetentionWorker>().Start();
+            // Retention deletes derived rows with their spans: the deriving process's work.
+            if (options.Role.HasFlag(ServerRole.Derive))
+                app.Services.GetRequiredService<RetentionWorker>().Start();
             foreach (var module in options.Modules)
                 await module.StartAsync(app.Services, cancellationToken).ConfigureAwait(false);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -116,6 +134,22 @@ public static class ThreadlineServer
             XrayPort = app.Services.GetService<XRayUdpReceiver>()?.Port,
             ZipkinPort = endpoints.TryGetValue(Listener.Zipkin, out var zipkin) ? zipkin.IPEndPoint!.Port : null,
         };
+    }
+
+    /// <summary>The role's derivation: the writer loop's observers and the start's catch-up (<c>all</c>), or the loop
+    /// that follows a shared store's commits under the derivation lease (<c>derive</c>); nothing for ingest and query.</summary>
+    private static void ConfigureRole(IServiceCollection services, ThreadlineServerOptions options, IStorageBackend backend)
+    {
+        services.AddSingleton(new DeriveStatus(options.Role));
+        services.AddSingleton(sp =>
+        {
+            sp.GetRequiredService<ITelemetryStore>();
+            return backend.OpenDerivationLease($"{Environment.MachineName} pid {Environment.ProcessId}", ServerRoles.Format(options.Role));
+        });
+        if (options.Role == ServerRole.All)
+            services.AddHostedService<StitchCatchUp>();
+        if (options.Role.HasFlag(ServerRole.Derive))
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<DeriveLoop>(sp, options.Role.IsShared()));
     }
 
     private static void Listen(KestrelServerOptions kestrel, Dictionary<Listener, ListenOptions> endpoints, IPAddress address, int port, Listener listener, HttpProtocols protocols) =>
@@ -145,17 +179,21 @@ public static class ThreadlineServer
             return backend.OpenStitchStore();
         });
         services.AddSingleton(sp => new StitchDerivation(sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<IStitchStore>(),
-            options.StitchCacheTraces, sp.GetRequiredService<ILogger<StitchDerivation>>()));
+            options.StitchCacheTraces, sp.GetRequiredService<ILogger<StitchDerivation>>(), readersFillCache: !options.Role.IsShared()));
         services.AddSingleton<IDerivationProgress>(sp => sp.GetRequiredService<StitchDerivation>());
         services.AddSingleton(sp => sp.GetRequiredService<StitchDerivation>().Engine);
-        services.AddHostedService<StitchCatchUp>();
+        ConfigureRole(services, options, backend);
         services.AddSingleton<StitchLagRecorder>();
         services.AddSingleton<ICommittedBatchObserver, StitchingObserver>();
         // Registered before the modules' observers: they derive from the stitcher's answer.
         services.AddSingleton<IDeletionObserver, StitchForgetting>();
         services.AddSingleton(new GroupCommitOptions());
         services.AddSingleton<WriterTurn>();
-        services.AddSingleton<GroupCommitSink>();
+        // Only a process that is the store's one writer derives on its writer loop; with a shared store the derive
+        // role follows the commits of every process (DeriveLoop).
+        services.AddSingleton(sp => new GroupCommitSink(sp.GetRequiredService<ITelemetryStore>(),
+            options.Role == ServerRole.All ? sp.GetServices<ICommittedBatchObserver>() : [],
+            sp.GetRequiredService<GroupCommitOptions>(), sp.GetRequiredService<ILogger<GroupCommitSink>>(), sp.GetRequiredService<WriterTurn>()));
         services.AddSingleton<ITelemetrySink>(sp => sp.GetRequiredService<GroupCommitSink>());
         services.AddSingleton<OtlpIngestService>();
         services.AddSingleton<LumigoIngestService>();
@@ -173,7 +211,7 @@ public static class ThreadlineServer
             json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         });
         services.AddOpenApi();
-        if (options.XrayPort is { } xrayPort)
+        if (options.XrayPort is { } xrayPort && options.Role.HasFlag(ServerRole.Ingest))
         {
             services.AddSingleton(new XRayReceiverOptions { BindAddress = options.XrayBindAddress, Port = xrayPort });
             services.AddSingleton<XRayUdpReceiver>();

@@ -1,4 +1,5 @@
 using System.Net;
+using Threadline.Server.Roles;
 
 namespace Threadline.Server;
 
@@ -23,6 +24,11 @@ public sealed class ThreadlineServerOptions
     /// <summary>From <c>THREADLINE_CLICKHOUSE_USER</c> / <c>_PASSWORD</c> (never a flag: flags show in process lists).</summary>
     public string ClickHouseUser { get; init; } = "default";
     public string ClickHousePassword { get; init; } = "";
+    /// <summary>
+    /// What this process does (<c>--role</c>): everything on its own store (<see cref="Roles.ServerRole.All"/>), or its
+    /// part of several processes sharing one ClickHouse database.
+    /// </summary>
+    public Roles.ServerRole Role { get; init; } = Roles.ServerRole.All;
 
     /// <summary>
     /// How many recent traces the stitcher keeps in memory (with up to 8 invocations, hop lists and memberships per
@@ -71,6 +77,10 @@ public sealed class ThreadlineServerOptions
             errors.Add(store);
         else
             errors.AddRange(StorageBackends.Problems(this));
+        if (Role.IsShared() && StorageBackends.Problem(Store) is null && !StorageBackends.IsShareable(Store))
+            errors.Add($"--role {Roles.ServerRoles.Format(Role)} needs --store clickhouse: only several processes sharing one ClickHouse database split the roles; the embedded DuckDB store is one process's (use --role all).");
+        if ((int)Role is < 1 or > (int)Roles.ServerRole.All)
+            errors.Add($"The role must be all, or one or more of ingest, query, derive (got {(int)Role}).");
         CheckPort(errors, "API", ApiPort);
         CheckPort(errors, "OTLP/HTTP", OtlpHttpPort);
         CheckPort(errors, "OTLP/gRPC", OtlpGrpcPort);

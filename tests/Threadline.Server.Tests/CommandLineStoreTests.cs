@@ -21,6 +21,23 @@ public sealed partial class CommandLineTests
         Assert.False(Directory.Exists(data));
     }
 
+    [Theory]
+    [InlineData("--role ingest", null, "threadline: --role ingest needs --store clickhouse")]
+    [InlineData("", "derive", "threadline: --role derive needs --store clickhouse")]
+    [InlineData("--role reader", null, "threadline: --role 'reader' is not a role: use all, or one or more of ingest, query, derive")]
+    public async Task A_role_that_is_unknown_or_on_the_embedded_store_exits_2_saying_why(string flag, string? variable, string expected)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
+        var environment = new Dictionary<string, string> { ["THREADLINE_DATA"] = data };
+        if (variable is not null)
+            environment["THREADLINE_ROLE"] = variable;
+        var (exitCode, errors) = await RunToExitAsync($"serve {flag} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0", environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, errors);
+        Assert.False(Directory.Exists(data));
+    }
+
     [Fact]
     public async Task The_clickhouse_store_without_a_url_exits_2_saying_how_to_give_it()
     {

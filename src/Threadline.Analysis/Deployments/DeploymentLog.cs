@@ -9,7 +9,8 @@ namespace Threadline.Analysis.Deployments;
 /// Deployments recorded through <c>POST /api/deployments</c>: kept in the store
 /// (<see cref="IAnalysisStore.RecordDeploymentAsync"/>) and in memory (they are few; detected deployments are derived
 /// from the spans). A data folder from before kept them in <c>analysis-deployments.json</c>: what the store lacks is
-/// imported once, at start, and the file renamed to <c>analysis-deployments.json.imported</c>.
+/// imported once, at start, and the file renamed to <c>analysis-deployments.json.imported</c>. On a store other processes
+/// share (<paramref name="reloadAfter"/>), the memory copy is read again once it is that old.
 /// </summary>
 public sealed class DeploymentLog
 {
@@ -17,14 +18,16 @@ public sealed class DeploymentLog
 
     private readonly ConcurrentDictionary<(string Function, string Version), DateTimeOffset> _recorded = new();
     private readonly IAnalysisStore? _store;
+    private readonly SharedReload? _reload;
 
-    public DeploymentLog(IAnalysisStore? store, string? legacyFolder = null)
+    public DeploymentLog(IAnalysisStore? store, string? legacyFolder = null, TimeSpan? reloadAfter = null)
     {
         _store = store;
         if (store is not null)
         {
-            foreach (var deployment in StoreAnalysisView.Wait(store.ListRecordedDeploymentsAsync(CancellationToken.None)))
-                _recorded[(deployment.Function, deployment.Version)] = Time.FromUnixNanos(deployment.TimeUnixNano);
+            Load(store);
+            if (reloadAfter is { } age)
+                _reload = new SharedReload(age, () => Load(store));
         }
         if (legacyFolder is not null && Path.Combine(legacyFolder, LegacyFileName) is var path && File.Exists(path))
         {
@@ -38,8 +41,20 @@ public sealed class DeploymentLog
         }
     }
 
-    public IReadOnlyList<Deployment> Recorded =>
-        [.. _recorded.Select(r => new Deployment(r.Key.Function, r.Key.Version, r.Value, null, Recorded: true))];
+    public IReadOnlyList<Deployment> Recorded
+    {
+        get
+        {
+            _reload?.IfDue();
+            return [.. _recorded.Select(r => new Deployment(r.Key.Function, r.Key.Version, r.Value, null, Recorded: true))];
+        }
+    }
+
+    private void Load(IAnalysisStore store)
+    {
+        foreach (var deployment in StoreAnalysisView.Wait(store.ListRecordedDeploymentsAsync(CancellationToken.None)))
+            _recorded[(deployment.Function, deployment.Version)] = Time.FromUnixNanos(deployment.TimeUnixNano);
+    }
 
     public void Record(string function, string version, DateTimeOffset time)
     {

@@ -10,6 +10,8 @@ namespace Threadline.Analysis.Issues;
 /// resolution survives a restart; the issues themselves are derived from the spans) and in memory (they are few). A
 /// data folder from before kept them in <c>analysis-resolutions.json</c>: what the store lacks is imported once, at
 /// start, and the file renamed to <c>analysis-resolutions.json.imported</c>. Without a store (a unit test), memory only.
+/// On a store other processes share (<paramref name="reloadAfter"/>), the memory copy is read again once it is that old:
+/// another process may have resolved an issue.
 /// </summary>
 public sealed class ResolutionStore
 {
@@ -17,14 +19,16 @@ public sealed class ResolutionStore
 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _resolved = new();
     private readonly IAnalysisStore? _store;
+    private readonly SharedReload? _reload;
 
-    public ResolutionStore(IAnalysisStore? store, string? legacyFolder = null)
+    public ResolutionStore(IAnalysisStore? store, string? legacyFolder = null, TimeSpan? reloadAfter = null)
     {
         _store = store;
         if (store is not null)
         {
-            foreach (var (id, nanos) in StoreAnalysisView.Wait(store.GetResolutionsAsync(CancellationToken.None)))
-                _resolved[id] = Time.FromUnixNanos(nanos);
+            Load(store);
+            if (reloadAfter is { } age)
+                _reload = new SharedReload(age, () => Load(store));
         }
         if (legacyFolder is not null && Path.Combine(legacyFolder, LegacyFileName) is var path && File.Exists(path))
         {
@@ -38,7 +42,17 @@ public sealed class ResolutionStore
         }
     }
 
-    public DateTimeOffset? Get(string issueId) => _resolved.TryGetValue(issueId, out var time) ? time : null;
+    public DateTimeOffset? Get(string issueId)
+    {
+        _reload?.IfDue();
+        return _resolved.TryGetValue(issueId, out var time) ? time : null;
+    }
+
+    private void Load(IAnalysisStore store)
+    {
+        foreach (var (id, nanos) in StoreAnalysisView.Wait(store.GetResolutionsAsync(CancellationToken.None)))
+            _resolved[id] = Time.FromUnixNanos(nanos);
+    }
 
     public void Set(string issueId, DateTimeOffset time)
     {

@@ -7,7 +7,9 @@ using Threadline.Query.Fields;
 using Threadline.Query.Parsing;
 using Threadline.Query.Printing;
 using Threadline.Query.Syntax;
+using Threadline.Server.Roles;
 using Threadline.Stitching;
+using Threadline.Storage;
 using Threadline.Storage.Derived.Search;
 using Threadline.Telemetry;
 
@@ -18,7 +20,8 @@ namespace Threadline.Analysis.Search;
 /// time range (the last 24 hours by default), and adds what the index does not hold: the transactions of each match
 /// (the stitcher's, current) and where free text matched (the reference evaluator over the page's stored rows).
 /// </summary>
-public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, AnalysisOptions options, SearchIndexer indexer)
+public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, AnalysisOptions options, SearchIndexer indexer,
+    ITelemetryStore store, DeriveStatus role)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;
@@ -52,8 +55,11 @@ public sealed class SearchQueries(ISearchIndexStore index, StitchEngine engine, 
 
     public async Task<SearchResponse> SearchAsync(QueryNode query, long from, long to, int limit, SearchCursor? after, bool asTransactions, CancellationToken cancellationToken)
     {
-        // Read before the search: a commit derived while it runs must not clear a flag the answer did not see.
-        var partial = indexer.IsBehind;
+        // Read before the search: a commit derived while it runs must not clear a flag the answer did not see. On a
+        // shared store the index is derived by the derive role's process (maybe another): its watermark tells.
+        var partial = role.Role.IsShared()
+            ? await index.GetWatermarkAsync(cancellationToken).ConfigureAwait(false) < store.LastCommitSequence
+            : indexer.IsBehind;
         var request = new SearchRequest(query, from, to, limit, after);
         var rows = await index.SearchAsync(request, cancellationToken).ConfigureAwait(false);
         var total = await index.CountAsync(request, cancellationToken).ConfigureAwait(false);

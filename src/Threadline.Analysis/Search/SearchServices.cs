@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Threadline.Server.Roles;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Search;
 using Threadline.Storage.Retention;
@@ -9,7 +10,7 @@ namespace Threadline.Analysis.Search;
 /// analysis' own observer, so the index derives after the stitcher and the analysis).</summary>
 internal static class SearchServices
 {
-    public static void AddSearch(this IServiceCollection services)
+    public static void AddSearch(this IServiceCollection services, ServerRole role)
     {
         // On the server's storage backend, opened after the telemetry store (which creates or upgrades the schema).
         services.AddSingleton(sp =>
@@ -23,6 +24,9 @@ internal static class SearchServices
         services.AddSingleton<ICommittedBatchObserver, SearchIndexObserver>();
         services.AddSingleton<Threadline.Server.Derivation.IDerivationProgress, SearchDerivationProgress>();
         services.AddSingleton<IDeletionObserver, SearchForgetting>();
-        services.AddHostedService<SearchCatchUp>();
+        if (role == ServerRole.All)
+            services.AddHostedService<SearchCatchUp>();
+        else if (role.HasFlag(ServerRole.Derive))
+            services.AddSingleton<Threadline.Server.Derivation.IDerivationStep, SearchStep>();
     }
 }

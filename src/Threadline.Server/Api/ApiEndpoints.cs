@@ -9,11 +9,7 @@ public static class ApiEndpoints
 {
     public static RouteGroupBuilder MapThreadlineApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api");
-
-        api.MapGet("/health", GetHealthAsync)
-            .WithName("GetHealth").WithSummary("Liveness, with what the store holds and how far the start's background derivation is (derivation).")
-            .Produces<HealthResponse>();
+        var api = endpoints.MapHealthApi();
 
         api.MapGet("/traces/{traceId}", GetTraceAsync)
             .WithName("GetTrace").WithSummary("Every span of a trace, with all that OTLP carried.")
@@ -26,13 +22,30 @@ public static class ApiEndpoints
         return api;
     }
 
+    /// <summary>Only <c>/api/health</c>: what a process without the query role answers on its API listener.</summary>
+    public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.MapGet("/health", GetHealthAsync)
+            .WithName("GetHealth").WithSummary("Liveness, with what the store holds, how far the background derivation is (derivation), this process's role and its derivation lease.")
+            .Produces<HealthResponse>();
+        return api;
+    }
+
     private static async Task<IResult> GetHealthAsync(ITelemetryStore store, IServiceProvider services, CancellationToken cancellationToken)
     {
         var statistics = await store.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
         var xray = services.GetService<Ingest.Receive.Udp.XRayUdpReceiver>()?.Statistics;
-        var derivation = services.GetServices<Threadline.Server.Derivation.IDerivationProgress>().ToList();
+        var status = services.GetRequiredService<Roles.DeriveStatus>();
+        // Only the deriving process knows how far its derivation is.
+        var derivation = status.Role.HasFlag(Roles.ServerRole.Derive) ? services.GetServices<Threadline.Server.Derivation.IDerivationProgress>().ToList() : [];
         return TypedResults.Ok(new HealthResponse("ok", statistics.SpanCount, statistics.LogCount, statistics.BytesOnDisk, xray,
-            derivation.Count == 0 ? null : Threadline.Server.Derivation.DerivationResponse.Of(derivation)));
+            derivation.Count == 0 ? null : Threadline.Server.Derivation.DerivationResponse.Of(derivation))
+        {
+            Role = Roles.ServerRoles.Format(status.Role),
+            Lease = status.Lease,
+            LastCommitSequence = store.LastCommitSequence,
+        });
     }
 
     private static async Task<IResult> GetTraceAsync(string traceId, ITelemetryStore store, CancellationToken cancellationToken)

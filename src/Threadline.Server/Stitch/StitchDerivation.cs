@@ -35,11 +35,12 @@ public sealed partial class StitchDerivation : IDerivationProgress
     private readonly TaskCompletionSource _firstCatchUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="cacheTraces">The stitcher's cache window (<see cref="ThreadlineServerOptions.StitchCacheTraces"/>).</param>
-    public StitchDerivation(ITelemetryStore spans, IStitchStore store, int cacheTraces, ILogger<StitchDerivation> logger)
+    /// <param name="readersFillCache">False in a process that reads what another derives (see <see cref="PersistentStitchState"/>).</param>
+    public StitchDerivation(ITelemetryStore spans, IStitchStore store, int cacheTraces, ILogger<StitchDerivation> logger, bool readersFillCache = true)
     {
         _spans = spans;
         _logger = logger;
-        _state = new PersistentStitchState(store, cacheTraces);
+        _state = new PersistentStitchState(store, cacheTraces, readersFillCache);
         Engine = new StitchEngine(_state);
     }
 
@@ -121,7 +122,8 @@ public sealed partial class StitchDerivation : IDerivationProgress
     /// Derives every span committed past the stored watermark, page by page (live writes derive meanwhile, between
     /// pages), then moves the watermark to the last commit derived. Repeats when a live derivation failed meanwhile.
     /// </summary>
-    public async Task CatchUpAsync(CancellationToken cancellationToken)
+    /// <param name="following">The derive role's loop, round after round: nothing worth a log line each time.</param>
+    public async Task CatchUpAsync(CancellationToken cancellationToken, bool following = false)
     {
         while (true)
         {
@@ -142,7 +144,8 @@ public sealed partial class StitchDerivation : IDerivationProgress
             }
             _status = "deriving";
             _spansTotal = watermark == 0 ? (await _spans.GetStatisticsAsync(cancellationToken).ConfigureAwait(false)).SpanCount : null;
-            LogCatchingUp(watermark, target);
+            if (!following)
+                LogCatchingUp(watermark, target);
             try
             {
                 await foreach (var page in _spans.ScanSpansCommittedAfterAsync(watermark, PageSize, cancellationToken).ConfigureAwait(false))
@@ -177,7 +180,8 @@ public sealed partial class StitchDerivation : IDerivationProgress
                     _behind = false;
                     _status = "done";
                     _firstCatchUp.TrySetResult();
-                    LogCaughtUp(Interlocked.Read(ref _spansDone), Math.Max(target, _lastLive));
+                    if (!following)
+                        LogCaughtUp(Interlocked.Read(ref _spansDone), Math.Max(target, _lastLive));
                     return;
                 }
             }

@@ -61,6 +61,12 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_CLICKHOUSE_DATABASE", ThreadlineServerOptions.DefaultClickHouseDatabase),
     };
 
+    private readonly Option<string> _role = new("--role")
+    {
+        Description = "What this process does: all (default: everything, on its own store), or for several processes sharing one ClickHouse database one or more of ingest, query, derive joined by commas (one derive process runs at a time; others stand by) [env: THREADLINE_ROLE]",
+        DefaultValueFactory = _ => EnvironmentDefault.String("THREADLINE_ROLE", "all"),
+    };
+
     private readonly Option<int> _stitchCacheTraces = new("--stitch-cache-traces")
     {
         Description = "Recent traces whose stitch state (invocations, hops, transactions) is kept in memory; the rest is read from the store [env: THREADLINE_STITCH_CACHE_TRACES]",
@@ -107,6 +113,7 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_store);
         command.Options.Add(_clickHouseUrl);
         command.Options.Add(_clickHouseDatabase);
+        command.Options.Add(_role);
         command.Options.Add(_stitchCacheTraces);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
@@ -132,6 +139,9 @@ internal sealed class ServerCommandOptions
         var problems = new List<string>(moduleProblems);
         var retention = parse.GetValue(_retention) is { } age ? Storage.Retention.RetentionValues.ParseAge(age, "--retention", problems) : null;
         var diskBudget = parse.GetValue(_diskBudget) is { } size ? Storage.Retention.RetentionValues.ParseBytes(size, "--disk-budget", problems) : null;
+        var role = Server.Roles.ServerRoles.Parse(parse.GetValue(_role), out var roleProblem);
+        if (roleProblem is not null)
+            problems.Add(roleProblem);
         var bind = parse.GetValue(_bind)!;
         var bindAddress = System.Net.IPAddress.TryParse(bind, out var parsed) ? parsed : null;
         var xrayBind = parse.GetValue(_xrayBind)!;
@@ -143,6 +153,7 @@ internal sealed class ServerCommandOptions
             Store = parse.GetValue(_store)!,
             ClickHouseUrl = parse.GetValue(_clickHouseUrl),
             ClickHouseDatabase = parse.GetValue(_clickHouseDatabase)!,
+            Role = role ?? Server.Roles.ServerRole.All,
             ClickHouseUser = EnvironmentDefault.String("THREADLINE_CLICKHOUSE_USER", "default"),
             ClickHousePassword = Environment.GetEnvironmentVariable("THREADLINE_CLICKHOUSE_PASSWORD") ?? "",
             StitchCacheTraces = parse.GetValue(_stitchCacheTraces),
@@ -194,6 +205,8 @@ internal sealed class ServerCommandOptions
         }
         var host = options.BindAddress;
         Console.WriteLine($"Threadline is running. Data: {server.DataDirectory}");
+        if (options.Role != Server.Roles.ServerRole.All)
+            Console.WriteLine($"  Role:       {Server.Roles.ServerRoles.Format(options.Role)} (sharing ClickHouse database {options.ClickHouseDatabase})");
         Console.WriteLine($"  UI and API: http://{host}:{server.ApiPort}");
         Console.WriteLine($"  OTLP/HTTP:  http://{host}:{server.OtlpHttpPort}");
         Console.WriteLine($"  OTLP/gRPC:  http://{host}:{server.OtlpGrpcPort}");
