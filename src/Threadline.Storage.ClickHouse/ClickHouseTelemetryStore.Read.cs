@@ -6,7 +6,7 @@ namespace Threadline.Storage.ClickHouse;
 
 public sealed partial class ClickHouseTelemetryStore
 {
-    /// <summary>The most spans one ScanSpansCommittedAfterAsync query reads (whole commits, at least one).</summary>
+    /// <summary>The most rows one query of a commit scan reads (whole commits, at least one).</summary>
     private const int CommittedScanChunk = 50_000;
 
     public async Task<IReadOnlyList<SpanRecord>> GetTraceAsync(UInt128 traceId, CancellationToken cancellationToken)
@@ -92,32 +92,42 @@ public sealed partial class ClickHouseTelemetryStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        return PagesAsync(StreamSpansAsync([$"SELECT {SpanRows.SpanSelect} FROM spans WHERE {_visible.VisibleFilter()}"], cancellationToken), pageSize, cancellationToken);
+        return PagesAsync(StreamAsync([$"SELECT {SpanRows.SpanSelect} FROM spans WHERE {_visible.VisibleFilter()}"], row => SpanRows.ReadSpan(row, _cache), cancellationToken),
+            pageSize, cancellationToken);
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        ScanCommittedAfterAsync(sequence, pageSize, "spans", "span_count", SpanRows.SpanSelect, row => SpanRows.ReadSpan(row, _cache), cancellationToken);
+
+    public IAsyncEnumerable<IReadOnlyList<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        ScanCommittedAfterAsync(sequence, pageSize, "logs", "log_count", SpanRows.LogSelect, row => SpanRows.ReadLog(row, _cache), cancellationToken);
+
+    /// <summary>The rows of <paramref name="table"/> of the visible commits past <paramref name="sequence"/>;
+    /// <paramref name="countColumn"/> is the column of <c>commits</c> saying how many rows each write stored there.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<T>> ScanCommittedAfterAsync<T>(long sequence, int pageSize, string table, string countColumn, string select,
+        Func<TabSeparatedReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var visible = _visible.VisibleFilter(out var last);
-        // `commits` says how many spans each write stored, so the scan reads whole commits in chunks of bounded size,
-        // each one query sorted by commit sequence (the spans table is sorted by service and time, not by commit).
+        // `commits` says how many rows each write stored, so the scan reads whole commits in chunks of bounded size,
+        // each one query sorted by commit sequence (spans and logs are sorted by service and time, not by commit).
         var commits = await _client.QueryAsync(
-            $"SELECT seq, span_count FROM commits WHERE state = 1 AND seq > {ClickHouseSql.Literal(sequence)} AND seq <= {ClickHouseSql.Literal(last)} AND span_count > 0 ORDER BY seq",
-            row => (Sequence: row.GetUInt64(0), Spans: row.GetUInt32(1)), cancellationToken).ConfigureAwait(false);
+            $"SELECT seq, {countColumn} FROM commits WHERE state = 1 AND seq > {ClickHouseSql.Literal(sequence)} AND seq <= {ClickHouseSql.Literal(last)} AND {countColumn} > 0 ORDER BY seq",
+            row => (Sequence: row.GetUInt64(0), Rows: row.GetUInt32(1)), cancellationToken).ConfigureAwait(false);
         var queries = new List<string>();
         for (var i = 0; i < commits.Count;)
         {
             var first = commits[i].Sequence;
-            long spans = 0;
+            long rows = 0;
             var end = i;
-            while (end < commits.Count && (end == i || spans + commits[end].Spans <= CommittedScanChunk))
-                spans += commits[end++].Spans;
+            while (end < commits.Count && (end == i || rows + commits[end].Rows <= CommittedScanChunk))
+                rows += commits[end++].Rows;
             var lastInChunk = commits[end - 1].Sequence;
-            queries.Add($"SELECT {SpanRows.SpanSelect} FROM spans WHERE commit_seq BETWEEN {ClickHouseSql.Literal(first)} AND {ClickHouseSql.Literal(lastInChunk)} AND {visible} ORDER BY commit_seq");
+            queries.Add($"SELECT {select} FROM {table} WHERE commit_seq BETWEEN {ClickHouseSql.Literal(first)} AND {ClickHouseSql.Literal(lastInChunk)} AND {visible} ORDER BY commit_seq");
             i = end;
         }
-        await foreach (var page in PagesAsync(StreamSpansAsync(queries, cancellationToken), pageSize, cancellationToken).ConfigureAwait(false))
+        await foreach (var page in PagesAsync(StreamAsync(queries, read, cancellationToken), pageSize, cancellationToken).ConfigureAwait(false))
             yield return page;
     }
 
@@ -138,25 +148,25 @@ public sealed partial class ClickHouseTelemetryStore
     private Task<IReadOnlyList<SpanRecord>> QuerySpansAsync(string sql, CancellationToken cancellationToken) =>
         _client.QueryAsync(sql, row => SpanRows.ReadSpan(row, _cache), cancellationToken);
 
-    private async IAsyncEnumerable<SpanRecord> StreamSpansAsync(IReadOnlyList<string> queries, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<T> StreamAsync<T>(IReadOnlyList<string> queries, Func<TabSeparatedReader, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         foreach (var sql in queries)
         {
-            await foreach (var span in _client.StreamAsync(sql, row => SpanRows.ReadSpan(row, _cache), cancellationToken).ConfigureAwait(false))
-                yield return span;
+            await foreach (var record in _client.StreamAsync(sql, read, cancellationToken).ConfigureAwait(false))
+                yield return record;
         }
     }
 
-    private static async IAsyncEnumerable<IReadOnlyList<SpanRecord>> PagesAsync(IAsyncEnumerable<SpanRecord> spans, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<IReadOnlyList<T>> PagesAsync<T>(IAsyncEnumerable<T> records, int pageSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var page = new List<SpanRecord>(pageSize);
-        await foreach (var span in spans.WithCancellation(cancellationToken).ConfigureAwait(false))
+        var page = new List<T>(pageSize);
+        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            page.Add(span);
+            page.Add(record);
             if (page.Count == pageSize)
             {
                 yield return page;
-                page = new List<SpanRecord>(pageSize);
+                page = new List<T>(pageSize);
             }
         }
         if (page.Count > 0)

@@ -10,35 +10,43 @@ using Threadline.Telemetry;
 
 namespace Threadline.Storage.DuckDb;
 
-/// <summary>The reads derived state needs: spans by commit sequence past a watermark, and many traces at once.</summary>
+/// <summary>The reads derived state needs: spans and logs by commit sequence past a watermark, and many traces at once.</summary>
 public sealed partial class DuckDbTelemetryStore
 {
     /// <summary>
-    /// How many spans one range query of a commit scan covers at most (unless one commit alone is larger). Ordering a
+    /// How many rows one range query of a commit scan covers at most (unless one commit alone is larger). Ordering a
     /// range by commit sorts it, so ranges stay small; a single commit is read in storage order, unsorted, however big
     /// (a folder upgraded from schema 2 holds everything as commit 1).
     /// </summary>
-    private const long ScanRangeSpans = 64 * 1024;
+    private const long ScanRangeRows = 64 * 1024;
 
     /// <summary>Traces per query of <see cref="GetTracesAsync"/>, so the SQL text stays modest.</summary>
     private const int TracesPerQuery = 256;
 
-    public async IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        ScanCommittedAfterAsync(sequence, pageSize, SqlText.SpanCommitsAfter, SqlText.SpansCommittedBetween, RowReader.ReadSpan, cancellationToken);
+
+    public IAsyncEnumerable<IReadOnlyList<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        ScanCommittedAfterAsync(sequence, pageSize, SqlText.LogCommitsAfter, SqlText.LogsCommittedBetween, RowReader.ReadLog, cancellationToken);
+
+    /// <summary>The rows of the commits past <paramref name="sequence"/>: <paramref name="commitsSql"/> counts them per
+    /// commit, <paramref name="rowsSql"/> reads a range of commits.</summary>
+    private async IAsyncEnumerable<IReadOnlyList<T>> ScanCommittedAfterAsync<T>(long sequence, int pageSize, string commitsSql, string rowsSql,
+        Func<DbDataReader, ResourceScopeCache, T> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         var through = LastCommitSequence;
         if (through <= sequence)
             yield break;
-        var commits = await QueryAsync(SqlText.CommitsAfter,
+        var commits = await QueryAsync(commitsSql,
             [new DuckDBParameter("after", sequence), new DuckDBParameter("through", through)],
-            (row, _) => (Sequence: row.GetInt64(0), Spans: row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
+            (row, _) => (Sequence: row.GetInt64(0), Rows: row.GetInt64(1)), cancellationToken).ConfigureAwait(false);
 
-        var page = new List<SpanRecord>(pageSize);
+        var page = new List<T>(pageSize);
         foreach (var (first, last) in CommitRanges(commits))
         {
-            var sql = first == last ? SqlText.SpansCommittedBetween : SqlText.SpansCommittedBetween + "ORDER BY s.commit_seq\n";
+            var sql = first == last ? rowsSql : rowsSql + "ORDER BY commit_seq\n";
             var connection = RentReader();
             try
             {
@@ -50,13 +58,13 @@ public sealed partial class DuckDbTelemetryStore
                 while (true)
                 {
                     var room = pageSize - page.Count;
-                    var read = await Task.Run(() => ReadSpans(row, page, room, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    var count = await Task.Run(() => ReadRows(row, read, page, room, cancellationToken), cancellationToken).ConfigureAwait(false);
                     if (page.Count == pageSize)
                     {
                         yield return page;
-                        page = new List<SpanRecord>(pageSize);
+                        page = new List<T>(pageSize);
                     }
-                    if (read < room)
+                    if (count < room)
                         break;
                 }
             }
@@ -69,34 +77,34 @@ public sealed partial class DuckDbTelemetryStore
             yield return page;
     }
 
-    private static IEnumerable<(long First, long Last)> CommitRanges(IReadOnlyList<(long Sequence, long Spans)> commits)
+    private static IEnumerable<(long First, long Last)> CommitRanges(IReadOnlyList<(long Sequence, long Rows)> commits)
     {
         var index = 0;
         while (index < commits.Count)
         {
             var first = commits[index].Sequence;
-            var spans = commits[index].Spans;
+            var rows = commits[index].Rows;
             index++;
-            while (index < commits.Count && spans + commits[index].Spans <= ScanRangeSpans)
+            while (index < commits.Count && rows + commits[index].Rows <= ScanRangeRows)
             {
-                spans += commits[index].Spans;
+                rows += commits[index].Rows;
                 index++;
             }
             yield return (first, commits[index - 1].Sequence);
         }
     }
 
-    private int ReadSpans(DbDataReader row, List<SpanRecord> into, int most, CancellationToken cancellationToken)
+    private int ReadRows<T>(DbDataReader row, Func<DbDataReader, ResourceScopeCache, T> read, List<T> into, int most, CancellationToken cancellationToken)
     {
-        var read = 0;
-        while (read < most && row.Read())
+        var count = 0;
+        while (count < most && row.Read())
         {
-            into.Add(RowReader.ReadSpan(row, _cache));
-            read++;
-            if ((read & 1023) == 0)
+            into.Add(read(row, _cache));
+            count++;
+            if ((count & 1023) == 0)
                 cancellationToken.ThrowIfCancellationRequested();
         }
-        return read;
+        return count;
     }
 
     public async Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(

@@ -57,6 +57,14 @@ public interface ITelemetryStore : IAsyncDisposable
     IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The log records of every commit whose sequence is greater than <paramref name="sequence"/> and at most
+    /// <see cref="LastCommitSequence"/> when the scan starts, in commit order (within a commit, in no particular
+    /// order), in pages of at most <paramref name="pageSize"/> (a page may end inside a commit). A commit holding only
+    /// spans gives nothing. For deriving state from logs past a watermark (a commit may hold only logs).
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Many traces in one read: for each requested id that has stored spans, what <see cref="GetTraceAsync"/> returns
     /// for it; unknown ids are left out. For batched read-through of derived state's caches.
     /// </summary>

@@ -53,6 +53,9 @@ internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStor
     public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
         inner.ScanSpansCommittedAfterAsync(sequence, pageSize, cancellationToken);
 
+    public IAsyncEnumerable<IReadOnlyList<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
+        inner.ScanLogsCommittedAfterAsync(sequence, pageSize, cancellationToken);
+
     public Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyCollection<UInt128> traceIds, CancellationToken cancellationToken) =>
         inner.GetTracesAsync(traceIds, cancellationToken);
 

@@ -68,6 +68,7 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
             Assert.Equal((HighTraceId, a.SpanId, "kept"), (Assert.Single(logs).TraceId, logs[0].SpanId, (string?)logs[0].Body));
             Assert.Equal(["a", "b", "c"], (await ScanAsync(upgraded, 0)).Select(s => s.Name).Order());
             Assert.Empty(await ScanAsync(upgraded, 1));
+            Assert.Equal(["kept", "other"], (await ScanLogsAsync(upgraded, 0)).Select(l => (string)l.Body!).Order());
 
             await upgraded.WriteAsync([new TelemetryBatch([Records.Span(HighTraceId, "d", 10_000)], [])], Ct);
             Assert.Equal(2, upgraded.LastCommitSequence);
@@ -116,6 +117,14 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         await foreach (var page in store.ScanSpansCommittedAfterAsync(after, 100, Ct))
             spans.AddRange(page);
         return spans;
+    }
+
+    private static async Task<List<LogRecord>> ScanLogsAsync(ITelemetryStore store, long after)
+    {
+        var logs = new List<LogRecord>();
+        await foreach (var page in store.ScanLogsCommittedAfterAsync(after, 100, Ct))
+            logs.AddRange(page);
+        return logs;
     }
 
     [Fact]

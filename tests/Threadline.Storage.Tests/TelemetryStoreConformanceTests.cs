@@ -334,6 +334,7 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
         Assert.Equal(before, Store.LastCommitSequence);
         Assert.Empty(await Store.GetTraceAsync(lost.TraceId, Ct));
         Assert.Equal(["kept"], (await ScanCommittedAfterAsync(0, 10)).Select(s => s.Name));
+        Assert.Empty(await ScanLogsCommittedAfterAsync(0, 10));
         var next = Records.Span(Records.NewTraceId(), "next", 3_000);
         await Store.WriteAsync([new TelemetryBatch([next], [])], Ct);
         Assert.True(Store.LastCommitSequence > before);
@@ -377,6 +378,49 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_log_scan_after_a_sequence_returns_exactly_the_logs_of_the_later_commits_in_commit_order()
+    {
+        var traceId = Records.NewTraceId();
+        var spanId = Records.NewSpanId();
+        // Spans with logs, spans only, logs only (OpenTelemetry SDKs export logs in requests of their own), then again;
+        // each write's logs come in two batches (still one commit).
+        var writes = new (int Spans, int Logs)[] { (1, 2), (2, 0), (0, 3), (0, 4), (1, 1), (1, 0) };
+        var commits = new List<(long Sequence, List<string> Bodies)>();
+        for (var c = 0; c < writes.Length; c++)
+        {
+            var spans = Enumerable.Range(0, writes[c].Spans).Select(i => Records.Span(traceId, $"c{c}s{i}", 2_000_000 + i)).ToList();
+            // Later commits' logs are older, so commit order is not time order.
+            var logs = Enumerable.Range(0, writes[c].Logs).Select(i => Records.Log(traceId, spanId, 900_000 - c * 1_000 + i, $"c{c}l{i}")).ToList();
+            var half = logs.Count / 2;
+            await Store.WriteAsync([new TelemetryBatch(spans, logs[..half]), new TelemetryBatch([], logs[half..])], Ct);
+            commits.Add((Store.LastCommitSequence, logs.Select(l => (string)l.Body!).ToList()));
+        }
+
+        var pages = new List<IReadOnlyList<LogRecord>>();
+        await foreach (var page in Store.ScanLogsCommittedAfterAsync(commits[0].Sequence, 2, Ct))
+            pages.Add(page);
+
+        Assert.All(pages, page => Assert.InRange(page.Count, 1, 2));
+        var scanned = pages.SelectMany(p => p).Select(l => (string)l.Body!).ToList();
+        var expected = commits.Skip(1).ToList();
+        Assert.Equal(expected.Sum(c => c.Bodies.Count), scanned.Count);
+        var offset = 0;
+        foreach (var (_, bodies) in expected)
+        {
+            Assert.Equal(bodies.Order(), scanned.Skip(offset).Take(bodies.Count).Order());
+            offset += bodies.Count;
+        }
+        // After a commit of spans only, the first logs are those of the next commit, which holds logs only.
+        var afterSpansOnly = await ScanLogsCommittedAfterAsync(commits[1].Sequence, 3);
+        Assert.Equal(["c2l0", "c2l1", "c2l2"], afterSpansOnly.Take(3).Select(l => (string)l.Body!).Order());
+        var logOnly = Assert.Single(afterSpansOnly, l => (string)l.Body! == "c2l1");
+        Assert.Equal((traceId, spanId, 898_001L), (logOnly.TraceId, logOnly.SpanId, logOnly.TimeUnixNano));
+        Assert.Equal(writes.Sum(w => w.Logs), (await ScanLogsCommittedAfterAsync(0, 3)).Count);
+        Assert.Empty(await ScanLogsCommittedAfterAsync(commits[^2].Sequence, 3));
+        Assert.Empty(await ScanLogsCommittedAfterAsync(commits[^1].Sequence, 3));
+    }
+
+    [Fact]
     public async Task Many_traces_at_once_equal_each_trace_by_id_and_leave_out_unknown_ones()
     {
         const long hour = 3_600_000_000_000;
@@ -408,6 +452,14 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
         await foreach (var page in Store.ScanSpansCommittedAfterAsync(sequence, pageSize, Ct))
             spans.AddRange(page);
         return spans;
+    }
+
+    protected async Task<List<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize)
+    {
+        var logs = new List<LogRecord>();
+        await foreach (var page in Store.ScanLogsCommittedAfterAsync(sequence, pageSize, Ct))
+            logs.AddRange(page);
+        return logs;
     }
 
     private static void AssertAttributes(IReadOnlyList<KeyValue> expected, IReadOnlyList<KeyValue> actual)

@@ -9,13 +9,14 @@ using Threadline.Telemetry;
 namespace Threadline.Analysis.Search;
 
 /// <summary>
-/// Keeps the search index derived from the stored spans (docs/search.md): re-derives the touched traces after each
-/// commit (on the writer loop, after the stitcher and the analysis) and, at start, the commits past the index's
+/// Keeps the search index derived from the stored spans and logs (docs/search.md): re-derives the touched traces after
+/// each commit (on the writer loop, after the stitcher and the analysis) and, at start, the commits past the index's
 /// watermark in the background. A trace is derived from all its stored spans and logs: those of recently derived traces
 /// are cached (<see cref="SearchTraceCache"/>), the others read back in one batched query each for spans and logs, and
-/// a trace the stitcher first saw in this commit needs no span read at all. The watermark moves only over commits whose
-/// traces are all derived: while the catch-up runs, live commits are derived but the watermark waits for the catch-up
-/// to finish; after a failed derivation it stops, so the next start derives again from there.
+/// a trace the stitcher first saw in this commit needs no span read at all; the catch-up reads all its traces back, as
+/// it derives commits this process may not have seen. The watermark moves only over commits whose traces are all
+/// derived: while the catch-up runs, live commits are derived but the watermark waits for the catch-up to finish; after
+/// a failed derivation it stops, so the next start derives again from there.
 /// </summary>
 public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store, StitchEngine engine, SearchRowBuilder builder,
     AnalysisOptions options, ILogger<SearchIndexer> logger) : IDisposable
@@ -120,7 +121,11 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
             _cache.Clear();
     }
 
-    /// <summary>Derives every commit past the watermark, page by page, then lets live commits move the watermark.</summary>
+    /// <summary>
+    /// Derives every commit past the watermark, page by page, its spans and then its logs (a commit may hold only logs),
+    /// moves the watermark to the last commit when it started (or the last derived live, if later) and lets live
+    /// commits move it on. Called again, it derives what was committed since.
+    /// </summary>
     public async Task CatchUpAsync(int pageSize, CancellationToken cancellationToken)
     {
         var watermark = await index.GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
@@ -134,10 +139,19 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
             {
                 if (_failed)
                     return;
-                // The page's spans are stored and in every cached trace already: derive their traces, add nothing.
                 DeriveAsync(page, [], NoTraces, null, cancellationToken, pageIsStored: true).GetAwaiter().GetResult();
             }
             Progress.Advance(page.Count);
+        }
+        // A commit may hold only logs: the invocations holding the spans they point to change, as in the live path.
+        await foreach (var page in store.ScanLogsCommittedAfterAsync(watermark, pageSize, cancellationToken).ConfigureAwait(false))
+        {
+            lock (_lock)
+            {
+                if (_failed)
+                    return;
+                DeriveAsync([], page, NoTraces, null, cancellationToken, pageIsStored: true).GetAwaiter().GetResult();
+            }
         }
         lock (_lock)
         {
@@ -160,6 +174,8 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
         return -1;
     }
 
+    /// <summary>Derives the traces of a commit's records; with <paramref name="pageIsStored"/>, of records read from the
+    /// store, which this process may not have seen: their traces are read back, none taken from the cache.</summary>
     private async Task DeriveAsync(IReadOnlyList<SpanRecord> spans, IReadOnlyList<LogRecord> logs, IReadOnlySet<UInt128> newTraces, long? watermark,
         CancellationToken cancellationToken, bool pageIsStored = false)
     {
@@ -172,7 +188,8 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
             if (traceId == UInt128.Zero || traces.ContainsKey(traceId))
                 continue;
             // A cached trace holds every stored log within its window: one whose new spans reach outside it is read again.
-            if (_cache.TryGet(traceId, out var cached) && (pageIsStored || cached.LogsCover(spansByTrace[traceId], LogMarginNanos)))
+            // It lacks what was stored by commits this process did not derive live (a crash, another process).
+            if (!pageIsStored && _cache.TryGet(traceId, out var cached) && cached.LogsCover(spansByTrace[traceId], LogMarginNanos))
             {
                 traces[traceId] = cached;
                 continue;

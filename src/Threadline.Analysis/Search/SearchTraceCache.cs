@@ -6,7 +6,8 @@ namespace Threadline.Analysis.Search;
 /// The stored spans and logs of recently derived traces, least recently used evicted first, at most a given number of
 /// records in all. A trace that is not cached is read back from the span store (one batched query for the spans and
 /// one for the logs per derivation), so the size changes speed, never the answer. Each cached trace holds every span and
-/// log stored for it. Used only under the search derivation's lock.
+/// log stored for it by the time it was read back or by a commit derived live since (the catch-up, which derives commits
+/// this process may not have seen, reads its traces back). Used only under the search derivation's lock.
 /// </summary>
 internal sealed class SearchTraceCache(int capacity)
 {

@@ -1,0 +1,1 @@
+WHERE l.commit_seq BETWEEN $first AND $last
