@@ -126,12 +126,13 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
     /// moves the watermark to the last commit when it started (or the last derived live, if later) and lets live
     /// commits move it on. Called again, it derives what was committed since.
     /// </summary>
-    public async Task CatchUpAsync(int pageSize, CancellationToken cancellationToken)
+    /// <param name="following">The derive role's loop calls it round after round: no log lines each time.</param>
+    public async Task CatchUpAsync(int pageSize, CancellationToken cancellationToken, bool following = false)
     {
         var watermark = await index.GetWatermarkAsync(cancellationToken).ConfigureAwait(false);
         var target = store.LastCommitSequence;
         Progress.Start(await SpansPastAsync(watermark, cancellationToken).ConfigureAwait(false));
-        if (target > watermark)
+        if (target > watermark && !following)
             logger.LogInformation("Search index: deriving commits {From} to {To} in the background.", watermark + 1, target);
         await foreach (var page in store.ScanSpansCommittedAfterAsync(watermark, pageSize, cancellationToken).ConfigureAwait(false))
         {
@@ -164,7 +165,8 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
             Volatile.Write(ref _caughtUp, true);
         }
         Progress.Finish();
-        logger.LogInformation("Search index: derived up to commit {Sequence}.", Math.Max(target, Volatile.Read(ref _lastDerived)));
+        if (!following)
+            logger.LogInformation("Search index: derived up to commit {Sequence}.", Math.Max(target, Volatile.Read(ref _lastDerived)));
     }
 
     private async Task<long> SpansPastAsync(long watermark, CancellationToken cancellationToken)

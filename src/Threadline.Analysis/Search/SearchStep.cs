@@ -8,5 +8,5 @@ internal sealed class SearchStep(SearchIndexer indexer) : IDerivationStep
 {
     private const int PageSize = 2_000;
 
-    public Task CatchUpAsync(CancellationToken cancellationToken) => indexer.CatchUpAsync(PageSize, cancellationToken);
+    public Task CatchUpAsync(CancellationToken cancellationToken) => indexer.CatchUpAsync(PageSize, cancellationToken, following: true);
 }

@@ -32,6 +32,9 @@ internal sealed partial class DeriveLoop(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A lease without an end (a store only one process can open) needs no keeping.
+        if (!follows && lease.Length == Timeout.InfiniteTimeSpan)
+            return;
         await Task.Yield();
         try
         {
