@@ -98,6 +98,7 @@ internal sealed class ClickHouseServerProcess : IAsyncDisposable
               <compression>
                 <case>
                   <method>zstd</method>
+                  <level>6</level>
                 </case>
               </compression>
               <users>
