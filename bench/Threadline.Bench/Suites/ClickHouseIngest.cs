@@ -32,7 +32,7 @@ internal static class ClickHouseIngest
         var cost = await IngestSuite.MeasureThreadlineAsync("clickhouse", "Threadline on ClickHouse", "stitch.clickhouse",
             () => ThreadlineReceiver.StartAsync(Path.Combine(folder, "threadline"), TimeSpan.FromMinutes(2), store: ThreadlineReceiver.ClickHouse(server.Url, Database)),
             settings, load, warmup, results, store,
-            afterChecks: async _ => derived = await ClickHouseWaits.DerivedCaughtUpAsync(client, Database));
+            afterChecks: async _ => derived = (await ClickHouseWaits.DerivedCaughtUpAsync(client, Database)).Describe("the stitching check"));
         await AddBytesAsync(client, Database, "payloads", "with payloads", $"the measured load and its warm-up; {derived}", null, results);
         await IngestQueries.MeasureAsync("ingest_clickhouse", "ingested store, ClickHouse",
             () => ThreadlineReceiver.StartAsync(Path.Combine(folder, "threadline"), TimeSpan.FromMinutes(5), store: ThreadlineReceiver.ClickHouse(server.Url, Database)),
@@ -46,7 +46,7 @@ internal static class ClickHouseIngest
             var sent = await LoadSender.SendAsync(receiver.OtlpHttp, bare.Requests, settings.Connections, settings.RateSpansPerSecond, CancellationToken.None);
             if (sent.Failures > 0)
                 throw new InvalidOperationException($"Threadline on ClickHouse refused {sent.Failures} requests of the load without payloads: {sent.FirstFailure}");
-            derived = await ClickHouseWaits.DerivedCaughtUpAsync(client, NoPayloadsDatabase);
+            derived = (await ClickHouseWaits.DerivedCaughtUpAsync(client, NoPayloadsDatabase)).Describe("the load");
         }
         await ClickHouseWaits.MergesSettledAsync(client);
         await AddBytesAsync(client, NoPayloadsDatabase, "no_payloads", "without payloads", $"the same load, no warm-up; {derived}", 60, results);
