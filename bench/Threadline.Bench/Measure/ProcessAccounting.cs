@@ -20,6 +20,23 @@ internal static class ProcessAccounting
 
     public static double PeakRssMegabytes(int pid) => StatusKilobytes(pid, "VmHWM:") / 1024.0;
 
+    /// <summary>
+    /// Resets the process's VmHWM to its current RSS (<c>5</c> to <c>/proc/PID/clear_refs</c>, Linux 4.0+; a process of
+    /// this user), so that a later <see cref="PeakRssMegabytes"/> is the peak since; false where the kernel refuses.
+    /// </summary>
+    public static bool ResetPeakRss(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static long StatusKilobytes(int pid, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

@@ -9,8 +9,9 @@ namespace Threadline.Bench.Suites;
 
 /// <summary>
 /// The ingest step on ClickHouse: the bench starts its own server, sends the same load to <c>threadline serve --store
-/// clickhouse</c> measured as the DuckDB run (the server's process measured with it), then the bytes per span on disk
-/// of that database, the query figures on it, and the bytes per span of the same load without payloads sent to a
+/// clickhouse</c> measured as the DuckDB run (the server's process measured with it), then the scale-out run
+/// (<see cref="ClickHouseScaleOut"/>, a failure of which is returned), the bytes per span on disk of the single
+/// process's database, the query figures on it, and the bytes per span of the same load without payloads sent to a
 /// second database.
 /// </summary>
 internal static class ClickHouseIngest
@@ -18,7 +19,7 @@ internal static class ClickHouseIngest
     private const string Database = "threadline_ingest";
     private const string NoPayloadsDatabase = "threadline_ingest_no_payloads";
 
-    public static async Task<IngestCost> RunAsync(BenchSettings settings, WorkloadOptions options, EncodedLoad load, EncodedLoad warmup, Results results)
+    public static async Task<(IngestCost Cost, Exception? ScaleOutFailure)> RunAsync(BenchSettings settings, WorkloadOptions options, EncodedLoad load, EncodedLoad warmup, Results results)
     {
         var folder = Path.Combine(settings.WorkDirectory, "ingest-clickhouse");
         await using var server = await ClickHouseServerProcess.StartAsync(Path.Combine(folder, "server"), TimeSpan.FromSeconds(60));
@@ -32,7 +33,18 @@ internal static class ClickHouseIngest
         var cost = await IngestSuite.MeasureThreadlineAsync("clickhouse", "Threadline on ClickHouse", "stitch.clickhouse",
             () => ThreadlineReceiver.StartAsync(Path.Combine(folder, "threadline"), TimeSpan.FromMinutes(2), store: ThreadlineReceiver.ClickHouse(server.Url, Database)),
             settings, load, warmup, results, store,
-            afterChecks: async _ => derived = await ClickHouseWaits.DerivedCaughtUpAsync(client, Database));
+            afterChecks: async _ => derived = (await ClickHouseWaits.DerivedCaughtUpAsync(client, Database)).Describe("the stitching check"));
+        // The scale-out run next to it, on the same server; its failure leaves the rest of this run to measure.
+        Exception? scaleOutFailure = null;
+        try
+        {
+            await ClickHouseScaleOut.RunAsync(settings, server, client, load, warmup, cost, results);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"!! ingest on ClickHouse, the scale-out run failed: {e}");
+            scaleOutFailure = new InvalidOperationException($"the scale-out run: {e.Message}", e);
+        }
         await AddBytesAsync(client, Database, "payloads", "with payloads", $"the measured load and its warm-up; {derived}", null, results);
         await IngestQueries.MeasureAsync("ingest_clickhouse", "ingested store, ClickHouse",
             () => ThreadlineReceiver.StartAsync(Path.Combine(folder, "threadline"), TimeSpan.FromMinutes(5), store: ThreadlineReceiver.ClickHouse(server.Url, Database)),
@@ -46,11 +58,11 @@ internal static class ClickHouseIngest
             var sent = await LoadSender.SendAsync(receiver.OtlpHttp, bare.Requests, settings.Connections, settings.RateSpansPerSecond, CancellationToken.None);
             if (sent.Failures > 0)
                 throw new InvalidOperationException($"Threadline on ClickHouse refused {sent.Failures} requests of the load without payloads: {sent.FirstFailure}");
-            derived = await ClickHouseWaits.DerivedCaughtUpAsync(client, NoPayloadsDatabase);
+            derived = (await ClickHouseWaits.DerivedCaughtUpAsync(client, NoPayloadsDatabase)).Describe("the load");
         }
         await ClickHouseWaits.MergesSettledAsync(client);
         await AddBytesAsync(client, NoPayloadsDatabase, "no_payloads", "without payloads", $"the same load, no warm-up; {derived}", 60, results);
-        return cost;
+        return (cost, scaleOutFailure);
     }
 
     /// <summary>

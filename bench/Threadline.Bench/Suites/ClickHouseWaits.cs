@@ -28,9 +28,12 @@ internal static class ClickHouseWaits
 
     /// <summary>
     /// Until the stitch, analysis and search parts' watermarks (derived_writes) reach the last completed commit holding
-    /// spans, or stop moving for 10 s (a part may hold its watermark back); says which.
+    /// spans, or they and <paramref name="progress"/> stop moving for <paramref name="stall"/> (default 10 s; a part may
+    /// hold its watermark back, and moves it only at the end of a round) or <paramref name="limit"/> (default 2 min) passed; says which.
     /// </summary>
-    public static async Task<string> DerivedCaughtUpAsync(ClickHouseClient client, string database)
+    /// <param name="progress">What moves within a round (e.g. the parts' derived writes of each page).</param>
+    public static async Task<DerivedCatchUp> DerivedCaughtUpAsync(ClickHouseClient client, string database, TimeSpan? stall = null, TimeSpan? limit = null,
+        Func<Task<string>>? progress = null)
     {
         var db = ClickHouseSql.Identifier(database);
         var clock = Stopwatch.StartNew();
@@ -45,12 +48,22 @@ internal static class ClickHouseWaits
                 row => (Part: row.GetString(0), Watermark: row.GetInt64(1)), CancellationToken.None, database: "default");
             var state = string.Join(", ", parts.Select(p => $"{p.Part} {p.Watermark}")) + $" of commit {commit}";
             if (parts.Count == 3 && parts.All(p => p.Watermark >= commit))
-                return string.Create(CultureInfo.InvariantCulture, $"derived parts at the last commit {clock.Elapsed.TotalSeconds:F1} s after the stitching check");
-            if (state != previous)
-                (previous, lastChange) = (state, clock.Elapsed);
-            if (clock.Elapsed - lastChange > TimeSpan.FromSeconds(10) || clock.Elapsed > Limit)
-                return $"derived parts behind after {clock.Elapsed.TotalSeconds:F0} s: {state}";
+                return new DerivedCatchUp(true, clock.Elapsed, state);
+            var moved = state + (progress is null ? "" : await progress());
+            if (moved != previous)
+                (previous, lastChange) = (moved, clock.Elapsed);
+            if (clock.Elapsed - lastChange > (stall ?? TimeSpan.FromSeconds(10)) || clock.Elapsed > (limit ?? Limit))
+                return new DerivedCatchUp(false, clock.Elapsed, state);
             await Task.Delay(Poll);
         }
     }
+}
+
+/// <summary>How <see cref="ClickHouseWaits.DerivedCaughtUpAsync"/> ended: at the last commit after <paramref name="Elapsed"/>, or behind (<paramref name="State"/>: the watermarks).</summary>
+internal sealed record DerivedCatchUp(bool AtLastCommit, TimeSpan Elapsed, string State)
+{
+    /// <param name="since">What the wait began after, e.g. "the stitching check".</param>
+    public string Describe(string since) => AtLastCommit
+        ? string.Create(CultureInfo.InvariantCulture, $"derived parts at the last commit {Elapsed.TotalSeconds:F1} s after {since}")
+        : $"derived parts behind after {Elapsed.TotalSeconds:F0} s: {State}";
 }

@@ -34,8 +34,9 @@ internal static class IngestSuite
         Exception? clickHouseFailure = null;
         try
         {
-            var clickHouse = await ClickHouseIngest.RunAsync(settings, options, load, warmup, results);
+            var (clickHouse, scaleOutFailure) = await ClickHouseIngest.RunAsync(settings, options, load, warmup, results);
             AddClickHouseRatios(clickHouse, threadline, results);
+            clickHouseFailure = scaleOutFailure;
         }
         catch (Exception e)
         {
@@ -165,7 +166,7 @@ internal static class IngestSuite
     }
 
     /// <summary>Checks that the stitcher really linked the generated hops: sampled transactions have every invocation.</summary>
-    private static async Task VerifyStitchingAsync(ThreadlineReceiver receiver, EncodedLoad load, Results results, string stitchKey, string label)
+    internal static async Task VerifyStitchingAsync(ThreadlineReceiver receiver, EncodedLoad load, Results results, string stitchKey, string label)
     {
         using var http = new HttpClient { BaseAddress = receiver.Api };
         var sample = load.Sample.Items.Take(100).ToList();
