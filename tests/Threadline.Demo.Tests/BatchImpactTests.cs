@@ -186,9 +186,7 @@ public sealed class BatchImpactTests : IAsyncLifetime
         // The batch fails, is retried once whole, fails again and is skipped.
         var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 0, 4) && i.GetProperty("count").GetInt32() == 2);
         AssertUsers(issue, failed: [], vips: [], delayed: [], inFailedBatches: ["u-ann", "u-bob", "u-cat", "u-dan"]);
-        var batches = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)
-            .Select(i => i.Event!["Records"]!.AsArray().Count).ToList();
-        Assert.Equal([4, 4], batches);
+        Assert.Equal([4, 4], (await WorkerInvocationsAsync(2)).Select(i => i.Event!["Records"]!.AsArray().Count));
     }
 
     [Fact]
@@ -208,7 +206,7 @@ public sealed class BatchImpactTests : IAsyncLifetime
         // [bob ann cat dan] fails, [bob ann] fails, [bob] succeeds, [ann] fails twice and is skipped, [cat dan] succeeds.
         var issue = await IssueAsync(i => Outcomes(i) == (1, 0, 3, 0, 0));
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: ["u-bob", "u-cat", "u-dan"]);
-        var worker = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker).ToList();
+        var worker = await WorkerInvocationsAsync(6);
         Assert.Equal([4, 2, 1, 1, 1, 2], worker.Select(i => i.Event!["Records"]!.AsArray().Count));
         var annSequenceNumber = worker[3].Event!["Records"]![0]!["dynamodb"]!["SequenceNumber"]!.GetValue<string>();
 
@@ -390,6 +388,19 @@ public sealed class BatchImpactTests : IAsyncLifetime
         if (delivery <= order["failures"]!.GetValue<int>())
             throw new InvalidOperationException($"Order of {user} could not be processed (delivery {delivery})");
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The worker's invocations once the sandbox logged at least <paramref name="count"/> (the issue can show its last
+    /// outcome before the sandbox logged the invocation after it).
+    /// </summary>
+    private async Task<List<Threadline.Sandbox.Functions.InvocationRecord>> WorkerInvocationsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<Threadline.Sandbox.Functions.InvocationRecord> Logged() => [.. Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)];
+        while (Logged().Count < count && DateTime.UtcNow < deadline)
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        return Logged();
     }
 
     private async Task<JsonElement> IssueAsync(Func<JsonElement, bool> until)

@@ -40,7 +40,9 @@ public sealed class XRayUdpTests(TracerReceiversFixture fixture) : IClassFixture
              attributes.GetProperty("aws.request_id").GetString(), attributes.GetProperty("messaging.message.id").GetString(),
              attributes.GetProperty("messaging.destination.name").GetString(), attributes.GetProperty("http.response.status_code").GetInt64()));
 
-        // The stitcher read the message id as the producer side of an SQS hop.
+        // The stitcher read the message id as the producer side of an SQS hop. The spans of a datagram are readable as
+        // soon as stored; its transaction once the writer loop derived that commit (no sender waits for it over UDP).
+        await fixture.WaitForTransactionsAsync("6b07a8301972105cc0b9d32221aad483", t => t.Count == 1);
         var list = await fixture.GetAsync("/api/transactions?messageId=c3c0560a-5bf5-47af-a32e-72346db451c3");
         var transaction = Assert.Single(list.GetProperty("transactions").EnumerateArray());
         Assert.Equal("6b07a8301972105cc0b9d32221aad483-9643a241e2f04fd0", transaction.GetProperty("id").GetString());

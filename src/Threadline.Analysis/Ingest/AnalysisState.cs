@@ -73,6 +73,22 @@ public sealed class AnalysisState
     }
 
     /// <summary>
+    /// Commits without spans up to <paramref name="sequence"/> were derived (there is nothing to analyze in them): the
+    /// watermark moves there, unless a failure or the start's catch-up holds it.
+    /// </summary>
+    public void AdvanceWatermark(long sequence)
+    {
+        lock (_gate)
+        {
+            _lastLive = Math.Max(_lastLive, sequence);
+            if (_heldWatermark is not null || _catchingUp || sequence <= _lastWritten)
+                return;
+            _store.WriteAsync(new AnalysisDelta([], [], sequence), CancellationToken.None).GetAwaiter().GetResult();
+            _lastWritten = sequence;
+        }
+    }
+
+    /// <summary>
     /// Derives every span committed past the stored watermark, page by page, while live commits go on being derived;
     /// then moves the watermark past both. Pages take the derivation lock one at a time, so live ingest waits at most
     /// one page.

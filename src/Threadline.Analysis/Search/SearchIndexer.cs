@@ -68,6 +68,9 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
 
     /// <summary>Whether some stored spans are not derived yet: the background derivation of a start is running, commits
     /// are queued, or a derivation failed (the index stopped following until the next start).</summary>
+    /// <summary>Whether a derivation failed: the index follows no more new spans until the next start.</summary>
+    public bool HasFailed => Volatile.Read(ref _failed);
+
     public bool IsBehind => Volatile.Read(ref _failed) || !Volatile.Read(ref _caughtUp) || Volatile.Read(ref _lastDerived) < Volatile.Read(ref _lastQueued);
 
     /// <summary>Commits derived together at most, when the worker is behind.</summary>

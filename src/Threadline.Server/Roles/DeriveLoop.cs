@@ -7,9 +7,12 @@ namespace Threadline.Server.Roles;
 
 /// <summary>
 /// The derive role of a shared store: once this process holds the derivation lease, it follows the commits every
-/// process stores, round after round: ask the store for the commits completed since, stitch up to the last one, then
-/// run each <see cref="IDerivationStep"/> (analysis, search) up to the same commit. Every part keeps its watermark in
-/// the store, so a derive process that crashes or is stopped resumes where the parts' watermarks are. While another
+/// process stores. It first catches every part up from its stored watermark to the last commit, then, round after
+/// round, asks the store for the commits completed since and derives them page by page as the writer loop of a single
+/// process derives a commit: the stitcher, then each <see cref="IDerivationStep"/> (analysis, search), with the traces
+/// the stitcher first saw (nothing is read back for them); the round's last commit then becomes every part's
+/// watermark. Every part keeps its watermark in the store, so a derive process that crashes, fails or is stopped
+/// resumes where the parts' watermarks are. While another
 /// process holds the lease this one waits as a standby. A round runs under a token that is cancelled when the lease may
 /// have run out; a process that lost the lease stops (its caches may be older than what the next holder derives), to
 /// be started again as a standby by its supervisor. With the role <c>all</c> (<paramref name="follows"/> false) the
@@ -25,6 +28,8 @@ internal sealed partial class DeriveLoop(
     IHostApplicationLifetime lifetime,
     ILogger<DeriveLoop> logger) : BackgroundService
 {
+    private const int PageSize = 2_000;
+
     /// <summary>The pause between rounds that found nothing new.</summary>
     public static readonly TimeSpan IdlePause = TimeSpan.FromMilliseconds(250);
 
@@ -42,10 +47,11 @@ internal sealed partial class DeriveLoop(
                 return;
             using var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             var renewing = RenewAsync(held);
+            var failed = false;
             try
             {
                 if (follows)
-                    await FollowAsync(held.Token).ConfigureAwait(false);
+                    failed = await FollowAsync(held.Token).ConfigureAwait(false);
                 else
                     await KeepAsync(held.Token).ConfigureAwait(false);
             }
@@ -56,8 +62,13 @@ internal sealed partial class DeriveLoop(
             }
             if (!stoppingToken.IsCancellationRequested)
             {
-                status.Lost();
-                LogLost(lease.Length.TotalSeconds);
+                if (failed)
+                    status.Failed();
+                else
+                {
+                    status.Lost();
+                    LogLost(lease.Length.TotalSeconds);
+                }
                 Environment.ExitCode = 1;
                 lifetime.StopApplication();
             }
@@ -137,29 +148,40 @@ internal sealed partial class DeriveLoop(
         }
     }
 
-    private async Task FollowAsync(CancellationToken held)
+    /// <summary>
+    /// Catches every part up to the last commit (retried after a failure: the catch-ups start from the stored
+    /// watermarks), then derives each round's new commits page by page as the writer loop derives a commit. Returns
+    /// true when a round failed: the parts' memory may then be out of step with the store, so the process stops.
+    /// </summary>
+    private async Task<bool> FollowAsync(CancellationToken held)
     {
-        var derived = -1L;
+        var through = -1L; // not caught up yet
         while (!held.IsCancellationRequested)
         {
             try
             {
                 var last = await store.RefreshCommitsAsync(held).ConfigureAwait(false);
-                if (last != derived)
+                if (through < 0)
                 {
                     await stitching.CatchUpAsync(held, following: true).ConfigureAwait(false);
                     foreach (var step in steps)
                         await step.CatchUpAsync(held).ConfigureAwait(false);
-                    derived = last;
+                    through = last;
                     continue;
                 }
-                await Task.Delay(IdlePause, held).ConfigureAwait(false);
+                if (last == through)
+                {
+                    await Task.Delay(IdlePause, held).ConfigureAwait(false);
+                    continue;
+                }
+                await DeriveRoundAsync(through, last, held).ConfigureAwait(false);
+                through = last;
             }
             catch (OperationCanceledException) when (held.IsCancellationRequested)
             {
-                return;
+                return false;
             }
-            catch (Exception e)
+            catch (Exception e) when (through < 0)
             {
                 LogRoundFailed(e, FailurePause.TotalSeconds);
                 try
@@ -168,10 +190,38 @@ internal sealed partial class DeriveLoop(
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    return false;
                 }
             }
+            catch (Exception e)
+            {
+                LogFollowFailed(e);
+                return true;
+            }
         }
+        return false;
+    }
+
+    /// <summary>The commits in (<paramref name="through"/>, <paramref name="last"/>]: their span pages through the stitcher
+    /// and then each step, their log pages through the steps, then every part's watermark to <paramref name="last"/>.</summary>
+    private async Task DeriveRoundAsync(long through, long last, CancellationToken held)
+    {
+        await foreach (var page in store.ScanSpansCommittedAfterAsync(through, PageSize, held).ConfigureAwait(false))
+        {
+            stitching.DeriveCommitted(page, through);
+            foreach (var step in steps)
+                step.DeriveCommitted(page, [], through);
+        }
+        await foreach (var logs in store.ScanLogsCommittedAfterAsync(through, PageSize, held).ConfigureAwait(false))
+        {
+            foreach (var step in steps)
+                step.DeriveCommitted([], logs, through);
+        }
+        stitching.DeriveCommitted([], last);
+        foreach (var step in steps)
+            step.DeriveCommitted([], [], last);
+        if (steps.FirstOrDefault(s => s.HasFailed) is { } failed)
+            throw new InvalidOperationException($"{failed.GetType().Name} failed deriving in the background (its log says why).");
     }
 
     private async Task ReleaseQuietlyAsync()
@@ -199,6 +249,9 @@ internal sealed partial class DeriveLoop(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking or renewing the derivation lease failed; trying again")]
     private partial void LogLeaseFailed(Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A derivation round failed; trying again in {Seconds} s from the stored watermarks")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Deriving the new commits failed: this process stops (start it again: it resumes from the stored watermarks)")]
+    private partial void LogFollowFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catching the derived parts up failed; trying again in {Seconds} s from the stored watermarks")]
     private partial void LogRoundFailed(Exception exception, double seconds);
 }

@@ -20,7 +20,9 @@ public sealed class DeriveStatus(ServerRole role)
         : new DeriveLeaseResponse("standby", state.Holder, state.HolderRole, state.HolderRenewedAt);
 
     internal void Lost() => _lease = new DeriveLeaseResponse("lost", null, null, null);
+
+    internal void Failed() => _lease = new DeriveLeaseResponse("failed", null, null, null);
 }
 
-/// <param name="State"><c>held</c> (this process derives), <c>standby</c> (another does: <paramref name="Holder"/>) or <c>lost</c>.</param>
+/// <param name="State"><c>held</c> (this process derives), <c>standby</c> (another does: <paramref name="Holder"/>), <c>lost</c> or <c>failed</c> (this process stops).</param>
 public sealed record DeriveLeaseResponse(string State, string? Holder, string? HolderRole, DateTimeOffset? HolderRenewedAt);
