@@ -23,6 +23,9 @@ public sealed class ClickHouseStorageBackend(ClickHouseConnectionOptions connect
 
     public string Name => BackendName;
 
+    /// <summary>Span and log records a derive process takes in one round at most (whole commits).</summary>
+    public const int DeriveRoundRecords = 10_000;
+
     /// <summary>The length of the derivation lease (<see cref="OpenDerivationLease"/>).</summary>
     public static readonly TimeSpan DerivationLeaseLength = TimeSpan.FromSeconds(15);
 
@@ -46,6 +49,8 @@ public sealed class ClickHouseStorageBackend(ClickHouseConnectionOptions connect
             Connection = Connection,
             SharedWriters = SharedDatabase,
             RefreshInterval = RefreshCommitsOnRequest ? Timeout.InfiniteTimeSpan : new ClickHouseStoreOptions { Connection = Connection }.RefreshInterval,
+            // A derive round is one refresh's commits: kept within what its caches hold (the search index's 20,000 records).
+            RefreshStepRecords = RefreshCommitsOnRequest ? DeriveRoundRecords : null,
         }, logger: null, CancellationToken.None));
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() =>

@@ -35,6 +35,12 @@ public sealed record ClickHouseStoreOptions
     /// <summary>Shared writers: how long a writer slot stays taken after its writer's last heartbeat (heartbeats every third of it).</summary>
     public TimeSpan WriterLease { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Shared writers: how many span and log records a refresh makes visible at most (whole commits, at least one);
+    /// null for all that settled. A derive process sets it so that each of its rounds stays small enough for its caches.
+    /// </summary>
+    public int? RefreshStepRecords { get; init; }
+
     internal void ValidateSharedWriters()
     {
         if (!SharedWriters)
@@ -43,6 +49,8 @@ public sealed record ClickHouseStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClockSkew, TimeSpan.Zero, nameof(MaxClockSkew));
         ArgumentOutOfRangeException.ThrowIfLessThan(CompleteBound, BeginBound * 3, nameof(CompleteBound));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(WriterLease, MaxClockSkew * 4, nameof(WriterLease));
+        if (RefreshStepRecords is { } step)
+            ArgumentOutOfRangeException.ThrowIfLessThan(step, 1, nameof(RefreshStepRecords));
         if (RefreshInterval != Timeout.InfiniteTimeSpan)
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RefreshInterval, TimeSpan.Zero, nameof(RefreshInterval));
     }

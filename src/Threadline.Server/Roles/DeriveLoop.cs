@@ -171,6 +171,8 @@ internal sealed partial class DeriveLoop(
                 }
                 if (last == through)
                 {
+                    // A step's background work (the search index's worker) may have failed after the last round.
+                    ThrowIfAStepFailed();
                     await Task.Delay(IdlePause, held).ConfigureAwait(false);
                     continue;
                 }
@@ -220,6 +222,11 @@ internal sealed partial class DeriveLoop(
         stitching.DeriveCommitted([], last);
         foreach (var step in steps)
             step.DeriveCommitted([], [], last);
+        ThrowIfAStepFailed();
+    }
+
+    private void ThrowIfAStepFailed()
+    {
         if (steps.FirstOrDefault(s => s.HasFailed) is { } failed)
             throw new InvalidOperationException($"{failed.GetType().Name} failed deriving in the background (its log says why).");
     }

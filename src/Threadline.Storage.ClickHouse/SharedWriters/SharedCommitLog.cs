@@ -61,6 +61,8 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
                 """,
                 row => (Sequence: (long)row.GetUInt64(0), Abandoned: row.GetByte(1) == 1), cancellationToken).ConfigureAwait(false);
             var frontier = SharedSequence.HighestAt(now - SharedSequence.Micros(options.BeginBound + options.MaxClockSkew));
+            if (options.RefreshStepRecords is { } step)
+                frontier = Math.Min(frontier, await StepEndAsync(state.Frontier, frontier, step, cancellationToken).ConfigureAwait(false));
             var expired = now - SharedSequence.Micros(options.CompleteBound + options.MaxClockSkew);
             var holes = new List<long>();
             foreach (var (sequence, abandoned) in open)
@@ -96,6 +98,29 @@ internal sealed class SharedCommitLog(ClickHouseClient client, ClickHouseStoreOp
         {
             _refreshLock.Release();
         }
+    }
+
+    /// <summary>
+    /// The highest frontier that keeps what a refresh makes visible to about <paramref name="step"/> records: the
+    /// completed commits past <paramref name="from"/>, whole, until their spans and logs reach the step (at least one).
+    /// A lower frontier is always safe: it only makes visible later what could be visible now.
+    /// </summary>
+    private async Task<long> StepEndAsync(long from, long frontier, int step, CancellationToken cancellationToken)
+    {
+        var commits = await client.QueryAsync(
+            $"""
+            SELECT seq, span_count + log_count FROM commits WHERE state = 1 AND seq > {ClickHouseSql.Literal(from)} AND seq <= {ClickHouseSql.Literal(frontier)}
+            ORDER BY seq LIMIT {ClickHouseSql.Literal(step)}
+            """,
+            row => (Sequence: (long)row.GetUInt64(0), Records: (long)row.GetUInt64(1)), cancellationToken).ConfigureAwait(false);
+        long records = 0;
+        foreach (var (sequence, count) in commits)
+        {
+            records += count;
+            if (records >= step)
+                return sequence;
+        }
+        return frontier;
     }
 
     /// <summary>

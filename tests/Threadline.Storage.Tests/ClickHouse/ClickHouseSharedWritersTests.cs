@@ -83,6 +83,39 @@ public sealed class ClickHouseSharedWritersTests(ClickHouseServerFixture fixture
     }
 
     [Fact]
+    public async Task A_refresh_step_makes_whole_commits_visible_a_few_records_at_a_time()
+    {
+        var writer = await OpenAsync();
+        var sequences = new List<long>();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            await writer.WriteAsync(Write(name, 5), Ct);
+            sequences.Add(writer.LastWrittenSequence);
+        }
+        var options = new ClickHouseStoreOptions
+        {
+            Connection = await fixture.OptionsAsync(_database),
+            SharedWriters = true,
+            BeginBound = TimeSpan.FromMilliseconds(500),
+            MaxClockSkew = TimeSpan.Zero,
+            RefreshInterval = Timeout.InfiniteTimeSpan,
+            RefreshStepRecords = 6,
+        };
+        var stepped = await ClickHouseTelemetryStore.OpenAsync(options, null, Ct);
+        _stores.Add(stepped);
+        await Task.Delay(options.BeginBound * 2, Ct); // every write settled
+
+        // 5 records, then 10 ≥ 6: the second commit ends the step; the third comes with the next refresh.
+        Assert.Equal(sequences[1], await stepped.RefreshAsync(Ct));
+        Assert.Equal(sequences[2], await stepped.RefreshAsync(Ct));
+        Assert.Equal(sequences[2], await stepped.RefreshAsync(Ct));
+        var read = 0;
+        await foreach (var page in stepped.ScanSpansCommittedAfterAsync(0, 100, Ct))
+            read += page.Count;
+        Assert.Equal(15, read);
+    }
+
+    [Fact]
     public async Task A_slow_write_holds_the_frontier_and_later_writes_are_followed_after_it()
     {
         var slow = await OpenAsync();
