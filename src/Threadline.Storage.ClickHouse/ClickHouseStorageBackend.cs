@@ -44,14 +44,17 @@ public sealed class ClickHouseStorageBackend(ClickHouseConnectionOptions connect
     public bool RefreshCommitsOnRequest { get; init; }
 
     public ITelemetryStore OpenTelemetryStore() =>
-        Wait(ClickHouseTelemetryStore.OpenAsync(new ClickHouseStoreOptions
-        {
-            Connection = Connection,
-            SharedWriters = SharedDatabase,
-            RefreshInterval = RefreshCommitsOnRequest ? Timeout.InfiniteTimeSpan : new ClickHouseStoreOptions { Connection = Connection }.RefreshInterval,
-            // A derive round is one refresh's commits: kept within what its caches hold (the search index's 20,000 records).
-            RefreshStepRecords = RefreshCommitsOnRequest ? DeriveRoundRecords : null,
-        }, logger: null, CancellationToken.None));
+        Wait(ClickHouseTelemetryStore.OpenAsync(StoreOptions(), logger: null, CancellationToken.None));
+
+    /// <summary>The span store's options: the defaults, and on a shared database what this process's role needs.</summary>
+    private ClickHouseStoreOptions StoreOptions()
+    {
+        var options = new ClickHouseStoreOptions { Connection = Connection, SharedWriters = SharedDatabase };
+        // A derive round is one refresh's commits: kept within what its caches hold (the search index's 20,000 records).
+        return RefreshCommitsOnRequest
+            ? options with { RefreshInterval = Timeout.InfiniteTimeSpan, RefreshStepRecords = DeriveRoundRecords }
+            : options;
+    }
 
     public IAlertConfigurationStore OpenAlertConfigurationStore() =>
         Wait(ClickHouseAlertConfigurationStore.OpenAsync(Connection, CancellationToken.None));
@@ -63,7 +66,7 @@ public sealed class ClickHouseStorageBackend(ClickHouseConnectionOptions connect
     public ISearchIndexStore OpenSearchIndexStore() => Wait(ClickHouseSearchIndexStore.OpenAsync(Connection, CancellationToken.None, SharedDatabase));
 
     public IDerivationLease OpenDerivationLease(string holder, string role) =>
-        Wait(ClickHouseDerivationLease.OpenAsync(Connection, holder, role, DerivationLeaseLength, new ClickHouseStoreOptions { Connection = Connection }.MaxClockSkew, CancellationToken.None));
+        Wait(ClickHouseDerivationLease.OpenAsync(Connection, holder, role, DerivationLeaseLength, StoreOptions().MaxClockSkew, CancellationToken.None));
 
     private static T Wait<T>(Task<T> opening) => opening.GetAwaiter().GetResult();
 }

@@ -12,7 +12,8 @@ namespace Threadline.Analysis.Ingest;
 /// </summary>
 internal sealed partial class AnalysisCatchUp(AnalysisState state, StitchDerivation stitching, ILogger<AnalysisCatchUp> logger) : BackgroundService
 {
-    private const int PageSize = 5_000;
+    /// <summary>Spans per page of the catch-up (the derive role's catch-up uses it too).</summary>
+    internal const int PageSize = 5_000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -8,9 +8,7 @@ namespace Threadline.Analysis.Ingest;
 /// each page is analyzed after the stitcher derived it, reading nothing back for the traces it first saw in it.</summary>
 internal sealed class AnalysisStep(AnalysisState state, StitchDerivation stitching) : IDerivationStep
 {
-    private const int PageSize = 5_000;
-
-    public Task CatchUpAsync(CancellationToken cancellationToken) => state.CatchUpAsync(PageSize, cancellationToken);
+    public Task CatchUpAsync(CancellationToken cancellationToken) => state.CatchUpAsync(AnalysisCatchUp.PageSize, cancellationToken);
 
     public void DeriveCommitted(IReadOnlyList<SpanRecord> spans, IReadOnlyList<LogRecord> logs, long sequence)
     {

@@ -6,7 +6,8 @@ namespace Threadline.Analysis.Search;
 /// <summary>At start, derives in the background what the search index is missing past its watermark; ingest goes on meanwhile.</summary>
 internal sealed class SearchCatchUp(SearchIndexer indexer, ILogger<SearchCatchUp> logger) : BackgroundService
 {
-    private const int PageSize = 2000;
+    /// <summary>Spans per page of the catch-up (the derive role's catch-up uses it too).</summary>
+    internal const int PageSize = 2000;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
