@@ -127,8 +127,8 @@ public sealed class BatchImpactTests : IAsyncLifetime
         // [bob ann cat dan] fails, [bob ann] fails, [bob] succeeds, [ann] fails twice and is skipped, [cat dan] succeeds.
         var issue = await IssueAsync(i => Outcomes(i) == (1, 0, 3, 0, 0));
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: ["u-bob", "u-cat", "u-dan"]);
-        var batches = Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)
-            .Select(i => i.Event!["Records"]!.AsArray().Count).ToList();
+        // The issue can show its final outcomes before the sandbox logs the last ([cat dan]) invocation.
+        var batches = (await WorkerInvocationsAsync(6)).Select(i => i.Event!["Records"]!.AsArray().Count).ToList();
         Assert.Equal([4, 2, 1, 1, 1, 2], batches);
 
         using var sqs = _traced.Clients.Sqs();
@@ -160,7 +160,7 @@ public sealed class BatchImpactTests : IAsyncLifetime
         var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 2, 0));
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: ["u-cat"], inFailedBatches: []);
         Assert.DoesNotContain("all recovered", issue.Str("impactSummary"), StringComparison.Ordinal);
-        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        var audit = Assert.Single(await InvocationsAsync("failure-audit", 1));
         var info = JsonNode.Parse(audit.Event!["Records"]![0]!["body"]!.GetValue<string>())!["KinesisBatchInfo"]!;
         Assert.Equal((records[1], records[2]), (info["startSequenceNumber"]!.GetValue<string>(), info["endSequenceNumber"]!.GetValue<string>()));
     }
@@ -256,8 +256,8 @@ public sealed class BatchImpactTests : IAsyncLifetime
         // ann's event fails its delivery and Lambda's two retries, then its invocation record goes to the destination.
         var issue = await IssueAsync(i => Outcomes(i) == (0, 0, 0, 1, 0));
         AssertUsers(issue, failed: ["u-ann"], vips: ["u-ann"], delayed: [], inFailedBatches: []);
-        Assert.Equal(3, Sandbox.Functions.Invocations.Snapshot().Count(i => i.FunctionName == Worker && i.Error is not null));
-        var audit = Assert.Single(Sandbox.Functions.Invocations.Snapshot(), i => i.FunctionName == "failure-audit");
+        Assert.Equal(3, (await WorkerInvocationsAsync(4)).Count(i => i.Error is not null));
+        var audit = Assert.Single(await InvocationsAsync("failure-audit", 1));
         Assert.Contains("u-ann", audit.Event!["Records"]![0]!["body"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -394,10 +394,16 @@ public sealed class BatchImpactTests : IAsyncLifetime
     /// The worker's invocations once the sandbox logged at least <paramref name="count"/> (the issue can show its last
     /// outcome before the sandbox logged the invocation after it).
     /// </summary>
-    private async Task<List<Threadline.Sandbox.Functions.InvocationRecord>> WorkerInvocationsAsync(int count)
+    private Task<List<Threadline.Sandbox.Functions.InvocationRecord>> WorkerInvocationsAsync(int count) => InvocationsAsync(Worker, count);
+
+    /// <summary>
+    /// The sandbox logs an invocation after its handler returns, which can be after Threadline has derived the
+    /// invocation's spans: wait until the log holds <paramref name="count"/> invocations of the function.
+    /// </summary>
+    private async Task<List<Threadline.Sandbox.Functions.InvocationRecord>> InvocationsAsync(string function, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        List<Threadline.Sandbox.Functions.InvocationRecord> Logged() => [.. Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == Worker)];
+        List<Threadline.Sandbox.Functions.InvocationRecord> Logged() => [.. Sandbox.Functions.Invocations.Snapshot().Where(i => i.FunctionName == function)];
         while (Logged().Count < count && DateTime.UtcNow < deadline)
             await Task.Delay(50, TestContext.Current.CancellationToken);
         return Logged();
