@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Threadline.Storage;
 using Threadline.Storage.Retention;
 using Threadline.Telemetry;
@@ -6,7 +8,9 @@ namespace Threadline.Reliability.Tests;
 
 /// <summary>
 /// A test double around the real store: every write first waits for the gate to be open and then for
-/// <see cref="WriteDelay"/>, so the store is as slow as a test needs; everything else is the real store's.
+/// <see cref="WriteDelay"/>, so the store is as slow as a test needs; the pages of commit-ordered scans (the catch-ups')
+/// can be held back until <see cref="ScansWaitFor"/> completes, and each delete call is announced; everything else is
+/// the real store's.
 /// </summary>
 internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStoreRetention
 {
@@ -17,6 +21,18 @@ internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStor
     public int WritesWaiting => _writesWaiting;
 
     private int _writesWaiting;
+    private int _deletes;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _deleteCalls = new();
+
+    /// <summary>When set, every page of <see cref="ScanSpansCommittedAfterAsync"/> and <see cref="ScanLogsCommittedAfterAsync"/>
+    /// is read from the real store and then held until this completes.</summary>
+    public Task? ScansWaitFor { get; set; }
+
+    /// <summary>Completes when the <paramref name="call"/>-th call of <see cref="DeleteBeforeAsync"/> (from 1) begins.</summary>
+    public Task DeleteCalled(int call) => DeleteCall(call).Task;
+
+    private TaskCompletionSource DeleteCall(int call) =>
+        _deleteCalls.GetOrAdd(call, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     public void Close() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -51,18 +67,31 @@ internal sealed class GatedStore(ITelemetryStore inner) : ITelemetryStore, IStor
     public long LastCommitSequence => inner.LastCommitSequence;
 
     public IAsyncEnumerable<IReadOnlyList<SpanRecord>> ScanSpansCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
-        inner.ScanSpansCommittedAfterAsync(sequence, pageSize, cancellationToken);
+        HeldAsync(inner.ScanSpansCommittedAfterAsync(sequence, pageSize, cancellationToken), cancellationToken);
 
     public IAsyncEnumerable<IReadOnlyList<LogRecord>> ScanLogsCommittedAfterAsync(long sequence, int pageSize, CancellationToken cancellationToken) =>
-        inner.ScanLogsCommittedAfterAsync(sequence, pageSize, cancellationToken);
+        HeldAsync(inner.ScanLogsCommittedAfterAsync(sequence, pageSize, cancellationToken), cancellationToken);
+
+    private async IAsyncEnumerable<T> HeldAsync<T>(IAsyncEnumerable<T> pages, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var page in pages.WithCancellation(cancellationToken))
+        {
+            if (ScansWaitFor is { } hold)
+                await hold.WaitAsync(cancellationToken);
+            yield return page;
+        }
+    }
 
     public Task<IReadOnlyDictionary<UInt128, IReadOnlyList<SpanRecord>>> GetTracesAsync(IReadOnlyCollection<UInt128> traceIds, CancellationToken cancellationToken) =>
         inner.GetTracesAsync(traceIds, cancellationToken);
 
     public Task<StoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken) => inner.GetStatisticsAsync(cancellationToken);
 
-    public Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken) =>
-        ((IStoreRetention)inner).DeleteBeforeAsync(cutoffUnixNano, cancellationToken);
+    public Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
+    {
+        DeleteCall(Interlocked.Increment(ref _deletes)).TrySetResult();
+        return ((IStoreRetention)inner).DeleteBeforeAsync(cutoffUnixNano, cancellationToken);
+    }
 
     public Task<long> GetUsedBytesAsync(CancellationToken cancellationToken) => ((IStoreRetention)inner).GetUsedBytesAsync(cancellationToken);
 

@@ -27,9 +27,14 @@ internal sealed class InProcessServer : IAsyncDisposable
     public Uri OtlpHttpBase => new($"http://127.0.0.1:{Server.OtlpHttpPort}");
     public Uri OtlpGrpcBase => new($"http://127.0.0.1:{Server.OtlpGrpcPort}");
 
-    public static async Task<InProcessServer> StartAsync(Func<string, ThreadlineServerOptions> options)
+    /// <param name="seed">Runs on the (new) data folder before the server starts, e.g. to store spans no server derived.</param>
+    public static async Task<InProcessServer> StartAsync(Func<string, ThreadlineServerOptions> options, Func<string, Task>? seed = null,
+        Action<GatedStore>? configureStore = null)
     {
         var server = new InProcessServer();
+        if (seed is not null)
+            await seed(server._data);
+        server._module.Configure = configureStore;
         var configured = options(server._data);
         server.Server = await ThreadlineServer.StartAsync(new ThreadlineServerOptions
         {
@@ -64,9 +69,16 @@ internal sealed class InProcessServer : IAsyncDisposable
     {
         public GatedStore? Store { get; private set; }
 
+        /// <summary>Sets the store up when it is created, before the server's start reads it.</summary>
+        public Action<GatedStore>? Configure { get; set; }
+
         public void ConfigureServices(IServiceCollection services, ThreadlineServerOptions options) =>
-            services.AddSingleton<ITelemetryStore>(_ => Store = new GatedStore(
-                DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = Path.GetFullPath(options.DataDirectory) })));
+            services.AddSingleton<ITelemetryStore>(_ =>
+            {
+                Store = new GatedStore(DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = Path.GetFullPath(options.DataDirectory) }));
+                Configure?.Invoke(Store);
+                return Store;
+            });
 
         public IEndpointConventionBuilder MapEndpoints(WebApplication app) => app.MapGroup("/_reliability-tests");
     }

@@ -2,6 +2,7 @@ using Threadline.Analysis.Configuration;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Analysis;
+using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
 namespace Threadline.Analysis.Ingest;
@@ -24,6 +25,7 @@ public sealed class AnalysisState
     private readonly ITelemetryStore _spans;
     private readonly SpanDetailsCache _cache;
     private readonly Lock _gate = new();
+    private readonly RetentionFloor _retained = new();
     // While the start's catch-up runs, live derivations keep the watermark where the catch-up began (a crash then
     // re-derives from there); the catch-up sets it past both when it ends.
     private bool _catchingUp;
@@ -139,6 +141,7 @@ public sealed class AnalysisState
     {
         lock (_gate)
         {
+            _retained.Raise(cutoffUnixNano);
             _cache.ForgetStartedBefore(cutoffUnixNano);
             _store.DeleteStartedBeforeAsync(cutoffUnixNano, CancellationToken.None).GetAwaiter().GetResult();
         }
@@ -149,6 +152,13 @@ public sealed class AnalysisState
     {
         if (spans.Count == 0)
             return;
+        spans = _retained.Spans(spans);
+        if (spans.Count == 0)
+        {
+            // Every span was deleted meanwhile: nothing to analyze, but the commit is derived.
+            _store.WriteAsync(new AnalysisDelta([], [], watermark), CancellationToken.None).GetAwaiter().GetResult();
+            return;
+        }
         var traces = _cache.Collect(spans, _reader, newTraces,
             missing => _spans.GetTracesAsync(missing, CancellationToken.None).GetAwaiter().GetResult());
         var rows = new List<AnalyzedInvocationRow>();
@@ -156,7 +166,8 @@ public sealed class AnalysisState
         var earliest = long.MaxValue;
         foreach (var (traceId, details) in traces)
         {
-            foreach (var invocation in _engine.FindByTraceId(traceId))
+            // The stitcher forgets after the analysis: a catch-up page between them must not bring a deleted invocation back.
+            foreach (var invocation in _engine.FindByTraceId(traceId).Where(i => _retained.Keeps(i.StartTimeUnixNano)))
                 rows.Add(AnalysisRows.ToRow(_analyzer.Analyze(invocation, details)));
             foreach (var span in details.Values)
                 earliest = Math.Min(earliest, span.StartTimeUnixNano);

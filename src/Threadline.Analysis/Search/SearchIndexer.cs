@@ -4,6 +4,7 @@ using Threadline.Analysis.Configuration;
 using Threadline.Stitching;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Search;
+using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
 namespace Threadline.Analysis.Search;
@@ -29,6 +30,7 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
     public const int QueuedCommits = 16;
 
     private readonly Lock _lock = new();
+    private readonly RetentionFloor _retained = new();
     private readonly SearchTraceCache _cache = new(options.SearchCacheRecords);
     private readonly Channel<QueuedCommit> _queue = Channel.CreateBounded<QueuedCommit>(new BoundedChannelOptions(QueuedCommits) { SingleReader = true, SingleWriter = true });
     private Task? _worker;
@@ -117,11 +119,18 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
 
     private sealed record QueuedCommit(IReadOnlyList<SpanRecord> Spans, IReadOnlyList<LogRecord> Logs, IReadOnlySet<UInt128> NewTraces, long Sequence);
 
-    /// <summary>Retention deleted the records before the cutoff: cached traces may hold some of them.</summary>
-    public void ForgetCached()
+    /// <summary>
+    /// Retention deleted the records before the cutoff: their invocations leave the index and the cached traces that may
+    /// hold some of them are dropped, under the derivation lock, so a commit derived meanwhile cannot bring them back.
+    /// </summary>
+    public void ForgetStartedBefore(long cutoffUnixNano)
     {
         lock (_lock)
+        {
+            _retained.Raise(cutoffUnixNano);
             _cache.Clear();
+            index.DeleteStartedBeforeAsync(cutoffUnixNano, CancellationToken.None).GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>
@@ -184,6 +193,7 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
     private async Task DeriveAsync(IReadOnlyList<SpanRecord> spans, IReadOnlyList<LogRecord> logs, IReadOnlySet<UInt128> newTraces, long? watermark,
         CancellationToken cancellationToken, bool pageIsStored = false)
     {
+        (spans, logs) = (_retained.Spans(spans), _retained.Logs(logs));
         var traces = new Dictionary<UInt128, CachedTrace>();
         var readSpans = new HashSet<UInt128>();
         var readLogs = new HashSet<UInt128>();
@@ -245,7 +255,8 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
         {
             if (trace.Spans.Count == 0)
                 continue;
-            var changed = engine.FindByTraceId(trace.TraceId).Where(i => i.SpanIds.Any(id => touchedSpans.Contains((trace.TraceId, id)))).ToList();
+            var changed = engine.FindByTraceId(trace.TraceId)
+                .Where(i => _retained.Keeps(i.StartTimeUnixNano) && i.SpanIds.Any(id => touchedSpans.Contains((trace.TraceId, id)))).ToList();
             if (changed.Count == 0)
                 continue;
             rows.AddRange(builder.Build(changed, trace.Spans, trace.Logs));

@@ -3,6 +3,7 @@ using Threadline.Stitching;
 using Threadline.Stitching.Persistence;
 using Threadline.Storage;
 using Threadline.Storage.Derived.Stitching;
+using Threadline.Storage.Retention;
 using Threadline.Telemetry;
 
 namespace Threadline.Server.Stitch;
@@ -24,6 +25,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
     private readonly PersistentStitchState _state;
     private readonly ILogger<StitchDerivation> _logger;
     private readonly Lock _derive = new();
+    private readonly RetentionFloor _retained = new();
     private long _lastLive;
     private long _liveFailures;
     private bool _behind;
@@ -73,7 +75,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
         {
             try
             {
-                var result = Engine.Ingest(spans);
+                var result = Engine.Ingest(_retained.Spans(spans));
                 _state.Commit(_behind ? null : sequence);
                 _lastLive = Math.Max(_lastLive, sequence);
                 // Behind the stored spans, a trace the stitcher has not seen may have spans stored before: unknown.
@@ -107,6 +109,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
         {
             try
             {
+                _retained.Raise(cutoffUnixNano);
                 Engine.ForgetSpansStartedBefore(cutoffUnixNano);
                 _state.Commit(null);
             }
@@ -154,7 +157,7 @@ public sealed partial class StitchDerivation : IDerivationProgress
                     {
                         try
                         {
-                            Engine.Ingest(page);
+                            Engine.Ingest(_retained.Spans(page));
                             _state.Commit(null);
                         }
                         catch
