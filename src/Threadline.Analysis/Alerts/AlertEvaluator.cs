@@ -29,8 +29,15 @@ public sealed class AlertEvaluator(
             var setup = await alerts.CurrentAsync(cancellationToken).ConfigureAwait(false);
             var now = options.Time.GetUtcNow();
             var openIssues = ledger.OpenIssues();
-            var (found, resolutions) = state.Read(view => (finder.Find(view, setup.Rules), finder.Resolutions(view, openIssues)));
-            var due = ledger.Due([.. found.Where(c => !setup.Silenced(c.Rule.Key, c.IssueId, now))], now, setup.RenotifyInterval);
+            var (due, resolutions) = state.Read(view =>
+            {
+                var found = finder.Find(view, setup.Rules);
+                var due = ledger.Due([.. found.Where(c => !setup.Silenced(c.Rule.Key, c.IssueId, now))], now, setup.RenotifyInterval);
+                // Only what is due is described (it can read much), and while the view is open.
+                foreach (var (condition, _) in due.Due)
+                    _ = condition.Text;
+                return (due, finder.Resolutions(view, openIssues));
+            });
             var sent = new List<AlertNotification>();
             foreach (var (condition, renotification) in due.Due)
             {

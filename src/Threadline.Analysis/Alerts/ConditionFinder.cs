@@ -52,7 +52,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                         foreach (var vip in ImpactOf(issue).Exposure.VipUsers)
                         {
                             found.Add(Event(rule, $"{issue.Id}|{vip}",
-                                $"Issue #{issue.Id} in {issue.Function} now affects VIP user {vip}: {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
+                                () => $"Issue #{issue.Id} in {issue.Function} now affects VIP user {vip}: {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
                         }
                     }
                     break;
@@ -62,7 +62,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                         if (ImpactOf(issue).Entries.FirstOrDefault(e => e.Entry.Name == rule.Entry && e.FailedTransactions + e.FailedBatchTransactions > 0) is { } hit)
                         {
                             found.Add(Event(rule, $"{issue.Id}|{rule.Entry}",
-                                $"Issue #{issue.Id} in {issue.Function} now affects {rule.Entry} ({hit.FailedTransactions + hit.FailedBatchTransactions} failed {hit.Entry.Noun(hit.FailedTransactions + hit.FailedBatchTransactions)}): {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
+                                () => $"Issue #{issue.Id} in {issue.Function} now affects {rule.Entry} ({hit.FailedTransactions + hit.FailedBatchTransactions} failed {hit.Entry.Noun(hit.FailedTransactions + hit.FailedBatchTransactions)}): {Describe(issue)} — {ImpactOf(issue).Sentence(issue.Function)}", issue));
                         }
                     }
                     break;
@@ -114,14 +114,14 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
 
     private IEnumerable<AlertCondition> NewIssues(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
         scoped.Where(i => i.State == IssueState.New && Settled(i.FirstSeen)).Select(i =>
-            Event(rule, $"{i.Id}", $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
+            Event(rule, $"{i.Id}", () => $"New issue #{i.Id} in {i.Function}: {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
 
     private bool Settled(DateTimeOffset failure) => options.Time.GetUtcNow() - failure >= options.AlertSettleTime;
 
     private IEnumerable<AlertCondition> Regressions(AlertRule rule, List<Issue> scoped, Func<Issue, ImpactReport> impactOf) =>
         scoped.Where(i => i.State == IssueState.Regressed && Settled(i.RegressedAt!.Value)).Select(i =>
             Event(rule, $"{i.Id}|{i.ResolvedAt!.Value.UtcTicks}",
-                $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
+                () => $"Regression of issue #{i.Id} in {i.Function} (resolved {Stamp(i.ResolvedAt!.Value)}, back at {Stamp(i.RegressedAt!.Value)}): {Describe(i)} — {impactOf(i).Sentence(i.Function)}", i));
 
     private IEnumerable<AlertCondition> CostSpikes(IAnalysisView view, AlertRule rule)
     {
@@ -133,7 +133,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                 continue;
             var times = (spend.LastHourUsd / spend.BaselinePerHourUsd).ToString("0.#", CultureInfo.InvariantCulture);
             yield return Level(rule, function,
-                $"Cost spike of {function}: {Usd(spend.LastHourUsd)} in the last hour, {times}× its usual {Usd(spend.BaselinePerHourUsd)} an hour",
+                () => $"Cost spike of {function}: {Usd(spend.LastHourUsd)} in the last hour, {times}× its usual {Usd(spend.BaselinePerHourUsd)} an hour",
                 null, function, $"Cost of {function} is back under {factor.ToString("0.#", CultureInfo.InvariantCulture)}× its usual hour");
         }
     }
@@ -159,7 +159,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
                 if (rate >= rule.Threshold!.Value)
                 {
                     yield return Level(rule, function,
-                        $"Error rate of {function} is {Percent(rate)} ({stats.Errors} of {stats.Invocations} invocations in the last {minutes}; threshold {Percent(rule.Threshold.Value)})"
+                        () => $"Error rate of {function} is {Percent(rate)} ({stats.Errors} of {stats.Invocations} invocations in the last {minutes}; threshold {Percent(rule.Threshold.Value)})"
                         + (top is null ? "" : $"; top issue #{top.Id}: {Describe(top)} — {impactOf(top).Sentence(top.Function)}"), top, function,
                         $"Error rate of {function} is under {Percent(rule.Threshold.Value)} (last {minutes})");
                 }
@@ -167,7 +167,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
             else if (stats.P95Ms >= rule.Threshold!.Value)
             {
                 yield return Level(rule, function,
-                    $"p95 duration of {function} is {Ms(stats.P95Ms)} over the last {minutes} ({stats.Invocations} invocations; threshold {Ms(rule.Threshold.Value)})", top, function,
+                    () => $"p95 duration of {function} is {Ms(stats.P95Ms)} over the last {minutes} ({stats.Invocations} invocations; threshold {Ms(rule.Threshold.Value)})", top, function,
                     $"p95 duration of {function} is under {Ms(rule.Threshold.Value)} (last {minutes})");
             }
         }
@@ -180,7 +180,7 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
             yield break;
         var scope = rule.Function ?? "all functions";
         yield return Level(rule, scope,
-            $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function,
+            () => $"Cost of {scope} is {Usd(lastHour)} in the last hour (threshold {Usd((decimal)rule.Threshold.Value)})", null, rule.Function,
             $"Cost of {scope} is under {Usd((decimal)rule.Threshold.Value)} in the last hour");
     }
 
@@ -196,11 +196,11 @@ public sealed class ConditionFinder(AnalysisOptions options, IssueTracker issues
         recent.Where(i => i.Failure is not null).GroupBy(i => i.Failure!.IssueId).OrderByDescending(g => g.Count()).ThenBy(g => g.Key)
             .Select(g => allIssues.FirstOrDefault(i => i.Id == g.Key)).FirstOrDefault(i => i is not null);
 
-    private static AlertCondition Event(AlertRule rule, string subject, string text, Issue issue) =>
-        new(rule, $"event|{rule.Key}|{subject}", Level: false, text, issue.Id, issue.Function, $"Resolved: issue #{issue.Id} in {issue.Function} ({Describe(issue)})");
+    private static AlertCondition Event(AlertRule rule, string subject, Func<string> text, Issue issue) =>
+        new(rule, $"event|{rule.Key}|{subject}", Level: false, new Lazy<string>(text), issue.Id, issue.Function, $"Resolved: issue #{issue.Id} in {issue.Function} ({Describe(issue)})");
 
-    private static AlertCondition Level(AlertRule rule, string subject, string text, Issue? issue, string? function, string resolvedText) =>
-        new(rule, $"level|{rule.Key}|{subject}", Level: true, text, issue?.Id, function, "Resolved: " + resolvedText);
+    private static AlertCondition Level(AlertRule rule, string subject, Func<string> text, Issue? issue, string? function, string resolvedText) =>
+        new(rule, $"level|{rule.Key}|{subject}", Level: true, new Lazy<string>(text), issue?.Id, function, "Resolved: " + resolvedText);
 
     private static string Describe(Issue issue) => $"{issue.Failure.ErrorType} \"{issue.Failure.Message}\"";
 
