@@ -42,7 +42,7 @@ public static class StorageBackends
         ArgumentNullException.ThrowIfNull(options);
         return Normalize(options.Store) switch
         {
-            DuckDbStorageBackend.BackendName => new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = dataDirectory }),
+            DuckDbStorageBackend.BackendName => new DuckDbStorageBackend(new DuckDbStoreOptions { DataDirectory = dataDirectory, Threads = options.DuckDbThreads }),
             ClickHouseStorageBackend.BackendName => new ClickHouseStorageBackend(new ClickHouseConnectionOptions
             {
                 Url = ClickHouseUrl(options.ClickHouseUrl) ?? throw new ArgumentException(Problems(options).First(), nameof(options)),

@@ -35,6 +35,9 @@ public sealed class ThreadlineServerOptions
     /// trace); the rest of the stitch state is read from the store. Changes speed, never the answer.
     /// </summary>
     public int StitchCacheTraces { get; init; } = Stitching.Persistence.PersistentStitchState.DefaultCacheTraces;
+
+    /// <summary>DuckDB's worker threads with the embedded store (<see cref="Storage.DuckDb.DuckDbStoreOptions.Threads"/>).</summary>
+    public int DuckDbThreads { get; init; } = Storage.DuckDb.DuckDbStoreOptions.DefaultThreads;
     /// <summary>Anything but a loopback address needs authentication configured (<c>SECURITY.md</c>).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
     /// <summary>Authentication on even while <c>auth.json</c> is empty (then the start is refused until a user or token exists).</summary>
@@ -104,6 +107,8 @@ public sealed class ThreadlineServerOptions
             errors.Add($"The queued bytes limit must be at least 1024 bytes (got {MaxQueuedBytes}).");
         if (StitchCacheTraces < 1)
             errors.Add($"The stitch cache must hold at least 1 trace (got {StitchCacheTraces}).");
+        if (DuckDbThreads is < 1 or > Storage.DuckDb.DuckDbStoreOptions.MaxThreads)
+            errors.Add($"--duckdb-threads must be between 1 and {Storage.DuckDb.DuckDbStoreOptions.MaxThreads} (got {DuckDbThreads}).");
         errors.AddRange(new Storage.Retention.RetentionOptions { MaxAge = Retention, DiskBudgetBytes = DiskBudgetBytes, Interval = RetentionInterval }.Validate());
         return errors;
     }

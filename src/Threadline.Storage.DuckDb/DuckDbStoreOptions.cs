@@ -18,6 +18,22 @@ public sealed class DuckDbStoreOptions
     /// </summary>
     public string CheckpointThreshold { get; init; } = "256MB";
 
+    /// <summary>DuckDB's worker threads when none are configured: one (see <see cref="Threads"/>).</summary>
+    public const int DefaultThreads = 1;
+
+    /// <summary>The most worker threads accepted (far more than any machine this runs on has cores).</summary>
+    public const int MaxThreads = 256;
+
+    /// <summary>
+    /// DuckDB's worker threads for the whole database (its own default is one per core). Threadline's work on it is
+    /// many small statements per commit (the spans and each derived part's delete and insert of the touched traces) and
+    /// selective reads; with more than one thread each statement is split into tasks handed between threads, which
+    /// cost more than they saved: with one thread the server used 0.84× the CPU per span and ingested 1.2× as fast,
+    /// while the API's reads kept their latency (bench/README.md, "DuckDB's worker threads"). A machine that answers
+    /// large reads over long ranges can give it more.
+    /// </summary>
+    public int Threads { get; init; } = DefaultThreads;
+
     /// <summary>The settings this store runs DuckDB with, as SQL (the benchmark's floor applies the same).</summary>
-    public string SettingsSql => $"SET checkpoint_threshold = '{CheckpointThreshold}'";
+    public string SettingsSql => $"SET checkpoint_threshold = '{CheckpointThreshold}'; SET threads = {Threads}";
 }

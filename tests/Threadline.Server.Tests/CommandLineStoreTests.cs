@@ -38,6 +38,22 @@ public sealed partial class CommandLineTests
         Assert.False(Directory.Exists(data));
     }
 
+    [Theory]
+    [InlineData("--duckdb-threads 0", null, "threadline: --duckdb-threads must be between 1 and 256 (got 0).")]
+    [InlineData("", "300", "threadline: --duckdb-threads must be between 1 and 256 (got 300).")]
+    public async Task Duckdb_worker_threads_that_are_not_1_to_256_exit_2_saying_why(string flag, string? variable, string expected)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
+        var environment = new Dictionary<string, string> { ["THREADLINE_DATA"] = data };
+        if (variable is not null)
+            environment["THREADLINE_DUCKDB_THREADS"] = variable;
+        var (exitCode, errors) = await RunToExitAsync($"serve {flag} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0", environment);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, errors);
+        Assert.False(Directory.Exists(data));
+    }
+
     [Fact]
     public async Task The_clickhouse_store_without_a_url_exits_2_saying_how_to_give_it()
     {

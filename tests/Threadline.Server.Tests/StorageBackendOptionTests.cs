@@ -33,6 +33,18 @@ public sealed class StorageBackendOptionTests
         Assert.Empty(new ThreadlineServerOptions { DataDirectory = "data", Store = "clickhouse", ClickHouseUrl = "https://ch.internal:8443/" }.Validate());
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    [InlineData(257)]
+    public void Duckdb_worker_threads_outside_1_to_256_are_refused(int threads)
+    {
+        var options = new ThreadlineServerOptions { DataDirectory = "data", DuckDbThreads = threads };
+
+        Assert.Equal([$"--duckdb-threads must be between 1 and 256 (got {threads})."], options.Validate());
+        Assert.Empty(new ThreadlineServerOptions { DataDirectory = "data", DuckDbThreads = 256 }.Validate());
+    }
+
     [Fact]
     public async Task The_start_with_an_unknown_store_fails_before_touching_the_data_folder()
     {

@@ -168,6 +168,21 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         Assert.Equal(["new"], (await Store.FindSpansAsync(new SpanQuery(0, 1_000), Ct)).Select(s => s.Name));
     }
 
+    [Theory]
+    [InlineData(null, DuckDbStoreOptions.DefaultThreads)]
+    [InlineData(3, 3)]
+    public async Task The_store_runs_duckdb_with_the_configured_worker_threads(int? threads, long expected)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "threadline-store-tests", Guid.NewGuid().ToString("n"));
+        var options = threads is { } n ? new DuckDbStoreOptions { DataDirectory = folder, Threads = n } : new DuckDbStoreOptions { DataDirectory = folder };
+        await using (var store = DuckDbTelemetryStore.Open(options))
+        {
+            // Another connection to the open database shares its instance, so it sees the instance's setting.
+            Assert.Equal(expected, Scalar(folder, "SELECT current_setting('threads')"));
+        }
+        Directory.Delete(folder, recursive: true);
+    }
+
     private static void Execute(string folder, string sql)
     {
         using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");

@@ -73,6 +73,12 @@ internal sealed class ServerCommandOptions
         DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_STITCH_CACHE_TRACES", Stitching.Persistence.PersistentStitchState.DefaultCacheTraces),
     };
 
+    private readonly Option<int> _duckDbThreads = new("--duckdb-threads")
+    {
+        Description = "DuckDB's worker threads with the embedded store; more can speed up large reads, at some CPU per ingested span [env: THREADLINE_DUCKDB_THREADS]",
+        DefaultValueFactory = result => EnvironmentDefault.Int(result, "THREADLINE_DUCKDB_THREADS", Storage.DuckDb.DuckDbStoreOptions.DefaultThreads),
+    };
+
     private readonly Option<string> _bind = new("--bind")
     {
         Description = "IP address to listen on; anything but loopback needs authentication configured (threadline auth) [env: THREADLINE_BIND]",
@@ -115,6 +121,7 @@ internal sealed class ServerCommandOptions
         command.Options.Add(_clickHouseDatabase);
         command.Options.Add(_role);
         command.Options.Add(_stitchCacheTraces);
+        command.Options.Add(_duckDbThreads);
         command.Options.Add(_bind);
         command.Options.Add(_requireAuth);
         command.Options.Add(_apiPort);
@@ -157,6 +164,7 @@ internal sealed class ServerCommandOptions
             ClickHouseUser = EnvironmentDefault.String("THREADLINE_CLICKHOUSE_USER", "default"),
             ClickHousePassword = Environment.GetEnvironmentVariable("THREADLINE_CLICKHOUSE_PASSWORD") ?? "",
             StitchCacheTraces = parse.GetValue(_stitchCacheTraces),
+            DuckDbThreads = parse.GetValue(_duckDbThreads),
             BindAddress = bindAddress ?? System.Net.IPAddress.Loopback,
             RequireAuthentication = parse.GetValue(_requireAuth),
             ApiPort = parse.GetValue(_apiPort),
