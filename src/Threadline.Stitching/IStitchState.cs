@@ -86,6 +86,25 @@ public interface IStitchState
     /// <summary>The entries of the transactions <paramref name="invocation"/> belongs to.</summary>
     IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation);
 
+    /// <summary>
+    /// <see cref="Members"/> of many transactions (those with none are absent): a state backed by a store reads them in a
+    /// few batched reads, for reports over many transactions.
+    /// </summary>
+    IReadOnlyDictionary<InvocationId, IReadOnlyCollection<InvocationId>> MembersOf(IReadOnlyCollection<InvocationId> entries)
+    {
+        var found = new Dictionary<InvocationId, IReadOnlyCollection<InvocationId>>();
+        foreach (var entry in entries.Distinct())
+        {
+            if (Members(entry) is { } members)
+                found[entry] = members;
+        }
+        return found;
+    }
+
+    /// <summary>How many transactions each invocation belongs to (<see cref="TransactionsOf"/>), batched as <see cref="MembersOf"/>.</summary>
+    IReadOnlyDictionary<InvocationId, int> TransactionCounts(IReadOnlyCollection<InvocationId> invocations) =>
+        invocations.Distinct().ToDictionary(i => i, i => TransactionsOf(i).Count);
+
     /// <summary>The summary of the transaction whose entry is <paramref name="entry"/>; null when there is none.</summary>
     TransactionSummary? Summary(InvocationId entry);
 

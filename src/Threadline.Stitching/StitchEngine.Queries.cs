@@ -55,6 +55,23 @@ public sealed partial class StitchEngine
         });
     }
 
+    /// <summary>
+    /// The transactions the filter admits (as <see cref="ListTransactions"/>) with their members and each member's
+    /// number of transactions, in a few batched reads: a report over many transactions loads no invocation or hop, and
+    /// does not read them a transaction at a time. A transaction gone between the list and its members is left out.
+    /// </summary>
+    public IReadOnlyList<TransactionShares> ListTransactionShares(TransactionFilter filter)
+    {
+        var summaries = ListTransactions(filter);
+        return Read<IReadOnlyList<TransactionShares>>(state =>
+        {
+            var members = state.MembersOf([.. summaries.Select(s => s.EntryInvocation)]);
+            var counts = state.TransactionCounts([.. members.Values.SelectMany(m => m)]);
+            return [.. summaries.Where(s => members.ContainsKey(s.EntryInvocation)).Select(s => new TransactionShares(s,
+                members[s.EntryInvocation].ToDictionary(m => m, m => Math.Max(1, counts.GetValueOrDefault(m)))))];
+        });
+    }
+
     /// <summary>The entries of the transactions holding the invocations the filter names by id.</summary>
     private static List<InvocationId> NamedEntries(IStitchState state, TransactionFilter filter)
     {

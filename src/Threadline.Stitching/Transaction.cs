@@ -16,6 +16,12 @@ public sealed record TransactionSummary(
     int InvocationCount,
     int ErrorCount);
 
+/// <summary>
+/// A transaction's members and, for each, how many transactions it belongs to (more than one for a shared batch
+/// consumer, whose cost and impact are split between them): what a report over many transactions needs of each.
+/// </summary>
+public sealed record TransactionShares(TransactionSummary Summary, IReadOnlyDictionary<InvocationId, int> Members);
+
 /// <summary>A transaction: its entry invocation and everything it caused, with the hops between them.</summary>
 public sealed record Transaction(
     TransactionSummary Summary,

@@ -96,6 +96,16 @@ public sealed class PersistedTopologyProperties
             Assert.Equal(want.Invocations.Select(Describe), got.Invocations.Select(Describe));
             Assert.Equal(want.Hops, got.Hops);
         }
+        // The batched shares (the persisted state's read view reads them in a few queries) agree with the reference's
+        // transactions and memberships, one at a time.
+        var shares = actual.ListTransactionShares(all);
+        Assert.Equal(list, shares.Select(s => s.Summary));
+        foreach (var (summary, members) in shares)
+        {
+            var transaction = expected.GetTransaction(summary.Id)!;
+            Assert.Equal(transaction.Invocations.Select(i => i.Id).Order(), members.Keys.Order());
+            Assert.All(members, m => Assert.Equal(Math.Max(1, expected.TransactionsOf(m.Key).Count), m.Value));
+        }
         if (list.Count > 0)
         {
             var (from, to) = (list[^1].StartTimeUnixNano, list[0].StartTimeUnixNano);

@@ -19,21 +19,22 @@ public sealed class CostCalculator(AnalysisOptions options)
     {
         var functions = OfFunctions(view, range);
         var entries = new Dictionary<EntryPoint, (int Transactions, decimal Cost)>();
-        var summaries = view.Engine.ListTransactions(new TransactionFilter
+        // Members and their shares in a few batched reads, then every member's analysis in one: no transaction is
+        // loaded whole (a walk that did took a second here, and most of a minute while the stitch cache was cold).
+        var transactions = view.Engine.ListTransactionShares(new TransactionFilter
         {
             FromUnixNano = range.FromUnixNano,
             ToUnixNano = range.ToUnixNano == long.MaxValue ? null : range.ToUnixNano,
             Limit = int.MaxValue,
         });
-        var transactions = summaries.Select(s => view.Engine.GetTransaction(s.Id)).OfType<Transaction>().ToList();
-        view.GetMany(summaries.Select(s => s.EntryInvocation).Concat(transactions.SelectMany(t => t.Invocations.Select(i => i.Id))));
-        foreach (var summary in summaries)
+        var analyzed = view.GetMany(transactions.Select(t => t.Summary.EntryInvocation).Concat(transactions.SelectMany(t => t.Members.Keys)));
+        foreach (var transaction in transactions)
         {
-            if (view.Get(summary.EntryInvocation) is not { } entry || TransactionOf(view, summary.Id) is not { } cost)
+            if (!analyzed.TryGetValue(transaction.Summary.EntryInvocation, out var entry))
                 continue;
             var point = EntryPoint.Of(entry);
             var (count, total) = entries.GetValueOrDefault(point);
-            entries[point] = (count + 1, total + cost.CostUsd);
+            entries[point] = (count + 1, total + ShareOf(transaction, analyzed));
         }
         return new CostReport(
             functions.Sum(f => f.CostUsd),
@@ -72,6 +73,15 @@ public sealed class CostCalculator(AnalysisOptions options)
 
     private static Dictionary<string, decimal> CostsIn(IAnalysisView view, TimeRange range) =>
         StoreAnalysisView.Wait(view.Store.GetFunctionFiguresAsync(null, range, CancellationToken.None)).ToDictionary(f => f.Function, f => f.CostUsd, StringComparer.Ordinal);
+
+    /// <summary>The transaction's cost: each member's cost divided by its number of transactions, in the members' start order
+    /// (as <see cref="TransactionOf"/> adds them, so the decimal sums agree).</summary>
+    private static decimal ShareOf(TransactionShares transaction, IReadOnlyDictionary<InvocationId, AnalyzedInvocation> analyzed) =>
+        transaction.Members
+            .Select(m => (Analyzed: analyzed.GetValueOrDefault(m.Key), Id: m.Key, Shares: m.Value))
+            .Where(m => m.Analyzed is not null)
+            .OrderBy(m => m.Analyzed!.StartTimeUnixNano).ThenBy(m => m.Id)
+            .Sum(m => m.Analyzed!.CostUsd / m.Shares);
 
     public TransactionCost? TransactionOf(IAnalysisView view, string transactionId)
     {

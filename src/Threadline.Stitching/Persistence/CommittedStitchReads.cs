@@ -32,6 +32,22 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
 
     public TransactionSummary? Summary(InvocationId entry) => KnownAbsent(entry) ? null : Get(cache.Summaries, entry, LoadSummaries);
 
+    /// <summary>The members of many transactions (none: absent), the cache's and one batched read for the rest.</summary>
+    public Dictionary<InvocationId, IReadOnlyCollection<InvocationId>> MembersOf(IReadOnlyCollection<InvocationId> entries)
+    {
+        var found = new Dictionary<InvocationId, IReadOnlyCollection<InvocationId>>();
+        foreach (var (entry, members) in GetMany(cache.Members, entries, LoadMembers))
+        {
+            if (members is not null)
+                found[entry] = members;
+        }
+        return found;
+    }
+
+    /// <summary>The transactions of many invocations, the cache's and one batched read for the rest.</summary>
+    public Dictionary<InvocationId, HashSet<InvocationId>> TransactionsOfMany(IReadOnlyCollection<InvocationId> members) =>
+        GetMany(cache.TransactionsOf, members, LoadTransactionsOf);
+
     /// <summary>
     /// Whether the cached (complete) list of the invocation's trace says it is not a committed invocation: then it has
     /// no hops, memberships, transaction or summary either, and the store is not asked. Most of what an ingest looks
@@ -79,6 +95,33 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
                 map.Set(key, loaded);
         }
         return Copy(loaded);
+    }
+
+    /// <summary>
+    /// Like <see cref="Get"/> for many keys: what the cache holds, and the rest in one batched load. What is loaded is
+    /// not put in the cache: a report over many old transactions would evict the recent window the writer works in.
+    /// </summary>
+    private Dictionary<TKey, TValue> GetMany<TKey, TValue>(LruMap<TKey, TValue> map, IReadOnlyCollection<TKey> keys,
+        Func<IReadOnlyCollection<TKey>, Dictionary<TKey, TValue>> load)
+        where TKey : notnull
+    {
+        var found = new Dictionary<TKey, TValue>();
+        var missing = new List<TKey>();
+        lock (cache.Sync)
+        {
+            foreach (var key in keys.Distinct())
+            {
+                if (map.TryPeek(key, out var cached))
+                    found[key] = Copy(cached);
+                else
+                    missing.Add(key);
+            }
+        }
+        if (missing.Count == 0)
+            return found;
+        foreach (var (key, value) in load(missing))
+            found[key] = value;
+        return found;
     }
 
     /// <summary>

@@ -42,6 +42,12 @@ internal sealed class StitchReadView(CommittedStitchReads committed) : IStitchSt
 
     public IReadOnlyCollection<InvocationId> TransactionsOf(InvocationId invocation) => committed.TransactionsOf(invocation);
 
+    public IReadOnlyDictionary<InvocationId, IReadOnlyCollection<InvocationId>> MembersOf(IReadOnlyCollection<InvocationId> entries) =>
+        committed.MembersOf(entries);
+
+    public IReadOnlyDictionary<InvocationId, int> TransactionCounts(IReadOnlyCollection<InvocationId> invocations) =>
+        committed.TransactionsOfMany(invocations).ToDictionary(p => p.Key, p => p.Value.Count);
+
     public TransactionSummary? Summary(InvocationId entry) => committed.Summary(entry);
 
     public IReadOnlyList<TransactionSummary> ListSummaries(TransactionFilter filter) =>
