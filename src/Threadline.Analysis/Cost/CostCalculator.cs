@@ -11,7 +11,8 @@ namespace Threadline.Analysis.Cost;
 /// transactions (a batch consumer) adds 1/K of its cost to each, so entry totals add up to the function totals. A
 /// function's cost spikes when its last hour costs more than <see cref="AnalysisOptions.CostSpikeFactor"/> times its
 /// average hour of the 24 before (counting only hours since it was first seen) and at least
-/// <see cref="AnalysisOptions.CostSpikeMinimumUsd"/>. Every figure is one store query over the range, not a walk.
+/// <see cref="AnalysisOptions.CostSpikeMinimumUsd"/>. The function figures are store queries over the range; the entry
+/// points read the members of every transaction in the range (batched), so they grow with the range's transactions.
 /// </summary>
 public sealed class CostCalculator(AnalysisOptions options)
 {
