@@ -72,6 +72,23 @@ public sealed partial class StitchEngine
         });
     }
 
+    /// <summary>
+    /// The member ids of each of these transactions (unknown ones are absent), in a few batched reads: for a report
+    /// over many transactions that needs no invocation or hop loaded.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyCollection<InvocationId>> TransactionMembers(IReadOnlyCollection<string> transactionIds)
+    {
+        ArgumentNullException.ThrowIfNull(transactionIds);
+        var entries = new Dictionary<InvocationId, string>();
+        foreach (var id in transactionIds)
+        {
+            if (InvocationId.TryParse(id, out var entry))
+                entries[entry] = id;
+        }
+        return Read<IReadOnlyDictionary<string, IReadOnlyCollection<InvocationId>>>(state =>
+            state.MembersOf(entries.Keys).ToDictionary(p => entries[p.Key], p => p.Value, StringComparer.Ordinal));
+    }
+
     /// <summary>The entries of the transactions holding the invocations the filter names by id.</summary>
     private static List<InvocationId> NamedEntries(IStitchState state, TransactionFilter filter)
     {

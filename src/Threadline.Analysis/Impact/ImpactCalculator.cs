@@ -130,21 +130,23 @@ public sealed class ImpactCalculator(AnalysisOptions options)
     }
 
     /// <summary>
-    /// Reads the entries of these transactions, and the members of those whose entry names no user, in two batched
-    /// reads (one query per call on a store, not one per transaction). Keeps the transactions' order; the members
-    /// are listed only where they are needed.
+    /// Reads the entries of these transactions, the member ids of those whose entry names no user, and those members'
+    /// analysis, in batched reads (a few queries per call on a store, not one per transaction, and no transaction
+    /// loaded whole). The members are listed in start order, as a transaction lists them, only where they are needed.
     /// </summary>
     private static Dictionary<string, IReadOnlyList<InvocationId>> Prefetch(IAnalysisView view, List<string> transactions)
     {
         var entries = view.GetMany(transactions.Select(t => InvocationId.TryParse(t, out var id) ? id : (InvocationId?)null).OfType<InvocationId>());
+        var userless = transactions.Where(t => InvocationId.TryParse(t, out var entryId) && entries.GetValueOrDefault(entryId) is { User: null }).ToList();
+        var memberIds = view.Engine.TransactionMembers(userless);
+        var analyzed = view.GetMany(memberIds.Values.SelectMany(m => m));
         var members = new Dictionary<string, IReadOnlyList<InvocationId>>(StringComparer.Ordinal);
         foreach (var transactionId in transactions)
         {
-            members[transactionId] = InvocationId.TryParse(transactionId, out var entryId) && entries.GetValueOrDefault(entryId) is { User: null }
-                ? [.. (view.Engine.GetTransaction(transactionId)?.Invocations ?? []).Select(m => m.Id)]
+            members[transactionId] = memberIds.TryGetValue(transactionId, out var ids)
+                ? [.. ids.OrderBy(m => analyzed.GetValueOrDefault(m)?.StartTimeUnixNano ?? long.MaxValue).ThenBy(m => m)]
                 : [];
         }
-        view.GetMany(members.Values.SelectMany(m => m));
         return members;
     }
 
