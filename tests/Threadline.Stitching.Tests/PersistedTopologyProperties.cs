@@ -100,10 +100,13 @@ public sealed class PersistedTopologyProperties
         // transactions and memberships, one at a time.
         var shares = actual.ListTransactionShares(all);
         Assert.Equal(list, shares.Select(s => s.Summary));
+        var memberIds = actual.TransactionMembers([.. list.Select(s => s.Id), "not-a-transaction-id"]);
+        Assert.Equal(list.Select(s => s.Id).Order(StringComparer.Ordinal), memberIds.Keys.Order(StringComparer.Ordinal));
         foreach (var (summary, members) in shares)
         {
             var transaction = expected.GetTransaction(summary.Id)!;
             Assert.Equal(transaction.Invocations.Select(i => i.Id).Order(), members.Keys.Order());
+            Assert.Equal(members.Keys.Order(), memberIds[summary.Id].Order());
             Assert.All(members, m => Assert.Equal(Math.Max(1, expected.TransactionsOf(m.Key).Count), m.Value));
         }
         if (list.Count > 0)
