@@ -30,8 +30,10 @@ internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : T
 
     public override void Write(char[] buffer, int index, int count)
     {
-        if (Forward(w => w.Write(buffer, index, count)))
-            Capture(buffer.AsSpan(index, count));
+        // A copy: the write may be handed to another thread (Forward), after the caller reuses its buffer.
+        var text = new string(buffer, index, count);
+        if (Forward(w => w.Write(text)))
+            Capture(text);
     }
 
     public override void WriteLine(string? value)
@@ -49,23 +51,74 @@ internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : T
             Capture("\n");
     }
 
-    public override void Flush() => inner.Flush();
+    public override void Flush()
+    {
+        // Console writers flush every write; a flush that would have to wait for the inner writer is skipped (Forward).
+        if (Monitor.TryEnter(inner, InnerWait))
+        {
+            try
+            {
+                inner.Flush();
+            }
+            finally
+            {
+                Monitor.Exit(inner);
+            }
+        }
+    }
 
     public override Task FlushAsync() => inner.FlushAsync();
 
-    /// <summary>Writes through; true when this is the outermost capturing writer on the call stack.</summary>
+    /// <summary>How long a write waits for the inner writer before it hands the write to another thread.</summary>
+    private static readonly TimeSpan InnerWait = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Writes through; true when this is the outermost capturing writer on the call stack. Our caller holds the lock of
+    /// <see cref="Console.Out"/> (the synchronized wrapper <see cref="Console.SetOut"/> put around this writer), and .NET's
+    /// console takes that same lock inside every write to the terminal stream. So a thread that writes through a
+    /// reference to the inner writer kept from before (a logger, a test runner) holds the inner writer's lock and waits
+    /// for ours while we wait for its: a deadlock. When the inner writer stays busy, the write goes to the thread pool,
+    /// which takes the inner writer once our caller has let go; the line is still captured here, in order.
+    /// </summary>
     private bool Forward(Action<TextWriter> write)
     {
         var outermost = t_depth++ == 0;
         try
         {
-            write(inner);
+            if (Monitor.TryEnter(inner, InnerWait))
+            {
+                try
+                {
+                    write(inner);
+                }
+                finally
+                {
+                    Monitor.Exit(inner);
+                }
+            }
+            else
+            {
+                // Without the execution context: no invocation is current there, so nothing is captured twice.
+                ThreadPool.UnsafeQueueUserWorkItem(_ => WriteLater(write), null);
+            }
         }
         finally
         {
             t_depth--;
         }
         return outermost;
+    }
+
+    private void WriteLater(Action<TextWriter> write)
+    {
+        try
+        {
+            write(inner);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The console is gone (the process is ending): the line was captured, and there is nowhere to write it.
+        }
     }
 
     private void Capture(ReadOnlySpan<char> text)
