@@ -54,17 +54,7 @@ internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : T
     public override void Flush()
     {
         // Console writers flush every write; a flush that would have to wait for the inner writer is skipped (Forward).
-        if (Monitor.TryEnter(inner, InnerWait))
-        {
-            try
-            {
-                inner.Flush();
-            }
-            finally
-            {
-                Monitor.Exit(inner);
-            }
-        }
+        _ = TryWithInner(w => w.Flush());
     }
 
     public override Task FlushAsync() => inner.FlushAsync();
@@ -85,28 +75,31 @@ internal sealed class CapturingConsoleWriter(TextWriter inner, bool isError) : T
         var outermost = t_depth++ == 0;
         try
         {
-            if (Monitor.TryEnter(inner, InnerWait))
-            {
-                try
-                {
-                    write(inner);
-                }
-                finally
-                {
-                    Monitor.Exit(inner);
-                }
-            }
-            else
-            {
-                // Without the execution context: no invocation is current there, so nothing is captured twice.
+            // Without the execution context: no invocation is current there, so nothing is captured twice.
+            if (!TryWithInner(write))
                 ThreadPool.UnsafeQueueUserWorkItem(_ => WriteLater(write), null);
-            }
         }
         finally
         {
             t_depth--;
         }
         return outermost;
+    }
+
+    /// <summary>Writes to the inner writer holding its lock, if that lock comes within <see cref="InnerWait"/>.</summary>
+    private bool TryWithInner(Action<TextWriter> write)
+    {
+        if (!Monitor.TryEnter(inner, InnerWait))
+            return false;
+        try
+        {
+            write(inner);
+        }
+        finally
+        {
+            Monitor.Exit(inner);
+        }
+        return true;
     }
 
     private void WriteLater(Action<TextWriter> write)
