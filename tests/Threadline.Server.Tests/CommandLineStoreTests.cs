@@ -8,50 +8,38 @@ public sealed partial class CommandLineTests
     [Theory]
     [InlineData("--store postgres", null)]
     [InlineData("", "postgres")]
-    public async Task An_unknown_store_exits_2_naming_the_accepted_ones(string flag, string? variable)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
-        var environment = new Dictionary<string, string> { ["THREADLINE_DATA"] = data };
-        if (variable is not null)
-            environment["THREADLINE_STORE"] = variable;
-        var (exitCode, errors) = await RunToExitAsync($"serve {flag} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0", environment);
-
-        Assert.Equal(2, exitCode);
-        Assert.Contains("threadline: --store 'postgres' is not a storage backend of this Threadline; accepted: duckdb, clickhouse.", errors);
-        Assert.False(Directory.Exists(data));
-    }
+    public async Task An_unknown_store_exits_2_naming_the_accepted_ones(string flag, string? variable) =>
+        Assert.Contains("threadline: --store 'postgres' is not a storage backend of this Threadline; accepted: duckdb, clickhouse.",
+            await RefusedAtStartAsync(flag, "THREADLINE_STORE", variable));
 
     [Theory]
     [InlineData("--role ingest", null, "threadline: --role ingest needs --store clickhouse")]
     [InlineData("", "derive", "threadline: --role derive needs --store clickhouse")]
     [InlineData("--role reader", null, "threadline: --role 'reader' is not a role: use all, or one or more of ingest, query, derive")]
-    public async Task A_role_that_is_unknown_or_on_the_embedded_store_exits_2_saying_why(string flag, string? variable, string expected)
-    {
-        var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
-        var environment = new Dictionary<string, string> { ["THREADLINE_DATA"] = data };
-        if (variable is not null)
-            environment["THREADLINE_ROLE"] = variable;
-        var (exitCode, errors) = await RunToExitAsync($"serve {flag} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0", environment);
-
-        Assert.Equal(2, exitCode);
-        Assert.Contains(expected, errors);
-        Assert.False(Directory.Exists(data));
-    }
+    public async Task A_role_that_is_unknown_or_on_the_embedded_store_exits_2_saying_why(string flag, string? variable, string expected) =>
+        Assert.Contains(expected, await RefusedAtStartAsync(flag, "THREADLINE_ROLE", variable));
 
     [Theory]
     [InlineData("--duckdb-threads 0", null, "threadline: --duckdb-threads must be between 1 and 256 (got 0).")]
     [InlineData("", "300", "threadline: --duckdb-threads must be between 1 and 256 (got 300).")]
-    public async Task Duckdb_worker_threads_that_are_not_1_to_256_exit_2_saying_why(string flag, string? variable, string expected)
+    public async Task Duckdb_worker_threads_that_are_not_1_to_256_exit_2_saying_why(string flag, string? variable, string expected) =>
+        Assert.Contains(expected, await RefusedAtStartAsync(flag, "THREADLINE_DUCKDB_THREADS", variable));
+
+    /// <summary>
+    /// Runs <c>serve</c> with the flag (or the variable set to the value) and asserts it exits 2 without creating its data
+    /// folder; returns what it wrote to standard error.
+    /// </summary>
+    private static async Task<string> RefusedAtStartAsync(string flag, string variableName, string? variable)
     {
         var data = Path.Combine(Path.GetTempPath(), "threadline-cli-tests", Guid.NewGuid().ToString("n"));
         var environment = new Dictionary<string, string> { ["THREADLINE_DATA"] = data };
         if (variable is not null)
-            environment["THREADLINE_DUCKDB_THREADS"] = variable;
+            environment[variableName] = variable;
         var (exitCode, errors) = await RunToExitAsync($"serve {flag} --api-port 0 --otlp-http-port 0 --otlp-grpc-port 0", environment);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains(expected, errors);
         Assert.False(Directory.Exists(data));
+        return errors;
     }
 
     [Fact]
