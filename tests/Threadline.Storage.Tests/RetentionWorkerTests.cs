@@ -5,7 +5,7 @@ using Threadline.Telemetry;
 
 namespace Threadline.Storage.Tests;
 
-/// <summary>A deletion the derived state was not told about (an observer threw) is told again by the next pass.</summary>
+/// <summary>A deletion the derived state was not told about (an observer or the delete threw) is told by the next pass.</summary>
 public sealed class RetentionWorkerTests : IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "threadline-retention-tests", Guid.NewGuid().ToString("n"));
@@ -44,6 +44,44 @@ public sealed class RetentionWorkerTests : IAsyncLifetime
         Assert.Equal(2, recording.Cutoffs.Count); // the failed pass, then its retry; the third pass has nothing to tell
         Assert.Single(failing.Cutoffs);
         Assert.Equal(recording.Cutoffs[0], failing.Cutoffs[0]);
+    }
+
+    [Fact]
+    public async Task A_delete_that_failed_after_committing_is_told_by_the_next_pass_although_that_one_deletes_nothing()
+    {
+        var recording = new Recording();
+        var store = new FailsAfterFirstDelete(_store!);
+        await using var retention = new RetentionWorker(store, new RetentionOptions { MaxAge = TimeSpan.FromDays(1) },
+            [recording], NullLogger<RetentionWorker>.Instance);
+        await _store!.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "old", 1_000)], [])], Ct);
+
+        await Assert.ThrowsAsync<IOException>(() => retention.RunPassAsync(Ct));
+        Assert.Empty(recording.Cutoffs);
+        Assert.Equal(0, (await _store.GetStatisticsAsync(Ct)).SpanCount); // the failed delete did delete
+        var second = await retention.RunPassAsync(Ct);
+        var third = await retention.RunPassAsync(Ct);
+
+        Assert.Equal((0L, 0L), (second.Total, third.Total));
+        Assert.Single(recording.Cutoffs); // told once, by the second pass
+    }
+
+    /// <summary>The first delete commits on the real store and then throws, as a backend's step after its commit can.</summary>
+    private sealed class FailsAfterFirstDelete(DuckDbTelemetryStore inner) : DelegatingStore(inner), IStoreRetention
+    {
+        private int _deletes;
+
+        public async Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
+        {
+            var deleted = await inner.DeleteBeforeAsync(cutoffUnixNano, cancellationToken);
+            if (Interlocked.Increment(ref _deletes) == 1)
+                throw new IOException("the step after the commit failed");
+            return deleted;
+        }
+
+        public Task<long> GetUsedBytesAsync(CancellationToken cancellationToken) => inner.GetUsedBytesAsync(cancellationToken);
+
+        public Task<long?> GetCutoffForOldestAsync(double fraction, CancellationToken cancellationToken) =>
+            inner.GetCutoffForOldestAsync(fraction, cancellationToken);
     }
 
     private sealed class Recording : IDeletionObserver

@@ -9,12 +9,20 @@ namespace Threadline.Storage.DuckDb;
 /// DuckDB only frees the blocks of a row group once every row of it is deleted (deleted rows inside a row group keep
 /// their space, and VACUUM does not reclaim them), so the rows that survive in the row groups the delete touched are
 /// moved to the end of the table in the same transaction; the checkpoint then drops those row groups and their blocks
-/// are reused. The file does not shrink, but it stops growing.
+/// are reused. The file does not shrink, but it stops growing. The checkpoint is housekeeping, not part of the delete:
+/// DuckDB refuses it while another connection's transaction holds an update or a catalog change (the derived stores'
+/// writers), and then the next pass tries it again (DuckDB's own automatic checkpoint may come first).
 /// </summary>
 public sealed partial class DuckDbTelemetryStore : IStoreRetention
 {
     /// <summary>DuckDB's rows per row group (the default of the storage format).</summary>
     private const long RowGroupRows = 122_880;
+
+    /// <summary>A delete's checkpoint was refused; the next pass runs it even when it deletes nothing. Under the write lock.</summary>
+    private bool _checkpointOwed;
+
+    private const int CheckpointAttempts = 5;
+    private static readonly TimeSpan CheckpointRetryDelay = TimeSpan.FromMilliseconds(20);
 
     public async Task<DeletedRecords> DeleteBeforeAsync(long cutoffUnixNano, CancellationToken cancellationToken)
     {
@@ -44,9 +52,35 @@ public sealed partial class DuckDbTelemetryStore : IStoreRetention
             DeleteAndCompact("trace_index", "max_start_unix_nano", cutoffUnixNano);
             transaction.Commit();
         }
-        if (spans + logs > 0)
-            Execute("CHECKPOINT", null);
+        if (spans + logs > 0 || _checkpointOwed)
+            TryCheckpoint();
         return new DeletedRecords(spans, logs);
+    }
+
+    /// <summary>
+    /// The delete is committed: a refused checkpoint must not report it as failed (nobody would be told of it). The
+    /// derived stores' transactions last milliseconds, so it is tried a few times before being left to the next pass.
+    /// </summary>
+    private void TryCheckpoint()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Execute("CHECKPOINT", null);
+                _checkpointOwed = false;
+                return;
+            }
+            catch (DuckDBException) when (attempt < CheckpointAttempts)
+            {
+                Thread.Sleep(CheckpointRetryDelay);
+            }
+            catch (DuckDBException)
+            {
+                _checkpointOwed = true;
+                return;
+            }
+        }
     }
 
     private long DeleteAndCompact(string table, string timeColumn, long cutoffUnixNano)

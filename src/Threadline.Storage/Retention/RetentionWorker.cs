@@ -29,6 +29,11 @@ public sealed partial class RetentionWorker(
     /// pass deletes nothing and would otherwise never tell them; it tells them this cutoff again first.
     /// </summary>
     private long? _untold;
+    /// <summary>
+    /// The cutoff of a delete that threw: it may have committed before failing (a backend's step after its commit), and
+    /// then the next pass deletes nothing. The first later delete that succeeds at this cutoff or past it tells it.
+    /// </summary>
+    private long? _maybeDeleted;
 
     /// <summary>Starts the background passes when retention or a budget is configured and the store supports it.</summary>
     public void Start()
@@ -84,8 +89,8 @@ public sealed partial class RetentionWorker(
             // The delete and its observers in one turn of the writer, so no group is committed but not yet derived.
             using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
             {
-                aged = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
-                Notify(aged.Total > 0 ? cutoff : null);
+                aged = await DeleteAsync(retention, cutoff, cancellationToken).ConfigureAwait(false);
+                Notify(aged.Total > 0 || CoversMaybeDeleted(cutoff) ? cutoff : null);
             }
             if (aged.Total > 0)
                 LogAged(logger, aged.Spans, aged.Logs, maxAge);
@@ -104,8 +109,8 @@ public sealed partial class RetentionWorker(
                 DeletedRecords oldest;
                 using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    oldest = await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
-                    Notify(oldest.Total > 0 ? cutoff : null);
+                    oldest = await DeleteAsync(retention, cutoff, cancellationToken).ConfigureAwait(false);
+                    Notify(oldest.Total > 0 || CoversMaybeDeleted(cutoff) ? cutoff : null);
                 }
                 LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
                 deleted = Add(deleted, oldest);
@@ -114,6 +119,28 @@ public sealed partial class RetentionWorker(
             }
         }
         return deleted;
+    }
+
+    private async Task<DeletedRecords> DeleteAsync(IStoreRetention retention, long cutoff, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await retention.DeleteBeforeAsync(cutoff, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _maybeDeleted = Math.Max(_maybeDeleted ?? long.MinValue, cutoff);
+            throw;
+        }
+    }
+
+    /// <summary>After a delete at <paramref name="cutoff"/> succeeded: whether it covers a failed one that may have deleted.</summary>
+    private bool CoversMaybeDeleted(long cutoff)
+    {
+        if (_maybeDeleted is not { } maybe || maybe > cutoff)
+            return false;
+        _maybeDeleted = null;
+        return true;
     }
 
     /// <summary>Under the writer's turn. Tells every observer the cutoff (and first one a failed pass left untold, if later).</summary>
