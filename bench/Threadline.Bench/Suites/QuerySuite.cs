@@ -59,7 +59,7 @@ internal static class QuerySuite
                 await WaitForDerivationAsync(server.Api, TimeSpan.FromMinutes(60));
                 results.Add(new Figure($"query.{label}.derivation_s", "queries", $"{label} spans: background derivation of a folder without derived state",
                     clock.Elapsed.TotalSeconds, "s", Note: $"peak RSS {ProcessAccounting.PeakRssMegabytes(server.Process.Pid):F0} MB after it"));
-                await MeasureAsync(server.Api, settings, sample.Items, label, size, results, options);
+                await MeasureAsync(server.Api, settings, sample.Items, label, size, results, options, withSearch: true);
             }
             else
             {
@@ -175,8 +175,9 @@ internal static class QuerySuite
     }
 
     /// <param name="label">The figures' keys are query.LABEL.*; <paramref name="text"/> names them in the table (default "LABEL spans").</param>
+    /// <param name="withSearch">Also issue 16's search queries (<see cref="SearchLatency"/>): on the preloaded stores, whose data spans 24 hours.</param>
     internal static async Task MeasureAsync(Uri api, BenchSettings settings, List<SampledTransaction> sample, string label, long size,
-        Results results, WorkloadOptions options, string? text = null)
+        Results results, WorkloadOptions options, string? text = null, bool withSearch = false)
     {
         text ??= $"{label} spans";
         using var http = new HttpClient { BaseAddress = api, Timeout = TimeSpan.FromMinutes(1) };
@@ -205,9 +206,11 @@ internal static class QuerySuite
         });
         Add(results, label, text, "list", "transaction list, 15-min range", list.Latencies, null,
             $"{(double)list.Items / settings.QueriesPerKind:F0} transactions per answer on average (limit 100)");
+        if (withSearch)
+            await SearchLatency.MeasureAsync(http, settings, label, text, options, isTarget, note, results);
     }
 
-    private static void Add(Results results, string label, string text, string key, string what, List<double> latencies, double? p99Target, string? note)
+    internal static void Add(Results results, string label, string text, string key, string what, List<double> latencies, double? p99Target, string? note)
     {
         results.Add(new Figure($"query.{label}.{key}_p50_ms", "queries", $"{text}: {what} p50", Percentiles.Of(latencies, 50), "ms"));
         results.Add(new Figure($"query.{label}.{key}_p95_ms", "queries", $"{text}: {what} p95", Percentiles.Of(latencies, 95), "ms"));
@@ -216,7 +219,7 @@ internal static class QuerySuite
     }
 
     /// <summary>Sequential requests (after a few unmeasured ones); every answer must be a 200.</summary>
-    private static async Task<(List<double> Latencies, long Items)> TimeAsync(HttpClient http, int count, bool countItems, Func<string> next)
+    internal static async Task<(List<double> Latencies, long Items)> TimeAsync(HttpClient http, int count, bool countItems, Func<string> next)
     {
         for (var i = 0; i < 5; i++)
             (await http.GetAsync(next())).Dispose();
