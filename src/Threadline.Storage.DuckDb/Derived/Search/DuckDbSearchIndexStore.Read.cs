@@ -15,7 +15,10 @@ public sealed partial class DuckDbSearchIndexStore
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.Limit);
-        var (condition, parameters) = Where(request.Query, request.FromUnixNano, request.ToUnixNano);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the range of row numbers and the search: an invocation written between them is in neither.
+        using var snapshot = connection.BeginTransaction();
+        var (condition, parameters, _) = await WhereAsync(connection, request.Query, request.FromUnixNano, request.ToUnixNano, readsSideTable: false, cancellationToken).ConfigureAwait(false);
         if (request.After is { } after)
         {
             var (hi, lo) = ((ulong)(after.TraceId >> 64), (ulong)after.TraceId);
@@ -24,14 +27,16 @@ public sealed partial class DuckDbSearchIndexStore
                 + $" AND (i.trace_id_lo < {Add(parameters, lo)} OR (i.trace_id_lo = {Add(parameters, lo)} AND i.span_id < {Add(parameters, after.SpanId)}))))))";
         }
         var sql = $"{SearchSqlText.Columns} WHERE {condition} {Newest} LIMIT {request.Limit.ToString(CultureInfo.InvariantCulture)}";
-        return await ReadRowsAsync(sql, parameters, cancellationToken).ConfigureAwait(false);
+        return [.. (await ReadRowsAsync(connection, sql, parameters, cancellationToken).ConfigureAwait(false)).Select(r => r.Row)];
     }
 
     public async Task<long> CountAsync(SearchRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (condition, parameters) = Where(request.Query, request.FromUnixNano, request.ToUnixNano);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the range of row numbers and the search: an invocation written between them is in neither.
+        using var snapshot = connection.BeginTransaction();
+        var (condition, parameters, _) = await WhereAsync(connection, request.Query, request.FromUnixNano, request.ToUnixNano, readsSideTable: false, cancellationToken).ConfigureAwait(false);
         using var command = Command(connection, $"SELECT count(*) FROM search_invocations i WHERE {condition}", parameters);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
@@ -82,7 +87,12 @@ public sealed partial class DuckDbSearchIndexStore
         ArgumentNullException.ThrowIfNull(field);
         ArgumentNullException.ThrowIfNull(prefix);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var (condition, parameters) = Where(query, fromUnixNano, toUnixNano);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the range of row numbers and the search: an invocation written between them is in neither.
+        using var snapshot = connection.BeginTransaction();
+        var spanAttribute = field is AttributeField { Scope: not AttributeScope.Resource };
+        var (condition, parameters, invocations) = await WhereAsync(connection, query, fromUnixNano, toUnixNano, spanAttribute, cancellationToken)
+            .ConfigureAwait(false);
         string sql;
         if (field is AttributeField attribute)
         {
@@ -90,12 +100,12 @@ public sealed partial class DuckDbSearchIndexStore
                 return [];
             var join = attribute.Scope == AttributeScope.Resource
                 ? "JOIN search_resource_sets a ON a.set_id = i.resource_set"
-                : "JOIN search_attributes a ON a.inv = i.inv";
+                : $"JOIN search_attributes a ON a.inv = i.inv AND a.inv BETWEEN {invocations!.Value.First.ToString(CultureInfo.InvariantCulture)} AND {invocations.Value.Last.ToString(CultureInfo.InvariantCulture)}";
             sql = $"SELECT a.str, a.num, a.flag, count(DISTINCT i.inv) AS n FROM search_invocations i {join}"
                 + $" WHERE a.key_id = {Add(parameters, keyId)} AND {condition}"
                 + (prefix.Length > 0 ? $" AND starts_with(coalesce(a.str, CAST(a.num AS VARCHAR), CAST(a.flag AS VARCHAR)), {Add(parameters, prefix)})" : "")
                 + $" GROUP BY a.str, a.num, a.flag ORDER BY n DESC, a.str, a.num, a.flag LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
-            return await ReadValuesAsync(sql, parameters, reader =>
+            return await ReadValuesAsync(connection, sql, parameters, reader =>
                 !reader.IsDBNull(0) ? (reader.GetString(0), "string")
                 : !reader.IsDBNull(1) ? (reader.GetDouble(1).ToString("R", CultureInfo.InvariantCulture), "number")
                 : (reader.GetBoolean(2) ? "true" : "false", "boolean"), cancellationToken).ConfigureAwait(false);
@@ -115,18 +125,20 @@ public sealed partial class DuckDbSearchIndexStore
         sql = $"SELECT {expression} AS v, count(DISTINCT i.inv) AS n FROM {from} WHERE {condition} AND v IS NOT NULL"
             + (prefix.Length > 0 ? $" AND starts_with(v, {Add(parameters, prefix)})" : "")
             + $" GROUP BY v ORDER BY n DESC, v LIMIT {limit.ToString(CultureInfo.InvariantCulture)}";
-        return await ReadValuesAsync(sql, parameters, reader => (reader.GetString(0), kind), cancellationToken).ConfigureAwait(false);
+        return await ReadValuesAsync(connection, sql, parameters, reader => (reader.GetString(0), kind), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<SearchBucket>> HistogramAsync(QueryNode query, long fromUnixNano, long toUnixNano, long bucketNanos, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bucketNanos);
-        var (condition, parameters) = Where(query, fromUnixNano, toUnixNano);
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the range of row numbers and the search: an invocation written between them is in neither.
+        using var snapshot = connection.BeginTransaction();
+        var (condition, parameters, _) = await WhereAsync(connection, query, fromUnixNano, toUnixNano, readsSideTable: false, cancellationToken).ConfigureAwait(false);
         var sql = $"SELECT (i.start_ns - {Add(parameters, fromUnixNano)}) // {Add(parameters, bucketNanos)} AS b, count(*) FROM search_invocations i"
             + $" WHERE {condition} GROUP BY b ORDER BY b";
         var buckets = new List<SearchBucket>();
-        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        await ForEachAsync(connection, sql, parameters,
+                await ForEachAsync(connection, sql, parameters,
             reader => buckets.Add(new SearchBucket(fromUnixNano + reader.GetInt64(0) * bucketNanos, reader.GetInt64(1))), cancellationToken).ConfigureAwait(false);
         return buckets;
     }
@@ -142,11 +154,30 @@ public sealed partial class DuckDbSearchIndexStore
         return Task.FromResult(keys);
     }
 
-    private (string Condition, List<object?> Parameters) Where(QueryNode query, long fromUnixNano, long toUnixNano)
+    /// <param name="readsSideTable">The caller reads a side table as well: the range of row numbers is wanted anyway.</param>
+    private async Task<(string Condition, List<object?> Parameters, InvRange? Invocations)> WhereAsync(DuckDBConnection connection, QueryNode query,
+        long fromUnixNano, long toUnixNano, bool readsSideTable, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (condition, parameters) = SearchSqlTranslator.Translate(query, KeyIdOf);
-        return ($"i.start_ns >= {Add(parameters, fromUnixNano)} AND i.start_ns < {Add(parameters, toUnixNano)} AND ({condition})", parameters);
+        var invocations = readsSideTable || SearchSqlTranslator.ReadsSideTables(query)
+            ? await InvocationsStartedBetweenAsync(connection, fromUnixNano, toUnixNano, cancellationToken).ConfigureAwait(false)
+            : (InvRange?)null;
+        var (condition, parameters) = SearchSqlTranslator.Translate(query, KeyIdOf, invocations);
+        return ($"i.start_ns >= {Add(parameters, fromUnixNano)} AND i.start_ns < {Add(parameters, toUnixNano)} AND ({condition})", parameters, invocations);
+    }
+
+    /// <summary>
+    /// The row numbers of the invocations that started in the range: the search tests only those, so the side tables are
+    /// read only between the first and the last (an index written as data arrives numbers an hour's invocations closely).
+    /// </summary>
+    private static async Task<InvRange> InvocationsStartedBetweenAsync(DuckDBConnection connection, long fromUnixNano, long toUnixNano,
+        CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, "SELECT min(inv), max(inv) FROM search_invocations WHERE start_ns >= $1 AND start_ns < $2",
+            [fromUnixNano, toUnixNano]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return reader.IsDBNull(0) ? new InvRange(0, -1) : new InvRange(reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private static string ColumnOf(FieldDefinition field) => field.Name switch
@@ -175,12 +206,6 @@ public sealed partial class DuckDbSearchIndexStore
         return list;
     }
 
-    private async Task<IReadOnlyList<SearchInvocationRow>> ReadRowsAsync(string sql, List<object?> parameters, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        return [.. (await ReadRowsAsync(connection, sql, parameters, cancellationToken).ConfigureAwait(false)).Select(r => r.Row)];
-    }
-
     private static async Task<List<(long Inv, SearchInvocationRow Row)>> ReadRowsAsync(DuckDBConnection connection, string sql, List<object?> parameters, CancellationToken cancellationToken)
     {
         var rows = new List<(long, SearchInvocationRow)>();
@@ -206,10 +231,10 @@ public sealed partial class DuckDbSearchIndexStore
         return rows;
     }
 
-    private async Task<IReadOnlyList<SearchValueCount>> ReadValuesAsync(string sql, List<object?> parameters, Func<DbDataReader, (string Value, string Kind)> read, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<SearchValueCount>> ReadValuesAsync(DuckDBConnection connection, string sql, List<object?> parameters,
+        Func<DbDataReader, (string Value, string Kind)> read, CancellationToken cancellationToken)
     {
         var values = new List<SearchValueCount>();
-        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         await ForEachAsync(connection, sql, parameters, reader =>
         {
             var (value, kind) = read(reader);

@@ -13,24 +13,52 @@ namespace Threadline.Storage.DuckDb.Derived.Search;
 internal sealed class SearchSqlTranslator : SearchConditionWriter
 {
     private readonly Func<AttributeScope, string, int?> _keyId;
+    private readonly InvRange? _invocations;
 
-    private SearchSqlTranslator(Func<AttributeScope, string, int?> keyId) => _keyId = keyId;
+    private SearchSqlTranslator(Func<AttributeScope, string, int?> keyId, InvRange? invocations)
+    {
+        _keyId = keyId;
+        _invocations = invocations;
+    }
 
     public List<object?> Parameters { get; } = [];
 
     /// <summary>The condition and its parameters (positional, in order); <paramref name="keyId"/> resolves attribute keys
-    /// (null when the key was never stored, so the term matches nothing).</summary>
-    public static (string Condition, List<object?> Parameters) Translate(QueryNode query, Func<AttributeScope, string, int?> keyId)
+    /// (null when the key was never stored, so the term matches nothing). With <paramref name="invocations"/> (the row
+    /// numbers of every invocation the condition will be tested on), the side tables are read only in that range.</summary>
+    public static (string Condition, List<object?> Parameters) Translate(QueryNode query, Func<AttributeScope, string, int?> keyId,
+        InvRange? invocations = null)
     {
-        var translator = new SearchSqlTranslator(keyId);
+        var translator = new SearchSqlTranslator(keyId, invocations);
         translator.Write(query);
         return (translator.Sql.ToString(), translator.Parameters);
     }
 
     protected override string Always => "TRUE";
 
+    /// <summary>Whether the query reads a side table keyed by <c>inv</c> (free text, a span attribute, a message id).</summary>
+    public static bool ReadsSideTables(QueryNode query) => query switch
+    {
+        FreeTextNode => true,
+        TermNode { Field: AttributeField { Scope: not AttributeScope.Resource } } => true,
+        TermNode { Field: CatalogField { Definition: var field } } => field == FieldCatalog.MessageId,
+        NotNode not => ReadsSideTables(not.Operand),
+        AndNode and => and.Operands.Any(ReadsSideTables),
+        OrNode or => or.Operands.Any(ReadsSideTables),
+        _ => false,
+    };
+
     protected override void WriteFreeText(FreeTextNode free) =>
-        Sql.Append("i.inv IN (SELECT inv FROM search_texts WHERE contains(lower(text), lower(").Append(Parameter(free.Text)).Append(")))");
+        Sql.Append("i.inv IN (SELECT inv FROM search_texts WHERE ").Append(InRange())
+            .Append("contains(lower(text), lower(").Append(Parameter(free.Text)).Append(")))");
+
+    /// <summary>
+    /// The side tables are appended in <c>inv</c> order, so a range of row numbers skips every row group outside it
+    /// (DuckDB's zone maps): a search over an hour reads that hour's texts, not the whole table's.
+    /// </summary>
+    private string InRange() => _invocations is { } range
+        ? $"inv BETWEEN {range.First.ToString(System.Globalization.CultureInfo.InvariantCulture)} AND {range.Last.ToString(System.Globalization.CultureInfo.InvariantCulture)} AND "
+        : "";
 
     protected override void WriteTerm(TermNode term)
     {
@@ -40,7 +68,7 @@ internal sealed class SearchSqlTranslator : SearchConditionWriter
                 WriteAttribute(attribute, term.Operator, term.Value);
                 break;
             case CatalogField { Definition: var field } when field == FieldCatalog.MessageId:
-                Sql.Append("i.inv IN (SELECT inv FROM search_message_ids WHERE ")
+                Sql.Append("i.inv IN (SELECT inv FROM search_message_ids WHERE ").Append(InRange())
                     .Append(StringCondition("message_id", term.Value)).Append(')');
                 break;
             case CatalogField { Definition: var field }:
@@ -121,7 +149,8 @@ internal sealed class SearchSqlTranslator : SearchConditionWriter
                 .Append(Parameter(keyId)).Append(" AND ").Append(condition).Append("))");
             return;
         }
-        Sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE key_id = ").Append(Parameter(keyId)).Append(" AND ").Append(condition).Append(')');
+        Sql.Append("i.inv IN (SELECT inv FROM search_attributes WHERE ").Append(InRange()).Append("key_id = ").Append(Parameter(keyId))
+            .Append(" AND ").Append(condition).Append(')');
     }
 
     private static string Symbol(ComparisonOperator op) => op switch
@@ -140,3 +169,6 @@ internal sealed class SearchSqlTranslator : SearchConditionWriter
         return "$" + Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>Row numbers <c>inv</c> from <see cref="First"/> to <see cref="Last"/>, both included (empty when First &gt; Last).</summary>
+internal readonly record struct InvRange(long First, long Last);
