@@ -65,6 +65,24 @@ public sealed class RetentionWorkerTests : IAsyncLifetime
         Assert.Single(recording.Cutoffs); // told once, by the second pass
     }
 
+    [Fact]
+    public async Task A_failed_delete_covered_by_a_later_one_that_deleted_rows_is_not_told_again()
+    {
+        var recording = new Recording();
+        var store = new FailsAfterFirstDelete(_store!);
+        await using var retention = new RetentionWorker(store, new RetentionOptions { MaxAge = TimeSpan.FromDays(1) },
+            [recording], NullLogger<RetentionWorker>.Instance);
+        await _store!.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "old", 1_000)], [])], Ct);
+
+        await Assert.ThrowsAsync<IOException>(() => retention.RunPassAsync(Ct));
+        await _store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "older", 500)], [])], Ct);
+        var second = await retention.RunPassAsync(Ct);
+        var third = await retention.RunPassAsync(Ct);
+
+        Assert.Equal((1L, 0L), (second.Total, third.Total));
+        Assert.Single(recording.Cutoffs); // the second pass told its cutoff, which covers the failed one; the third has nothing to tell
+    }
+
     /// <summary>The first delete commits on the real store and then throws, as a backend's step after its commit can.</summary>
     private sealed class FailsAfterFirstDelete(DuckDbTelemetryStore inner) : DelegatingStore(inner), IStoreRetention
     {

@@ -90,7 +90,8 @@ public sealed partial class RetentionWorker(
             using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
             {
                 aged = await DeleteAsync(retention, cutoff, cancellationToken).ConfigureAwait(false);
-                Notify(aged.Total > 0 || CoversMaybeDeleted(cutoff) ? cutoff : null);
+                var covered = CoversMaybeDeleted(cutoff);
+                Notify(aged.Total > 0 || covered ? cutoff : null);
             }
             if (aged.Total > 0)
                 LogAged(logger, aged.Spans, aged.Logs, maxAge);
@@ -110,7 +111,8 @@ public sealed partial class RetentionWorker(
                 using (await _turn.TakeAsync(cancellationToken).ConfigureAwait(false))
                 {
                     oldest = await DeleteAsync(retention, cutoff, cancellationToken).ConfigureAwait(false);
-                    Notify(oldest.Total > 0 || CoversMaybeDeleted(cutoff) ? cutoff : null);
+                    var covered = CoversMaybeDeleted(cutoff);
+                    Notify(oldest.Total > 0 || covered ? cutoff : null);
                 }
                 LogOverBudget(logger, used, budget, oldest.Spans, oldest.Logs);
                 deleted = Add(deleted, oldest);
@@ -134,7 +136,10 @@ public sealed partial class RetentionWorker(
         }
     }
 
-    /// <summary>After a delete at <paramref name="cutoff"/> succeeded: whether it covers a failed one that may have deleted.</summary>
+    /// <summary>
+    /// After a delete at <paramref name="cutoff"/> succeeded: whether it covers a failed one that may have deleted (then
+    /// that one is settled, whether or not this delete found rows, and is not told again later).
+    /// </summary>
     private bool CoversMaybeDeleted(long cutoff)
     {
         if (_maybeDeleted is not { } maybe || maybe > cutoff)
