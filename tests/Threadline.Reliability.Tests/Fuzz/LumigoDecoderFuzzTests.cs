@@ -23,25 +23,32 @@ public sealed class LumigoDecoderFuzzTests
 
     [Fact]
     public Task Real_spans_with_values_of_random_types_are_normalized_within_limits() =>
-        FuzzRun.ForAllSeedsAsync(seed =>
+        FuzzRun.ForAllSeedsAsync(RandomValuesInRealSpans);
+
+    /// <summary>Seeds the property above once failed with (a Lumigo value the normalizer passed on uncut).</summary>
+    [Theory]
+    [InlineData(1472068374)]
+    public void Real_spans_with_values_that_once_escaped_the_limits_are_normalized_within_them(int seed) => RandomValuesInRealSpans(seed);
+
+    private static void RandomValuesInRealSpans(int seed)
+    {
+        var random = new Random(seed);
+        var plain = Seeds.Where(s => s[0] == (byte)'[').ToList();
+        var bulk = JsonNode.Parse(plain[random.Next(plain.Count)])!;
+        var values = Walk(bulk).ToList();
+        for (var edits = random.Next(1, 8); edits > 0 && values.Count > 0; edits--)
         {
-            var random = new Random(seed);
-            var plain = Seeds.Where(s => s[0] == (byte)'[').ToList();
-            var bulk = JsonNode.Parse(plain[random.Next(plain.Count)])!;
-            var values = Walk(bulk).ToList();
-            for (var edits = random.Next(1, 8); edits > 0 && values.Count > 0; edits--)
-            {
-                var (parent, key) = values[random.Next(values.Count)];
-                var replacement = RandomValue(random);
-                if (parent is JsonObject obj)
-                    obj[(string)key] = replacement;
-                else if (parent is JsonArray array)
-                    array[(int)key] = replacement;
-                values = Walk(bulk).ToList();
-            }
-            var body = Encoding.UTF8.GetBytes(bulk.ToJsonString());
-            DecodeAndNormalize(body, mustDecode: true);
-        });
+            var (parent, key) = values[random.Next(values.Count)];
+            var replacement = RandomValue(random);
+            if (parent is JsonObject obj)
+                obj[(string)key] = replacement;
+            else if (parent is JsonArray array)
+                array[(int)key] = replacement;
+            values = Walk(bulk).ToList();
+        }
+        var body = Encoding.UTF8.GetBytes(bulk.ToJsonString());
+        DecodeAndNormalize(body, mustDecode: true);
+    }
 
     private static void DecodeAndNormalize(byte[] body, bool mustDecode = false) =>
         FuzzRun.WithinAllocation(body.Length, 64, () =>

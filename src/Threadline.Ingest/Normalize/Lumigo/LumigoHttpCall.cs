@@ -59,7 +59,7 @@ internal static class LumigoHttpCall
             var operation = Operation(awsService, requestHeaders, requestBody, path, method);
             name = operation is null ? awsService : $"{awsService}.{operation}";
             attributes.Add(new("rpc.system", "aws-api"));
-            attributes.Add(new("rpc.service", awsService));
+            attributes.Add(new("rpc.service", NormalizationLimits.Text(awsService)));
             Add(attributes, "rpc.method", operation);
             var requestId = LumigoJson.Header(responseHeaders, "x-amzn-requestid") ?? LumigoJson.Header(responseHeaders, "x-amz-request-id");
             Add(attributes, "aws.request_id", requestId);
@@ -90,7 +90,7 @@ internal static class LumigoHttpCall
                 keys.Add("apigw:req:" + apigwId);
         }
         if (keys.Count > 0)
-            attributes.Add(new("threadline.outbound.keys", keys.Distinct(StringComparer.Ordinal).Cast<object?>().ToList()));
+            attributes.Add(new("threadline.outbound.keys", keys.Distinct(StringComparer.Ordinal).Take(NormalizationLimits.MaxArrayItems).Select(k => (object?)NormalizationLimits.Text(k)).ToList()));
         var failed = status >= 400 || LumigoJson.Child(span, "error") is not null;
         return (name, kind, failed ? StatusCode.Error : StatusCode.Unset, attributes);
     }

@@ -62,7 +62,7 @@ public static class LumigoSpanNormalizer
         {
             var requestId = id[..^LumigoIds.StartedSuffix.Length];
             var trigger = LumigoTrigger.Read(span, null);
-            var attributes = new List<KeyValue> { new("faas.name", function), new("lumigo.started", true) };
+            var attributes = new List<KeyValue> { new("faas.name", NormalizationLimits.Text(function)), new("lumigo.started", true) };
             AddTrigger(attributes, trigger);
             return new SpanRecord
             {
@@ -205,7 +205,7 @@ public static class LumigoSpanNormalizer
                     name = reader.GetString();
                 else if (name is not null && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.True or JsonTokenType.False)
                 {
-                    pairs.Add(new(name, reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan)));
+                    pairs.Add(new(NormalizationLimits.Text(name), NormalizationLimits.Text(reader.TokenType == JsonTokenType.String ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan))));
                     name = null;
                 }
             }
