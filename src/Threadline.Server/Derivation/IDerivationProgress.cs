@@ -15,16 +15,20 @@ public interface IDerivationProgress
 
 public sealed record DerivationPartResponse(string Part, string State, long SpansDone, long? SpansTotal);
 
-/// <summary>All parts together: deriving while any is, failed when any failed, else done (idle before any started).</summary>
+/// <summary>
+/// All parts together: failed when any failed, done when every part is, idle before any started, else deriving (a part
+/// that has not started while another is done, such as the analysis waiting for the stitcher's first catch-up, is still
+/// to derive).
+/// </summary>
 public sealed record DerivationResponse(string State, long SpansDone, long? SpansTotal, IReadOnlyList<DerivationPartResponse> Parts)
 {
     public static DerivationResponse Of(IEnumerable<IDerivationProgress> parts)
     {
         var current = parts.Select(p => p.Current).ToList();
         var state = current.Any(p => p.State == "failed") ? "failed"
-            : current.Any(p => p.State == "deriving") ? "deriving"
-            : current.Count > 0 && current.All(p => p.State == "idle") ? "idle"
-            : "done";
+            : current.All(p => p.State == "done") ? "done"
+            : current.All(p => p.State == "idle") ? "idle"
+            : "deriving";
         long? total = current.All(p => p.SpansTotal is not null) ? current.Sum(p => p.SpansTotal!.Value) : null;
         return new DerivationResponse(state, current.Sum(p => p.SpansDone), total, current);
     }
