@@ -38,6 +38,7 @@ internal static class CommandLine
         Console.Error.WriteLine("""
             usage: bench/run [--quick] [--only ingest,storage,query,tracer] [--query-sizes N,N] [--store-only]
                    Threadline.Bench open --data DIR    (time to open a store folder, upgrade included)
+                   Threadline.Bench preload --data DIR --spans N [--no-payloads]    (the query step's store, without derived state)
                    Threadline.Bench generate [--url http://127.0.0.1:4318] [--spans N] [--seed N] [--rate SPANS_PER_S] [--connections N] [--no-payloads]
                    Threadline.Bench clickhouse-bytes [--url http://127.0.0.1:8123] [--spans N] [--no-payloads] [--keep]
             """);

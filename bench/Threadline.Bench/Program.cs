@@ -26,5 +26,6 @@ return command switch
         options.TryGetValue("spans", out var chSpans) ? long.Parse(chSpans, CultureInfo.InvariantCulture) : 100_000, !options.ContainsKey("no-payloads"),
         options.ContainsKey("keep")),
     "open" => await OpenCommand.RunAsync(options["data"]),
+    "preload" => await PreloadCommand.RunAsync(options["data"], CommandLine.Long(options, "spans"), !options.ContainsKey("no-payloads")),
     _ => CommandLine.Usage(),
 };

@@ -13,7 +13,7 @@ public readonly record struct WriteRef(InvocationId Invocation, DynamoWrite Writ
 /// entries; <see cref="RemoveInvocation"/> drops both). Calls come from one thread at a time. Returned collections
 /// may be live views: the engine copies what it iterates while it writes.
 /// </summary>
-public interface IStitchState
+public interface IStitchState : IRetryReads
 {
     /// <summary>
     /// Called by <see cref="StitchEngine.Ingest"/> before it derives a batch: a state backed by a store loads, in a few
@@ -45,8 +45,6 @@ public interface IStitchState
     /// <summary>Forgets the facts of every span that started before the cutoff; returns the traces that lost some.</summary>
     IReadOnlyCollection<UInt128> RemoveSpansStartedBefore(long cutoffUnixNano);
 
-    Invocation? GetInvocation(InvocationId id);
-
     IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId);
 
     void PutInvocation(Invocation invocation);
@@ -58,14 +56,8 @@ public interface IStitchState
     /// <summary>Invocations with <paramref name="key"/> among their <see cref="Invocation.Outbound"/> keys.</summary>
     IReadOnlyCollection<ProducerRef> Producers(string key);
 
-    /// <summary>Invocations with <paramref name="key"/> among their <see cref="Invocation.Inbound"/> keys.</summary>
-    IReadOnlyCollection<InvocationId> Consumers(string key);
-
     /// <summary>Item writes to <paramref name="table"/> whose pairs include <paramref name="pair"/>.</summary>
     IReadOnlyCollection<WriteRef> DynamoWrites(string table, string pair);
-
-    /// <summary>Invocations with a stream record of <paramref name="table"/> whose first (smallest) pair is <paramref name="pair"/>.</summary>
-    IReadOnlyCollection<InvocationId> DynamoReaders(string table, string pair);
 
     IReadOnlyCollection<Hop> Incoming(InvocationId to);
 
@@ -100,6 +92,14 @@ public interface IStitchState
         }
         return found;
     }
+
+    /// <summary>
+    /// The invocations of many traces with what telling their duplicate deliveries reads (the other consumers of their
+    /// inbound keys, the other readers of their stream records): a state backed by a store reads them in a few batched
+    /// reads, for a derivation that reads the invocations of every trace of a page.
+    /// </summary>
+    TraceInvocationReads ReadTraces(IReadOnlyCollection<UInt128> traceIds) =>
+        new(traceIds.Distinct().ToDictionary(t => t, TraceInvocations), this);
 
     /// <summary>How many transactions each invocation belongs to (<see cref="TransactionsOf"/>), batched as <see cref="MembersOf"/>.</summary>
     IReadOnlyDictionary<InvocationId, int> TransactionCounts(IReadOnlyCollection<InvocationId> invocations) =>

@@ -149,7 +149,21 @@ public sealed partial class StitchEngine
     public IReadOnlyList<Invocation> FindByTraceId(UInt128 traceId) =>
         Read<IReadOnlyList<Invocation>>(state => Load(state, state.TraceInvocations(traceId)));
 
-    private static List<Invocation> Load(IStitchState state, IEnumerable<InvocationId> ids) =>
+    /// <summary>
+    /// <see cref="FindByTraceId"/> of many traces (each requested trace is a key, with no invocations when it has none), in
+    /// a few batched reads of a stored state instead of several per trace.
+    /// </summary>
+    public IReadOnlyDictionary<UInt128, IReadOnlyList<Invocation>> FindByTraceIds(IReadOnlyCollection<UInt128> traceIds)
+    {
+        ArgumentNullException.ThrowIfNull(traceIds);
+        return Read<IReadOnlyDictionary<UInt128, IReadOnlyList<Invocation>>>(state =>
+        {
+            var read = state.ReadTraces(traceIds);
+            return read.Traces.ToDictionary(p => p.Key, p => (IReadOnlyList<Invocation>)Load(read.Reads, p.Value));
+        });
+    }
+
+    private static List<Invocation> Load(IRetryReads state, IEnumerable<InvocationId> ids) =>
         [.. ids.Select(state.GetInvocation).OfType<Invocation>()
             .Select(i => WithRetry(state, i))
             .OrderBy(i => i.StartTimeUnixNano)
@@ -161,7 +175,7 @@ public sealed partial class StitchEngine
     /// one message reaching a function by two paths (an SNS topic delivering directly and through a subscribed
     /// queue) is fan-out, not a redelivery.
     /// </summary>
-    private static Invocation WithRetry(IStitchState state, Invocation invocation)
+    private static Invocation WithRetry(IRetryReads state, Invocation invocation)
     {
         bool Earlier(InvocationId otherId) =>
             otherId != invocation.Id

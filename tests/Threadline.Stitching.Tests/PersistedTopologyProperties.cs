@@ -117,6 +117,12 @@ public sealed class PersistedTopologyProperties
             var byStatus = new TransactionFilter { Status = StatusCode.Error, Limit = 3 };
             Assert.Equal(expected.ListTransactions(byStatus), actual.ListTransactions(byStatus));
         }
+        // The batched read (a few queries for every trace) answers as the reference does trace by trace, retries included.
+        var traceIds = labels.Labels.Keys.Select(i => i.TraceId).Append(UInt128.MaxValue).ToHashSet();
+        var batched = actual.FindByTraceIds(traceIds);
+        Assert.Equal(traceIds.Order(), batched.Keys.Order());
+        foreach (var traceId in traceIds)
+            Assert.Equal(expected.FindByTraceId(traceId).Select(Describe), batched[traceId].Select(Describe));
         foreach (var traceId in labels.Labels.Keys.Select(i => i.TraceId).Distinct())
         {
             Assert.Equal(expected.FindByTraceId(traceId).Select(Describe), actual.FindByTraceId(traceId).Select(Describe));

@@ -164,10 +164,11 @@ public sealed class AnalysisState
         var rows = new List<AnalyzedInvocationRow>();
         // Every invocation stored for these traces started at one of their spans: none before the earliest.
         var earliest = long.MaxValue;
+        var invocations = _engine.FindByTraceIds([.. traces.Keys]);
         foreach (var (traceId, details) in traces)
         {
             // The stitcher forgets after the analysis: a catch-up page between them must not bring a deleted invocation back.
-            foreach (var invocation in _engine.FindByTraceId(traceId).Where(i => _retained.Keeps(i.StartTimeUnixNano)))
+            foreach (var invocation in invocations[traceId].Where(i => _retained.Keeps(i.StartTimeUnixNano)))
                 rows.Add(AnalysisRows.ToRow(_analyzer.Analyze(invocation, details)));
             foreach (var span in details.Values)
                 earliest = Math.Min(earliest, span.StartTimeUnixNano);

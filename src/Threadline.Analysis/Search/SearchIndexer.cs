@@ -251,11 +251,12 @@ public sealed class SearchIndexer(ISearchIndexStore index, ITelemetryStore store
         var rows = new List<SearchInvocationRow>();
         var removed = new List<(UInt128, ulong)>();
         var storedFrom = long.MaxValue;
+        var invocations = engine.FindByTraceIds([.. traces.Values.Where(t => t.Spans.Count > 0).Select(t => t.TraceId)]);
         foreach (var trace in traces.Values)
         {
             if (trace.Spans.Count == 0)
                 continue;
-            var changed = engine.FindByTraceId(trace.TraceId)
+            var changed = invocations[trace.TraceId]
                 .Where(i => _retained.Keeps(i.StartTimeUnixNano) && i.SpanIds.Any(id => touchedSpans.Contains((trace.TraceId, id)))).ToList();
             if (changed.Count == 0)
                 continue;

@@ -48,6 +48,18 @@ internal sealed class CommittedStitchReads(StitchCache cache, IStitchStore store
     public Dictionary<InvocationId, HashSet<InvocationId>> TransactionsOfMany(IReadOnlyCollection<InvocationId> members) =>
         GetMany(cache.TransactionsOf, members, LoadTransactionsOf);
 
+    /// <summary>The invocation ids of many traces, the cache's and one batched read for the rest.</summary>
+    public Dictionary<UInt128, HashSet<InvocationId>> TraceInvocationsOfMany(IReadOnlyCollection<UInt128> traceIds) =>
+        GetMany(cache.TraceInvocations, traceIds, LoadTraceInvocations);
+
+    /// <summary>Many invocations (null: not committed), the cache's and one batched read for the rest.</summary>
+    public Dictionary<InvocationId, Invocation?> InvocationsOfMany(IReadOnlyCollection<InvocationId> ids) =>
+        GetMany(cache.Invocations, ids, LoadInvocations);
+
+    /// <summary>The invocations of many keys, the cache's and one batched read for the rest.</summary>
+    public Dictionary<StitchKeyRef, HashSet<InvocationId>> KeyedMany(IReadOnlyCollection<StitchKeyRef> keys) =>
+        GetMany(cache.Keys, keys, LoadKeys);
+
     /// <summary>
     /// Whether the cached (complete) list of the invocation's trace says it is not a committed invocation: then it has
     /// no hops, memberships, transaction or summary either, and the store is not asked. Most of what an ingest looks

@@ -19,6 +19,30 @@ internal sealed class StitchReadView(CommittedStitchReads committed) : IStitchSt
         committed.WarmTransactionsOf(invocations);
     }
 
+    public TraceInvocationReads ReadTraces(IReadOnlyCollection<UInt128> traceIds)
+    {
+        ArgumentNullException.ThrowIfNull(traceIds);
+        var traces = committed.TraceInvocationsOfMany(traceIds);
+        var invocations = committed.InvocationsOfMany([.. traces.Values.SelectMany(ids => ids)]);
+        // What the retry rule reads of each invocation: the consumers of its inbound message keys, the readers of its stream records.
+        var keys = new HashSet<Storage.Derived.Stitching.StitchKeyRef>();
+        foreach (var invocation in invocations.Values.OfType<Invocation>())
+        {
+            foreach (var inbound in invocation.Inbound)
+            {
+                if (CorrelationKeys.ServiceOf(inbound.Key) is not null)
+                    keys.Add(Inbound(inbound.Key));
+            }
+            foreach (var read in invocation.Reads)
+                keys.Add(DynamoRead(read.Table, read.Pairs[0]));
+        }
+        var keyed = committed.KeyedMany(keys);
+        var others = keyed.Values.SelectMany(ids => ids).Where(id => !invocations.ContainsKey(id)).ToHashSet();
+        foreach (var (id, invocation) in committed.InvocationsOfMany(others))
+            invocations[id] = invocation;
+        return new(traces.ToDictionary(p => p.Key, p => (IReadOnlyCollection<InvocationId>)p.Value), new PreloadedRetryReads(invocations, keyed, this));
+    }
+
     public Invocation? GetInvocation(InvocationId id) => committed.Invocation(id);
 
     public IReadOnlyCollection<InvocationId> TraceInvocations(UInt128 traceId) => committed.TraceInvocations(traceId);
