@@ -144,7 +144,13 @@ public sealed partial class DuckDbTelemetryStore
     private static string TraceIdLiteral(UInt128 traceId) =>
         RowAppender.ToHugeInt(traceId).ToString(CultureInfo.InvariantCulture) + "::HUGEINT";
 
-    /// <summary>The spans' start within any of the ranges, overlapping ones merged, as SQL.</summary>
+    /// <summary>
+    /// The spans' start within any of the ranges, overlapping ones merged, as SQL. DuckDB skips row groups by their zone
+    /// maps only for a filter it can push into the scan, which a disjunction is not: alone, the ranges of a page's traces
+    /// (often over a hundred) made every such read a scan of the whole table (425 ms for 256 traces at 1M spans, growing
+    /// with the store). The enclosing range in front of them is pushed down, so only the row groups it covers are read
+    /// (35 ms).
+    /// </summary>
     private static string RangesCondition(IEnumerable<(long Min, long Max)> ranges)
     {
         var merged = new List<(long Min, long Max)>();
@@ -162,6 +168,8 @@ public sealed partial class DuckDbTelemetryStore
                 sql.Append(" OR ");
             sql.Append(CultureInfo.InvariantCulture, $"s.start_time_unix_nano BETWEEN {min} AND {max}");
         }
-        return sql.ToString();
+        if (merged.Count == 1)
+            return sql.ToString();
+        return string.Create(CultureInfo.InvariantCulture, $"s.start_time_unix_nano BETWEEN {merged[0].Min} AND {merged.Max(r => r.Max)} AND ({sql})");
     }
 }

@@ -442,6 +442,10 @@ public abstract class TelemetryStoreConformanceTests : IAsyncLifetime
             Assert.Equal(one.Select(s => (s.SpanId, s.Name, s.StartTimeUnixNano)), traces[traceId].Select(s => (s.SpanId, s.Name, s.StartTimeUnixNano)));
         }
         Assert.Equal(["retried", "child"], traces[retriedTrace].Select(s => s.Name));
+        // Traces whose times do not overlap (other traces' spans between them): each is read whole.
+        var apart = await Store.GetTracesAsync([retriedTrace, small], Ct);
+        Assert.Equal(["only"], apart[small].Select(s => s.Name));
+        Assert.Equal(["retried", "child"], apart[retriedTrace].Select(s => s.Name));
         Assert.Empty(await Store.GetTracesAsync([], Ct));
         Assert.Empty(await Store.GetTracesAsync([unknown], Ct));
     }
