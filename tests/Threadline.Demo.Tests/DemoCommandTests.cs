@@ -192,8 +192,21 @@ public sealed partial class DemoCommandTests
     /// <summary>Ctrl+C, as the terminal sends it.</summary>
     private static async Task InterruptAsync(Process process)
     {
+        // A process that starts with SIGINT ignored (a background job of a non-interactive shell, nohup) passes that on
+        // to its children, and .NET then leaves SIGINT ignored: the demo could not see this Ctrl+C at all.
+        Assert.False(IgnoresSigint(process.Id),
+            "SIGINT is ignored in this process tree (started as a background job of a non-interactive shell, or under nohup), "
+            + "so no Ctrl+C can reach the demo; run the tests with SIGINT at its default disposition.");
         using var interrupt = Process.Start("kill", $"-INT {process.Id}");
         await interrupt.WaitForExitAsync(Ct);
+    }
+
+    /// <summary>Whether the process ignores SIGINT (signal 2: bit 1 of the SigIgn mask in /proc/PID/status).</summary>
+    private static bool IgnoresSigint(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        return (mask & 0b10) != 0;
     }
 
     [GeneratedRegex(@"UI and API:\s+http://127\.0\.0\.1:(\d+)")]
