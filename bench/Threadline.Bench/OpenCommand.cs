@@ -31,7 +31,7 @@ internal static class OpenCommand
 
     private static int SchemaVersion(string databasePath)
     {
-        using var connection = new DuckDBConnection($"Data Source={databasePath}");
+        using var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(databasePath));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT max(version) FROM threadline_schema";

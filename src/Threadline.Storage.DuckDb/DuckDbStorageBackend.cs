@@ -46,7 +46,7 @@ public sealed class DuckDbStorageBackend(DuckDbStoreOptions options) : IStorageB
     public DuckDBConnection OpenConnection()
     {
         Directory.CreateDirectory(Options.DataDirectory);
-        var connection = new DuckDBConnection($"Data Source={Options.DatabasePath}");
+        var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(Options.DatabasePath));
         try
         {
             connection.Open();

@@ -39,7 +39,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
     public static DuckDbTelemetryStore Open(DuckDbStoreOptions options)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var connection = new DuckDBConnection($"Data Source={options.DatabasePath}");
+        var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(options.DatabasePath));
         try
         {
             connection.Open();
@@ -64,7 +64,7 @@ public sealed partial class DuckDbTelemetryStore : ITelemetryStore
     private void EnsureSchema()
     {
         using var command = _writer.CreateCommand();
-        command.CommandText = SqlText.Schema;
+        command.CommandText = DuckDbFileFormat.ForFile(_writer, SqlText.Schema);
         command.ExecuteNonQuery();
         command.CommandText = "SELECT max(version) FROM threadline_schema";
         var found = command.ExecuteScalar();

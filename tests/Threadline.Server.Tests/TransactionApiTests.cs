@@ -212,7 +212,7 @@ public sealed class TransactionApiTests : IAsyncLifetime
     {
         await _fixture.StopAsync();
         // As a folder written before the stitch state was stored: spans, and no stitch rows nor watermark.
-        using (var database = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(_fixture.DataDirectory, "threadline.duckdb")}"))
+        using (var database = new DuckDB.NET.Data.DuckDBConnection(Threadline.Storage.DuckDb.DuckDbFileFormat.ConnectionString(Path.Combine(_fixture.DataDirectory, "threadline.duckdb"))))
         {
             database.Open();
             using var command = database.CreateCommand();

@@ -147,7 +147,7 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
         await Store.WriteAsync([new TelemetryBatch([Records.Span(Records.NewTraceId(), "old", 100), Records.Span(Records.NewTraceId(), "new", 300)], [])], Ct);
         // A derived store updating rows in a transaction of its own on the same database: DuckDB refuses the
         // checkpoint after the delete until it commits, and the delete, committed, must still be reported.
-        using var other = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(DataDirectory, DuckDbStoreOptions.FileName)}");
+        using var other = new DuckDB.NET.Data.DuckDBConnection(DuckDbFileFormat.ConnectionString(Path.Combine(DataDirectory, DuckDbStoreOptions.FileName)));
         other.Open();
         using (var create = other.CreateCommand())
         {
@@ -195,7 +195,7 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
 
     private static void Execute(string folder, string sql)
     {
-        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");
+        using var connection = new DuckDB.NET.Data.DuckDBConnection(DuckDbFileFormat.ConnectionString(Path.Combine(folder, DuckDbStoreOptions.FileName)));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -204,7 +204,7 @@ public sealed class DuckDbTelemetryStoreTests : TelemetryStoreConformanceTests
 
     private static long Scalar(string folder, string sql)
     {
-        using var connection = new DuckDB.NET.Data.DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}");
+        using var connection = new DuckDB.NET.Data.DuckDBConnection(DuckDbFileFormat.ConnectionString(Path.Combine(folder, DuckDbStoreOptions.FileName)));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -28,7 +28,7 @@ internal static class FloorCommand
         // The store creates the schema; then the appender writes on a bare connection.
         var storeOptions = new DuckDbStoreOptions { DataDirectory = dataDirectory };
         await (await Task.Run(() => DuckDbTelemetryStore.Open(storeOptions))).DisposeAsync();
-        using var connection = new DuckDBConnection($"Data Source={storeOptions.DatabasePath}");
+        using var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(storeOptions.DatabasePath));
         connection.Open();
         using (var settings = connection.CreateCommand())
         {

@@ -54,7 +54,7 @@ internal static class Preloader
 
     public static void Checkpoint(string dataDirectory)
     {
-        using var connection = new DuckDBConnection($"Data Source={Path.Combine(dataDirectory, DuckDbStoreOptions.FileName)}");
+        using var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(Path.Combine(dataDirectory, DuckDbStoreOptions.FileName)));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "CHECKPOINT";

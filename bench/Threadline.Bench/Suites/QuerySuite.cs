@@ -84,7 +84,7 @@ internal static class QuerySuite
     private static async Task MeasureStoreOnlyAsync(string data, BenchSettings settings, List<SampledTransaction> sample, string label, Results results)
     {
         await using var store = DuckDbTelemetryStore.Open(new DuckDbStoreOptions { DataDirectory = data });
-        using var scan = new DuckDBConnection($"Data Source={new DuckDbStoreOptions { DataDirectory = data }.DatabasePath}");
+        using var scan = new DuckDBConnection(DuckDbFileFormat.ConnectionString(new DuckDbStoreOptions { DataDirectory = data }.DatabasePath));
         scan.Open();
         var random = new Random(5);
         var indexed = new List<double>(settings.QueriesPerKind);

@@ -24,7 +24,7 @@ public sealed class DuckDbAlertConfigurationStore : IAlertConfigurationStore
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var connection = new DuckDBConnection($"Data Source={options.DatabasePath}");
+        var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(options.DatabasePath));
         try
         {
             connection.Open();

@@ -5,6 +5,8 @@
 -- keeps its duration rather than its end time because durations compress far better.
 -- Resources and scopes repeat on every span of an export, so they are stored once, keyed by a content hash.
 -- Attributes, events and links are JSON text (see TelemetryJson), queryable with DuckDB's JSON functions.
+-- The long-text placeholder after a column type marks the long JSON and text columns: zstd-compressed in files of storage version 1.2 or later
+-- (DuckDbFileFormat), DuckDB's automatic choice in older files.
 CREATE TABLE IF NOT EXISTS threadline_schema (version INTEGER NOT NULL);
 
 CREATE TABLE IF NOT EXISTS resources (
@@ -38,7 +40,7 @@ CREATE TABLE IF NOT EXISTS spans (
     scope_id UBIGINT NOT NULL,
     trace_state VARCHAR,
     flags UINTEGER NOT NULL,
-    attributes VARCHAR NOT NULL,
+    attributes VARCHAR{long_text} NOT NULL,
     events VARCHAR NOT NULL,
     links VARCHAR NOT NULL,
     dropped_attributes_count UINTEGER NOT NULL,
@@ -58,8 +60,8 @@ CREATE TABLE IF NOT EXISTS logs (
     severity_number UTINYINT NOT NULL,
     severity_text VARCHAR,
     event_name VARCHAR,
-    body VARCHAR NOT NULL,
-    attributes VARCHAR NOT NULL,
+    body VARCHAR{long_text} NOT NULL,
+    attributes VARCHAR{long_text} NOT NULL,
     service VARCHAR NOT NULL,
     resource_id UBIGINT NOT NULL,
     scope_id UBIGINT NOT NULL,

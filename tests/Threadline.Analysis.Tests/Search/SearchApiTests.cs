@@ -203,7 +203,7 @@ public sealed class SearchApiTests
         server.Otlp.Dispose();
         await server.Server.DisposeAsync();
         // As if the process died after the spans' commit and before the index's: no rows, watermark 0.
-        using (var connection = new DuckDBConnection($"Data Source={Path.Combine(folder, DuckDbStoreOptions.FileName)}"))
+        using (var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(Path.Combine(folder, DuckDbStoreOptions.FileName))))
         {
             connection.Open();
             using var command = connection.CreateCommand();

@@ -28,7 +28,7 @@ public sealed class DuckDbAnalysisStore : IAnalysisStore
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var connectionString = $"Data Source={options.DatabasePath}";
+        var connectionString = DuckDbFileFormat.ConnectionString(options.DatabasePath);
         var writer = new DuckDBConnection(connectionString);
         try
         {

@@ -32,7 +32,7 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var connectionString = $"Data Source={options.DatabasePath}";
+        var connectionString = DuckDbFileFormat.ConnectionString(options.DatabasePath);
         var connection = new DuckDBConnection(connectionString);
         try
         {

@@ -31,7 +31,7 @@ public sealed partial class DuckDbStitchStore : IStitchStore
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        var connection = new DuckDBConnection($"Data Source={options.DatabasePath}");
+        var connection = new DuckDBConnection(DuckDbFileFormat.ConnectionString(options.DatabasePath));
         try
         {
             connection.Open();
