@@ -133,11 +133,12 @@ public sealed partial class DuckDbSearchIndexStore : ISearchIndexStore
         Execute(_writer, "DELETE FROM search_touched");
         // A whole trace is listed with span id 0 (no span has that id).
         var touched = traces.Select(t => (TraceId: t, SpanId: 0UL)).Concat(invocations.Where(i => !traces.Contains(i.TraceId))).ToList();
-        foreach (var chunk in touched.Chunk(300))
+        // An appender, not INSERT … VALUES with bound parameters: preparing and binding 300 rows took ~11 ms, appending
+        // them ~0.7 ms, and every page of the derivation does it.
+        using (var appender = _writer.CreateAppender("temp", "main", "search_touched"))
         {
-            var values = string.Join(", ", chunk.Select((_, i) => $"(${3 * i + 1}, ${3 * i + 2}, ${3 * i + 3})"));
-            Execute(_writer, $"INSERT INTO search_touched VALUES {values}",
-                [.. chunk.SelectMany(t => new object[] { (ulong)(t.TraceId >> 64), (ulong)t.TraceId, t.SpanId })]);
+            foreach (var (traceId, spanId) in touched)
+                appender.CreateRow().AppendValue((ulong)(traceId >> 64)).AppendValue((ulong)traceId).AppendValue(spanId).EndRow();
         }
         var statements = SearchSqlText.Statements(SearchSqlText.DeleteTraces).ToList();
         Execute(_writer, statements[0].Replace("{stored_from}", Number(storedFromUnixNano), StringComparison.Ordinal));
